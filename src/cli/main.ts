@@ -1,0 +1,134 @@
+#!/usr/bin/env node
+// redis-replica-debugger [redis.conf] [--flags]: replica engines configured the
+// way redis-server is, each serving its own RESP port on 127.0.0.1.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseCommandLine, type ToolOptions } from '../config/commandLine';
+import { applyDirectives, parseRedisConf } from '../config/redisConf';
+import { defaultConfig, type ReplicaConfig } from '../config/replicaConfig';
+import { EMULATED_REDIS_VERSION, TOOL_VERSION } from '../net/replicaCommands';
+import { hostReplicas, PortInUseError } from './hostReplicas';
+import type { HostedReplica } from '../net/hostedReplica';
+
+const USAGE = `Usage: redis-replica-debugger [/path/to/redis.conf] [options]
+
+Runs replica engines that replicate from a real redis-server master exactly as a
+Redis ${EMULATED_REDIS_VERSION} replica does, each answering redis-cli on its own port.
+
+Configuration is read as redis-server reads it: a redis.conf file, then
+--<directive> <args> flags that override it, e.g.
+  redis-replica-debugger --port 6380 --replicaof 127.0.0.1 6379 --repl-timeout 5
+  redis-replica-debugger ./redis.conf --masterauth "$REDIS_PASSWORD"
+Replication directives: replicaof (slaveof), masterauth, masteruser, repl-timeout,
+replica-announce-ip, replica-announce-port, repl-diskless-load, repl-backlog-size,
+port, bind, tls-replication and the tls-* files.
+
+Options of this tool:
+  --replicas N           host N replicas on ports port, port+1, ... (default 1)
+  --log-format text|json text: redis-server's log lines; json: one object a line
+  --help, --version
+`;
+
+export interface LoadedConfig {
+  config: ReplicaConfig;
+  configFile: string | null;
+  tool: ToolOptions;
+  ignored: string[];
+}
+
+/** Reads redis.conf (if given) and the flags, in redis-server's order. */
+export function loadConfiguration(argv: string[]): LoadedConfig {
+  const cli = parseCommandLine(argv);
+  let config = defaultConfig();
+  const ignored: string[] = [];
+  let configFile: string | null = null;
+  if (cli.configFile !== null) {
+    configFile = path.resolve(cli.configFile);
+    let text: string;
+    try {
+      text = fs.readFileSync(configFile, 'utf8');
+    } catch (err) {
+      throw new Error(`Fatal error, can't open config file '${cli.configFile}': ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : String(err)}`);
+    }
+    const applied = applyDirectives(config, parseRedisConf(text, { fileName: configFile }));
+    config = applied.config;
+    ignored.push(...applied.ignored.map((d) => d.name));
+  }
+  const fromFlags = applyDirectives(config, cli.directives);
+  config = fromFlags.config;
+  ignored.push(...fromFlags.ignored.map((d) => d.name));
+  return { config, configFile, tool: cli.tool, ignored };
+}
+
+async function main(): Promise<number> {
+  let loaded: LoadedConfig;
+  try {
+    loaded = loadConfiguration(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+  if (loaded.tool.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (loaded.tool.version) {
+    process.stdout.write(`redis-replica-debugger ${TOOL_VERSION} (replica engine of Redis ${EMULATED_REDIS_VERSION})\n`);
+    return 0;
+  }
+
+  const print = (line: string): void => {
+    process.stdout.write(line + '\n');
+  };
+  let replicas: HostedReplica[] = [];
+  let stopping = false;
+  const stopAll = async (reason: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    if (loaded.tool.logFormat === 'text') print(`${process.pid}:S ${reason}`);
+    await Promise.all(replicas.map((r) => r.stop()));
+    process.exit(0);
+  };
+  const live = new Set<HostedReplica>();
+  try {
+    replicas = await hostReplicas(loaded.config, {
+      count: loaded.tool.replicas,
+      logFormat: loaded.tool.logFormat,
+      configFile: loaded.configFile,
+      showTransitions: loaded.tool.logFormat === 'text',
+      print,
+      onShutdown: (replica) => {
+        live.delete(replica);
+        void replica.stop().then(() => {
+          if (live.size === 0) void stopAll('All replicas shut down, bye bye...');
+        });
+      },
+    });
+  } catch (err) {
+    process.stderr.write(`${err instanceof PortInUseError ? err.message : String(err)}\n`);
+    return 1;
+  }
+  for (const r of replicas) live.add(r);
+  if (loaded.tool.logFormat === 'text') {
+    print(`${process.pid}:S redis-replica-debugger ${TOOL_VERSION}, replica engine of Redis ${EMULATED_REDIS_VERSION}, pid=${process.pid}`);
+    if (loaded.ignored.length > 0) print(`${process.pid}:S Directives read but not used by a replica engine: ${[...new Set(loaded.ignored)].join(', ')}`);
+    for (const r of replicas) print(`${process.pid}:S Ready to accept connections tcp on ${r.config.bind}:${r.port}`);
+  } else {
+    for (const r of replicas) print(JSON.stringify({ time: new Date().toISOString(), type: 'ready', port: r.port, bind: r.config.bind }));
+  }
+  process.on('SIGINT', () => void stopAll('Received SIGINT scheduling shutdown...'));
+  process.on('SIGTERM', () => void stopAll('Received SIGTERM scheduling shutdown...'));
+  return -1;
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => {
+      if (code >= 0) process.exit(code);
+    },
+    (err: unknown) => {
+      process.stderr.write(`${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,168 @@
+// The replica engine's public face: receive() only queues an input; step()
+// advances to the next observable point (a transition, a reply or line read,
+// an RDB chunk, a read of the stream, one command, a cron run) and returns it
+// with the actions and log lines it produced. Everything not yet reached stays
+// buffered, so a stopped replica loses nothing and runs nothing.
+import { configSet } from '../config/configCommand';
+import type { ReplicaConfig } from '../config/replicaConfig';
+import { reply, type ReplyValue } from '../resp/encode';
+import { ReplicaCore, type EngineDeps, type Work } from './core';
+import { replicationCron } from './cron';
+import { onConnected, onConnectFailed, onReplyReadable, replyReadable, waitsForReply } from './handshake';
+import type { EngineInput, StepResult, TransitionRecord } from './io';
+import { replicaofAtStart, replicaofCommand, replicaofNoOne } from './replicaof';
+import type { ReplicaInfo } from './replicaInfo';
+import { ReplState } from './states';
+import { onStreamReadable, streamReadable, type CommandListener } from './stream';
+import { onTransferReadable, transferReadable } from './transfer';
+
+export interface ReplicaEngineOptions extends EngineDeps {
+  /** Called for every data command the master's stream applies (the dataset hooks in here). */
+  onCommand?: CommandListener;
+}
+
+export class ReplicaEngine {
+  private readonly core: ReplicaCore;
+  private readonly inbox: EngineInput[] = [];
+  private work: Work | null = null;
+  private inboxBytes = 0;
+  private readonly onCommand: CommandListener | null;
+
+  constructor(config: ReplicaConfig, options: ReplicaEngineOptions) {
+    this.core = new ReplicaCore({ ...config }, options);
+    this.onCommand = options.onCommand ?? null;
+    if (config.replicaof) this.work = replicaofAtStart(this.core, config.replicaof.host, config.replicaof.port);
+  }
+
+  /** The live model. Views read it; only the engine writes it. */
+  get info(): Readonly<ReplicaInfo> {
+    return this.core.info;
+  }
+
+  get config(): Readonly<ReplicaConfig> {
+    return this.core.config;
+  }
+
+  /** The most recent transitions, oldest first. */
+  get transitions(): readonly TransitionRecord[] {
+    return this.core.transitions;
+  }
+
+  /** The link the engine is using, if any (the shell checks events against it). */
+  get linkId(): number | null {
+    return this.core.link?.id ?? null;
+  }
+
+  /** Bytes received on the link that the replica has not read yet. */
+  get unreadBytes(): number {
+    return this.core.link?.input.length ?? 0;
+  }
+
+  receive(input: EngineInput): void {
+    if (input.type === 'data') this.inboxBytes += input.bytes.length;
+    this.inbox.push(input);
+  }
+
+  /** Bytes received but not yet read by the replica (queued inputs and the link's input). */
+  get bufferedBytes(): number {
+    return this.inboxBytes + this.unreadBytes;
+  }
+
+  /** Whether step() would do something now. */
+  get hasWork(): boolean {
+    return this.work !== null || this.inbox.length > 0 || this.readable();
+  }
+
+  step(): StepResult {
+    for (;;) {
+      if (this.work) {
+        const r = this.work.next();
+        if (!r.done) return { point: r.value, ...this.core.drain() };
+        this.work = null;
+        continue;
+      }
+      if (this.readable()) {
+        this.work = this.onReadable();
+        continue;
+      }
+      const input = this.inbox.shift();
+      if (!input) return { point: { kind: 'idle' }, ...this.core.drain() };
+      this.work = this.dispatch(input);
+    }
+  }
+
+  /** Steps until idle; returns every result (for the shell when nothing is stopped, and for tests). */
+  runUntilIdle(limit = 1_000_000): StepResult[] {
+    const results: StepResult[] = [];
+    for (let i = 0; i < limit; i++) {
+      const r = this.step();
+      results.push(r);
+      if (r.point.kind === 'idle') return results;
+    }
+    throw new Error(`engine did not become idle within ${limit} steps`);
+  }
+
+  private readable(): boolean {
+    const state = this.core.info.repl_state;
+    if (waitsForReply(state)) return replyReadable(this.core);
+    if (state === ReplState.TRANSFER) return transferReadable(this.core);
+    if (state === ReplState.CONNECTED) return streamReadable(this.core);
+    return false;
+  }
+
+  private onReadable(): Work {
+    const state = this.core.info.repl_state;
+    if (state === ReplState.TRANSFER) return onTransferReadable(this.core);
+    if (state === ReplState.CONNECTED) return onStreamReadable(this.core, this.onCommand);
+    return onReplyReadable(this.core);
+  }
+
+  /** Turns one input into the work it starts; socket bytes are only buffered. */
+  private dispatch(input: EngineInput): Work | null {
+    const core = this.core;
+    const link = core.link;
+    switch (input.type) {
+      case 'connected':
+        if (!link || input.link !== link.id || core.info.repl_state !== ReplState.CONNECTING) return null;
+        return onConnected(core);
+      case 'connect-failed':
+        if (!link || input.link !== link.id || core.info.repl_state !== ReplState.CONNECTING) return null;
+        return onConnectFailed(core, input.error);
+      case 'data':
+        this.inboxBytes -= input.bytes.length;
+        if (link && input.link === link.id) link.input.push(input.bytes);
+        return null;
+      case 'closed':
+        if (link && input.link === link.id) {
+          link.eof = true;
+          link.error = input.error ?? null;
+        }
+        return null;
+      case 'cron':
+        return replicationCron(core);
+      case 'replicaof':
+        return replicaofCommand(core, input.host, input.port, input.client ?? 'config', this.replier(input.requestId));
+      case 'replicaof-no-one':
+        return replicaofNoOne(core, input.client ?? 'config', this.replier(input.requestId));
+      case 'config-set':
+        return this.configSetWork(input.pairs, input.requestId);
+    }
+  }
+
+  private replier(requestId: number | undefined): (r: ReplyValue) => void {
+    return (r) => {
+      if (requestId !== undefined) this.core.emit({ type: 'reply', requestId, reply: r });
+    };
+  }
+
+  private *configSetWork(pairs: [string, string][], requestId: number | undefined): Work {
+    const done = this.replier(requestId);
+    try {
+      this.core.config = configSet(this.core.config, pairs).config;
+      done(reply.ok());
+    } catch (err) {
+      done(reply.error(err instanceof Error ? err.message : String(err)));
+    }
+    yield { kind: 'user-command', name: 'CONFIG SET', callPath: ['configSetCommand'] };
+  }
+}

@@ -1,0 +1,66 @@
+// What goes into the sans-IO engine (events), what comes out (actions, log
+// lines) and what one step reports (the observable point it reached).
+import type { ReplyValue } from '../resp/encode';
+import type { ReplState, TransitionCause } from './states';
+
+/** A connection the engine asked for; events of an older link are ignored. */
+export type LinkId = number;
+
+export type EngineInput =
+  | { type: 'connected'; link: LinkId }
+  | { type: 'connect-failed'; link: LinkId; error: string }
+  | { type: 'data'; link: LinkId; bytes: Buffer }
+  | { type: 'closed'; link: LinkId; error?: string }
+  | { type: 'cron' }
+  | { type: 'replicaof'; host: string; port: number; requestId?: number; client?: string }
+  | { type: 'replicaof-no-one'; requestId?: number; client?: string }
+  | { type: 'config-set'; pairs: [string, string][]; requestId?: number };
+
+export type Action =
+  | { type: 'connect'; link: LinkId; host: string; port: number; tls: boolean }
+  | { type: 'write'; link: LinkId; bytes: Buffer }
+  | { type: 'close'; link: LinkId }
+  | { type: 'reply'; requestId: number; reply: ReplyValue };
+
+/** Redis's log levels, with the marks redis-server prints. */
+export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning';
+
+export interface LogEntry {
+  level: LogLevel;
+  message: string;
+  /** Clock time in ms. */
+  at: number;
+}
+
+/** One change of repl_state, as recorded by the single transition function. */
+export interface TransitionRecord {
+  /** 1, 2, 3… per engine. */
+  seq: number;
+  from: ReplState;
+  to: ReplState;
+  cause: TransitionCause;
+  /** The Redis log line that explains it (the error for failures). */
+  message: string;
+  /** The logical Redis call path that led here, outermost first. */
+  callPath: readonly string[];
+  at: number;
+}
+
+export type StepPoint =
+  | { kind: 'transition'; transition: TransitionRecord }
+  /** A handshake or transfer line consumed without a state change (a keepalive newline, the `$` header). */
+  | { kind: 'line'; state: ReplState; line: string; callPath: readonly string[] }
+  | { kind: 'rdb-chunk'; bytes: number; received: number; callPath: readonly string[] }
+  /** Bytes of the replication stream read into the master client's query buffer. */
+  | { kind: 'read'; bytes: number; read_reploff: number; callPath: readonly string[] }
+  | { kind: 'command'; argv: readonly Buffer[]; db: number; offsetBefore: number; offsetAfter: number; queued: boolean; callPath: readonly string[] }
+  | { kind: 'cron'; callPath: readonly string[] }
+  | { kind: 'user-command'; name: string; callPath: readonly string[] }
+  /** Nothing to do until an input arrives. */
+  | { kind: 'idle' };
+
+export interface StepResult {
+  point: StepPoint;
+  actions: Action[];
+  logs: LogEntry[];
+}

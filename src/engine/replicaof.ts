@@ -1,0 +1,62 @@
+// REPLICAOF host port / REPLICAOF NO ONE (replicaofCommand,
+// replicationSetMaster, replicationUnsetMaster), and a replicaof line in the
+// configuration at start.
+import { reply, type ReplyValue } from '../resp/encode';
+import type { ReplicaCore, Work } from './core';
+import { ReplState } from './states';
+
+/** The config's replicaof at start: masterhost set, REPL_STATE_CONNECT, no cached master. */
+export function* replicaofAtStart(core: ReplicaCore, host: string, port: number): Work {
+  core.info.masterhost = host;
+  core.info.masterport = port;
+  yield core.transition(ReplState.CONNECT, 'replicaof', `replicaof ${host} ${port} (configuration)`, ['main', 'loadServerConfig']);
+}
+
+export function* replicaofCommand(core: ReplicaCore, host: string, port: number, client: string, done: (r: ReplyValue) => void): Work {
+  const info = core.info;
+  const path = ['replicaofCommand'];
+  if (info.masterhost !== null && info.masterhost.toLowerCase() === host.toLowerCase() && info.masterport === port) {
+    core.log('notice', 'REPLICAOF would result into synchronization with the master we are already connected with. No operation performed.');
+    done(reply.simple('OK Already connected to specified master'));
+    yield { kind: 'user-command', name: 'REPLICAOF', callPath: path };
+    return;
+  }
+
+  const setMaster = [...path, 'replicationSetMaster'];
+  const wasMaster = info.masterhost === null;
+  const message = `REPLICAOF ${host}:${port}`;
+  // masterhost is cleared first so that freeing the master does not reconnect to the old one.
+  info.masterhost = null;
+  if (info.master) yield* core.freeMaster('replicaof', message, setMaster);
+  info.masterhost = host;
+  info.masterport = port;
+  yield* core.cancelReplicationHandshake(false, 'replicaof', message, setMaster);
+  if (wasMaster) {
+    core.discardCachedMaster();
+    core.cacheMasterUsingMyself();
+  }
+  if (info.repl_state !== ReplState.CONNECT) yield core.transition(ReplState.CONNECT, 'replicaof', message, setMaster);
+  core.log('notice', `Connecting to MASTER ${host}:${port}`);
+  yield* core.connectWithMaster('replicaof', setMaster);
+  core.log('notice', `REPLICAOF ${host}:${port} enabled (user request from '${client}')`);
+  done(reply.ok());
+}
+
+export function* replicaofNoOne(core: ReplicaCore, client: string, done: (r: ReplyValue) => void): Work {
+  const info = core.info;
+  const path = ['replicaofCommand', 'replicationUnsetMaster'];
+  if (info.masterhost !== null) {
+    const message = 'REPLICAOF NO ONE';
+    info.masterhost = null;
+    if (info.master) yield* core.freeMaster('replicaof-no-one', message, path);
+    core.discardCachedMaster();
+    yield* core.cancelReplicationHandshake(false, 'replicaof-no-one', message, path);
+    core.shiftReplicationId();
+    info.repl_down_since = 0;
+    yield core.transition(ReplState.NONE, 'replicaof-no-one', message, path);
+    core.log('notice', `MASTER MODE enabled (user request from '${client}')`);
+  } else {
+    yield { kind: 'user-command', name: 'REPLICAOF', callPath: path };
+  }
+  done(reply.ok());
+}

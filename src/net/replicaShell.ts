@@ -1,0 +1,244 @@
+// The I/O shell around one replica engine: it opens the sockets the engine asks
+// for (TCP, or TLS for masters with tls-replication), feeds it their bytes and a
+// cron tick once a second, and performs the actions it returns. It decides no
+// replication behaviour; it only decides what a debugger stop does to time and
+// to the link (pauseMode).
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import type { ReplicaConfig } from '../config/replicaConfig';
+import { ReplicaEngine, type ReplicaEngineOptions } from '../engine/engine';
+import type { Action, EngineInput, LinkId, StepResult } from '../engine/io';
+import { ReplState } from '../engine/states';
+import type { ReplyValue } from '../resp/encode';
+import { encodeCommand } from '../resp/encode';
+import { PausableClock, randomReplid } from './clock';
+import { errnoMessage } from './errno';
+
+export type PauseMode = 'freeze' | 'keepalive';
+
+export interface ReplicaShellOptions {
+  /** After each step: true stops the replica there (breakpoints). */
+  shouldStop?: (result: StepResult) => boolean;
+  /** Every step, for logs and views. */
+  onStep?: (result: StepResult) => void;
+  onCommand?: ReplicaEngineOptions['onCommand'];
+  cronIntervalMs?: number;
+  newReplid?: () => string;
+}
+
+/** Steps run per turn of the event loop before letting I/O in. */
+const STEPS_PER_TURN = 1024;
+/** Unread input above which the shell stops reading the socket (as a busy redis-server would). */
+const READ_HIGH_WATER = 8 * 1024 * 1024;
+
+export class ReplicaShell {
+  readonly engine: ReplicaEngine;
+  readonly clock = new PausableClock();
+  private readonly sockets = new Map<LinkId, net.Socket>();
+  private readonly replies = new Map<number, (r: ReplyValue) => void>();
+  private nextRequest = 1;
+  private cronTimer: NodeJS.Timeout | null = null;
+  private scheduled = false;
+  private closed = false;
+  private pausedMode: PauseMode | null = null;
+
+  constructor(config: ReplicaConfig, private readonly options: ReplicaShellOptions = {}) {
+    this.engine = new ReplicaEngine(config, {
+      clock: this.clock,
+      newReplid: options.newReplid ?? randomReplid,
+      ...(options.onCommand ? { onCommand: options.onCommand } : {}),
+    });
+  }
+
+  start(): void {
+    this.cronTimer = setInterval(() => this.onCronTick(), this.options.cronIntervalMs ?? 1000);
+    this.schedule();
+  }
+
+  get paused(): PauseMode | null {
+    return this.pausedMode;
+  }
+
+  /** Queues an input; `onReply` receives the engine's reply to a user command. */
+  submit(input: EngineInput, onReply?: (r: ReplyValue) => void): void {
+    if (onReply && (input.type === 'replicaof' || input.type === 'replicaof-no-one' || input.type === 'config-set')) {
+      const id = this.nextRequest++;
+      this.replies.set(id, onReply);
+      input = { ...input, requestId: id };
+    }
+    this.engine.receive(input);
+    this.schedule();
+  }
+
+  /**
+   * freeze: nothing is read, sent or run, wall time goes on (a redis-server under gdb).
+   * keepalive: the socket is still drained into the engine's unread input and the
+   * ACK a live replica sends goes out each second; the engine's clock stands still.
+   */
+  pause(mode: PauseMode): void {
+    if (this.pausedMode) return;
+    this.pausedMode = mode;
+    if (mode === 'keepalive') this.clock.hold();
+    this.updateReading();
+  }
+
+  resume(): void {
+    if (!this.pausedMode) return;
+    this.pausedMode = null;
+    this.clock.release();
+    this.updateReading();
+    this.schedule();
+  }
+
+  /** Runs exactly one step while paused (the debugger's stepping). */
+  stepOnce(): StepResult {
+    const result = this.engine.step();
+    this.afterStep(result);
+    return result;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.cronTimer) clearInterval(this.cronTimer);
+    this.cronTimer = null;
+    for (const socket of this.sockets.values()) socket.destroy();
+    this.sockets.clear();
+    this.replies.clear();
+  }
+
+  private onCronTick(): void {
+    if (this.closed) return;
+    if (this.pausedMode === 'freeze') return;
+    if (this.pausedMode === 'keepalive') {
+      this.sendKeepaliveAck();
+      return;
+    }
+    this.engine.receive({ type: 'cron' });
+    this.schedule();
+  }
+
+  /** What a live replica would tell its master while this one is stopped. */
+  private sendKeepaliveAck(): void {
+    const info = this.engine.info;
+    const link = this.engine.linkId;
+    if (info.repl_state !== ReplState.CONNECTED || !info.master || info.master.pre_psync || link === null) return;
+    this.sockets.get(link)?.write(encodeCommand(['REPLCONF', 'ACK', info.master.reploff]));
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.closed || this.pausedMode) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    for (let i = 0; i < STEPS_PER_TURN; i++) {
+      if (this.closed || this.pausedMode) return;
+      const result = this.engine.step();
+      this.afterStep(result);
+      if (result.point.kind === 'idle') return;
+      if (this.options.shouldStop?.(result)) {
+        this.pause('keepalive');
+        return;
+      }
+    }
+    this.schedule();
+  }
+
+  private afterStep(result: StepResult): void {
+    for (const action of result.actions) this.perform(action);
+    this.options.onStep?.(result);
+    this.updateReading();
+  }
+
+  private perform(action: Action): void {
+    switch (action.type) {
+      case 'connect':
+        this.connect(action.link, action.host, action.port, action.tls);
+        return;
+      case 'write':
+        this.sockets.get(action.link)?.write(action.bytes);
+        return;
+      case 'close': {
+        const socket = this.sockets.get(action.link);
+        this.sockets.delete(action.link);
+        socket?.removeAllListeners();
+        socket?.on('error', () => undefined);
+        socket?.destroy();
+        return;
+      }
+      case 'reply': {
+        const done = this.replies.get(action.requestId);
+        this.replies.delete(action.requestId);
+        done?.(action.reply);
+        return;
+      }
+    }
+  }
+
+  private connect(link: LinkId, host: string, port: number, useTls: boolean): void {
+    let socket: net.Socket;
+    try {
+      socket = useTls
+        ? tls.connect({ host, port, ...tlsOptions(this.engine.config), ...(net.isIP(host) ? {} : { servername: host }) })
+        : net.connect({ host, port });
+    } catch (err) {
+      // A TLS certificate that cannot be read fails the connect, as it would in Redis.
+      this.engine.receive({ type: 'connect-failed', link, error: err instanceof Error ? err.message : String(err) });
+      this.schedule();
+      return;
+    }
+    socket.setNoDelay(true);
+    this.sockets.set(link, socket);
+    let connected = false;
+    const input = (i: EngineInput): void => {
+      if (this.sockets.get(link) !== socket) return;
+      this.engine.receive(i);
+      this.schedule();
+    };
+    socket.once(useTls ? 'secureConnect' : 'connect', () => {
+      connected = true;
+      input({ type: 'connected', link });
+    });
+    socket.on('data', (bytes: Buffer) => input({ type: 'data', link, bytes }));
+    let lastError: string | undefined;
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      lastError = errnoMessage(err);
+      if (!connected) {
+        input({ type: 'connect-failed', link, error: lastError });
+        this.sockets.delete(link);
+      }
+    });
+    socket.on('close', () => {
+      if (connected) input(lastError ? { type: 'closed', link, error: lastError } : { type: 'closed', link });
+      if (this.sockets.get(link) === socket) this.sockets.delete(link);
+    });
+  }
+
+  /** Stops reading a socket when the replica is frozen or far behind, as a busy redis-server would. */
+  private updateReading(): void {
+    const link = this.engine.linkId;
+    const socket = link === null ? undefined : this.sockets.get(link);
+    if (!socket) return;
+    const shouldPause = this.pausedMode === 'freeze' || this.engine.bufferedBytes > READ_HIGH_WATER;
+    if (shouldPause && !socket.isPaused()) socket.pause();
+    if (!shouldPause && socket.isPaused()) socket.resume();
+  }
+}
+
+function tlsOptions(config: Readonly<ReplicaConfig>): tls.ConnectionOptions {
+  const read = (file: string | null): Buffer | undefined => (file ? fs.readFileSync(file) : undefined);
+  const options: tls.ConnectionOptions = {};
+  const ca = read(config['tls-ca-cert-file']);
+  const cert = read(config['tls-cert-file']);
+  const key = read(config['tls-key-file']);
+  if (ca) options.ca = ca;
+  if (cert) options.cert = cert;
+  if (key) options.key = key;
+  if (config['tls-key-file-pass']) options.passphrase = config['tls-key-file-pass'];
+  return options;
+}
