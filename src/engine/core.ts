@@ -115,17 +115,18 @@ export class ReplicaCore {
     this.link = null;
   }
 
-  /** connectWithMaster(): CONNECT -> CONNECTING with a fresh link. */
-  *connectWithMaster(cause: TransitionCause, callPath: readonly string[]): Work {
+  /** connectWithMaster(): CONNECT -> CONNECTING with a fresh link. Returns the transition to yield. */
+  connectWithMaster(cause: TransitionCause, callPath: readonly string[]): StepPoint | null {
     const host = this.info.masterhost;
-    if (host === null) return;
+    if (host === null) return null;
     const id = this.nextLink++;
     this.link = { id, input: new ByteQueue(), eof: false, error: null };
     this.emit({ type: 'connect', link: id, host, port: this.info.masterport, tls: this.config['tls-replication'] });
     this.info.repl_transfer_lastio = this.unixtime();
     const message = 'MASTER <-> REPLICA sync started';
-    yield this.transition(ReplState.CONNECTING, cause, message, [...callPath, 'connectWithMaster']);
+    const point = this.transition(ReplState.CONNECTING, cause, message, [...callPath, 'connectWithMaster']);
     this.log('notice', message);
+    return point;
   }
 
   /**
@@ -147,7 +148,8 @@ export class ReplicaCore {
     yield this.transition(ReplState.CONNECT, cause, message, path);
     if (reconnect && this.info.masterhost !== null) {
       this.log('notice', `Reconnecting to MASTER ${this.info.masterhost}:${this.info.masterport} after failure`);
-      yield* this.connectWithMaster('reconnect', path);
+      const connecting = this.connectWithMaster('reconnect', path);
+      if (connecting) yield connecting;
     }
     return true;
   }
@@ -184,7 +186,8 @@ export class ReplicaCore {
     yield this.transition(ReplState.CONNECT, cause, message, path);
     if (this.info.masterhost !== null) {
       this.log('notice', `Reconnecting to MASTER ${this.info.masterhost}:${this.info.masterport}`);
-      yield* this.connectWithMaster('reconnect', path);
+      const connecting = this.connectWithMaster('reconnect', path);
+      if (connecting) yield connecting;
     }
   }
 

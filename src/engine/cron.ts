@@ -44,7 +44,8 @@ export function* replicationCron(core: ReplicaCore): Work {
 
   if (info.repl_state === ReplState.CONNECT && info.masterhost !== null) {
     core.log('notice', `Connecting to MASTER ${info.masterhost}:${info.masterport}`);
-    yield* core.connectWithMaster('cron-connect', CRON);
+    const connecting = core.connectWithMaster('cron-connect', CRON);
+    if (connecting) yield connecting;
   }
 
   if (info.masterhost !== null && info.master && !info.master.pre_psync) core.sendAck();

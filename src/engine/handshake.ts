@@ -123,7 +123,8 @@ export function* onReplyReadable(core: ReplicaCore): Work {
     if (reply.startsWith('-')) core.log('notice', `(Non critical) Master does not understand REPLCONF capa: ${reply}`);
     yield core.transition(ReplState.SEND_PSYNC, 'capa-reply', `REPLCONF capa reply: ${reply}`, READ);
     const request = sendPsync(core);
-    yield core.transition(ReplState.RECEIVE_PSYNC_REPLY, 'psync-sent', request, ['syncWithMaster', 'slaveTryPartialResynchronization']);
+    const point = core.transition(ReplState.RECEIVE_PSYNC_REPLY, 'psync-sent', request, ['syncWithMaster', 'slaveTryPartialResynchronization']);
+    yield point;
     return;
   }
 
@@ -259,10 +260,11 @@ function* partialResync(core: ReplicaCore, reply: string): Work {
   cached.lastinteraction = core.unixtime();
   info.repl_down_since = 0;
   info.stat_sync_partial_ok++;
-  yield core.transition(ReplState.CONNECTED, 'partial-resync', `Successful partial resynchronization with master (${reply})`,
+  const point = core.transition(ReplState.CONNECTED, 'partial-resync', `Successful partial resynchronization with master (${reply})`,
     ['syncWithMaster', 'slaveTryPartialResynchronization', 'replicationResurrectCachedMaster']);
   core.createBacklogIfMissing();
   core.log('notice', 'MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.');
+  yield point;
 }
 
 /** strtoll(…, 10) as Redis reads the +FULLRESYNC offset: leading digits, 0 if none. */

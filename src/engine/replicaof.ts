@@ -37,9 +37,10 @@ export function* replicaofCommand(core: ReplicaCore, host: string, port: number,
   }
   if (info.repl_state !== ReplState.CONNECT) yield core.transition(ReplState.CONNECT, 'replicaof', message, setMaster);
   core.log('notice', `Connecting to MASTER ${host}:${port}`);
-  yield* core.connectWithMaster('replicaof', setMaster);
+  const connecting = core.connectWithMaster('replicaof', setMaster);
   core.log('notice', `REPLICAOF ${host}:${port} enabled (user request from '${client}')`);
   done(reply.ok());
+  if (connecting) yield connecting;
 }
 
 export function* replicaofNoOne(core: ReplicaCore, client: string, done: (r: ReplyValue) => void): Work {
@@ -53,8 +54,11 @@ export function* replicaofNoOne(core: ReplicaCore, client: string, done: (r: Rep
     yield* core.cancelReplicationHandshake(false, 'replicaof-no-one', message, path);
     core.shiftReplicationId();
     info.repl_down_since = 0;
-    yield core.transition(ReplState.NONE, 'replicaof-no-one', message, path);
+    const point = core.transition(ReplState.NONE, 'replicaof-no-one', message, path);
     core.log('notice', `MASTER MODE enabled (user request from '${client}')`);
+    done(reply.ok());
+    yield point;
+    return;
   } else {
     yield { kind: 'user-command', name: 'REPLICAOF', callPath: path };
   }

@@ -282,11 +282,12 @@ function* finishLoad(core: ReplicaCore): Work {
   info.master_repl_offset = info.master.reploff;
   core.clearReplicationId2();
   const message = 'MASTER <-> REPLICA sync: Finished with success';
-  yield core.transition(ReplState.CONNECTED, 'sync-finished', message, ['readSyncBulkPayload', 'replicationCreateMasterClient']);
+  const point = core.transition(ReplState.CONNECTED, 'sync-finished', message, ['readSyncBulkPayload', 'replicationCreateMasterClient']);
   core.createBacklogIfMissing();
   core.log('notice', message);
   // A diskless master streams nothing until the first ACK.
   if (usedMark) core.sendAck();
+  yield point;
 }
 
 /** Diskless load only: the blocking socket read timed out (SO_RCVTIMEO = repl-timeout). */
