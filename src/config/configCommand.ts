@@ -1,0 +1,81 @@
+// CONFIG GET and CONFIG SET on a replica's RESP port, over the configs in
+// ReplicaConfig, with redis-server 7.0.15's matching, rendering, validation
+// order and error replies. Configs this tool does not hold are unknown here.
+import { type ReplicaConfig } from './replicaConfig';
+import { FIELD_NAMES, FIELD_SPECS, renderField } from './replicaFields';
+import { stringMatch } from './stringMatch';
+
+/** A CONFIG SET refusal; `message` is the error reply, "ERR ..." included. */
+export class ConfigSetError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigSetError';
+  }
+}
+
+const asciiLower = (s: string): string => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+const hasGlob = (s: string): boolean => /[[*?]/.test(s);
+
+/**
+ * Name/value pairs for every config matching one of `patterns`. A pattern
+ * without glob characters is looked up case-insensitively and answered under
+ * the name as typed; a glob matches every name, aliases included (slaveof,
+ * slave-read-only...). Each config name appears once. Secrets read
+ * "(redacted)" when set (see replicaFields.ts).
+ */
+export function configGet(config: ReplicaConfig, patterns: string[]): [string, string][] {
+  const found = new Map<string, [string, string]>();
+  for (const pattern of patterns) {
+    if (!hasGlob(pattern)) {
+      const name = asciiLower(pattern);
+      const key = FIELD_NAMES.get(name);
+      if (key !== undefined && !found.has(name)) found.set(name, [pattern, renderField(config, key)]);
+      continue;
+    }
+    for (const [name, key] of FIELD_NAMES) {
+      if (!found.has(name) && stringMatch(pattern, name, true)) found.set(name, [name, renderField(config, key)]);
+    }
+  }
+  return [...found.values()];
+}
+
+interface PlannedSet {
+  /** The registered name: lower case, an alias stays an alias. */
+  name: string;
+  key: keyof ReplicaConfig;
+  value: string;
+}
+
+const failed = (name: string, why: string): ConfigSetError =>
+  new ConfigSetError(`ERR CONFIG SET failed (possibly related to argument '${name}') - ${why}`);
+
+/**
+ * Sets all pairs or none. As in Redis 7.0, names are checked first (unknown,
+ * immutable, duplicate: the first problem wins and is reported with the name
+ * as typed), then values in order (reported with the registered name).
+ * `changed` lists the keys whose value differs afterwards.
+ */
+export function configSet(config: ReplicaConfig, pairs: [string, string][]): { config: ReplicaConfig; changed: (keyof ReplicaConfig)[] } {
+  const planned: PlannedSet[] = [];
+  for (const [typed, value] of pairs) {
+    const name = asciiLower(typed);
+    const key = FIELD_NAMES.get(name);
+    if (key === undefined) throw new ConfigSetError(`ERR Unknown option or number of arguments for CONFIG SET - '${typed}'`);
+    if (!FIELD_SPECS[key].mutable) throw failed(typed, "can't set immutable config");
+    if (planned.some((p) => p.name === name)) throw failed(typed, 'duplicate parameter');
+    planned.push({ name, key, value });
+  }
+  const next: ReplicaConfig = { ...config };
+  for (const p of planned) setOne(next, p);
+  const changed = [...new Set(planned.map((p) => p.key))].filter((k) => next[k] !== config[k]);
+  return { config: next, changed };
+}
+
+function setOne<K extends keyof ReplicaConfig>(config: ReplicaConfig, p: PlannedSet & { key: K }): void {
+  const spec = FIELD_SPECS[p.key];
+  // CONFIG SET splits a multi-argument value on single spaces, not with quoting rules.
+  const args = spec.multiArg ? (p.value === '' ? [] : p.value.split(' ')) : [p.value];
+  const r = spec.parse(args);
+  if (!r.ok) throw failed(p.name, r.error);
+  config[p.key] = spec.afterSet ? spec.afterSet(r.value) : r.value;
+}

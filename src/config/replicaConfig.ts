@@ -1,0 +1,92 @@
+// The configuration a replica acts on, keyed by redis-server's own config
+// names so that config files, the command line, CONFIG GET/SET and the docs
+// all speak the same words.
+
+export type DisklessLoad = 'disabled' | 'on-empty-db' | 'swapdb';
+export type ProtectedAction = 'no' | 'yes' | 'local';
+
+export interface ReplicaConfig {
+  replicaof: { host: string; port: number } | null;
+  /** A secret: never logged, never shown. */
+  masterauth: string | null;
+  /** Redis flags it as sensitive too, so it is treated like a secret. */
+  masteruser: string | null;
+  'repl-timeout': number;
+  'replica-announce-ip': string | null;
+  /** 0 = announce `port` (or `tls-port` when tls-replication is on). */
+  'replica-announce-port': number;
+  'replica-announced': boolean;
+  'replica-priority': number;
+  'replica-read-only': boolean;
+  /** 6380, not redis-server's 6379: this tool must never clash with a local redis. */
+  port: number;
+  /**
+   * Space-separated addresses, as CONFIG GET renders them ("127.0.0.1 ::1").
+   * "" means the user gave none; see bindAddresses().
+   */
+  bind: string;
+  'repl-diskless-load': DisklessLoad;
+  /** Bytes. Not clamped at load; CONFIG SET raises it to 16 KiB as Redis does. */
+  'repl-backlog-size': number;
+  databases: number;
+  'tls-replication': boolean;
+  'tls-port': number;
+  'tls-cert-file': string | null;
+  'tls-key-file': string | null;
+  'tls-ca-cert-file': string | null;
+  'tls-ca-cert-dir': string | null;
+  /** A secret. */
+  'tls-key-file-pass': string | null;
+  'enable-debug-command': ProtectedAction;
+}
+
+export function defaultConfig(): ReplicaConfig {
+  return {
+    replicaof: null,
+    masterauth: null,
+    masteruser: null,
+    'repl-timeout': 60,
+    'replica-announce-ip': null,
+    'replica-announce-port': 0,
+    'replica-announced': true,
+    'replica-priority': 100,
+    'replica-read-only': true,
+    port: 6380,
+    bind: '127.0.0.1',
+    'repl-diskless-load': 'disabled',
+    'repl-backlog-size': 1024 * 1024,
+    databases: 16,
+    'tls-replication': false,
+    'tls-port': 0,
+    'tls-cert-file': null,
+    'tls-key-file': null,
+    'tls-ca-cert-file': null,
+    'tls-ca-cert-dir': null,
+    'tls-key-file-pass': null,
+    'enable-debug-command': 'no',
+  };
+}
+
+/**
+ * Directives whose arguments are secrets. Redis 7.0 flags masterauth,
+ * masteruser and requirepass as sensitive; the TLS key passphrases and ACL
+ * `user` lines (which carry passwords) are added because they are secrets
+ * just the same. Their values never appear in errors or CONFIG GET output.
+ */
+export const SECRET_CONFIGS: ReadonlySet<string> = new Set([
+  'masterauth',
+  'masteruser',
+  'requirepass',
+  'tls-key-file-pass',
+  'tls-client-key-file-pass',
+  'user',
+]);
+
+/**
+ * The addresses to listen on. An empty list is what redis-server gets from
+ * `bind ""`; it then falls back to its built-in default, all interfaces.
+ */
+export function bindAddresses(config: ReplicaConfig): string[] {
+  const list = config.bind.split(' ').filter((a) => a !== '');
+  return list.length > 0 ? list : ['*', '-::*'];
+}
