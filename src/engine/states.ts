@@ -89,7 +89,6 @@ export type TransitionCause =
   | 'partial-resync'
   | 'psync-try-later'
   | 'no-response'
-  | 'write-error'
   | 'transfer-error'
   | 'rdb-error'
   | 'sync-finished'
@@ -112,17 +111,21 @@ export interface TransitionRule {
 
 const S = ReplState;
 
-/** Every legal transition of repl_state, in the order of the document a person reads. */
+/**
+ * Every legal transition of repl_state, in the order of the document a person
+ * reads. Redis also goes from SEND_HANDSHAKE and SEND_PSYNC back to CONNECT when
+ * a synchronous write fails; here writes are asynchronous, so a failed write
+ * shows up as a lost link at the next read instead.
+ */
 export const TRANSITIONS: readonly TransitionRule[] = [
   { from: S.NONE, to: S.CONNECT, causes: ['replicaof'], where: 'replicationSetMaster', summary: 'REPLICAOF host port (or replicaof in the config): become a replica' },
   { from: S.CONNECT, to: S.CONNECTING, causes: ['cron-connect', 'reconnect', 'replicaof'], where: 'connectWithMaster', summary: 'non-blocking connect to the master issued' },
   { from: S.CONNECT, to: S.NONE, causes: ['replicaof-no-one'], where: 'replicationUnsetMaster', summary: 'REPLICAOF NO ONE: become a master, shift the replication ID' },
   { from: S.CONNECTING, to: S.RECEIVE_PING_REPLY, causes: ['connect-ok'], where: 'syncWithMaster', summary: 'connected: PING sent' },
-  { from: S.CONNECTING, to: S.CONNECT, causes: ['connect-error', 'handshake-timeout', 'write-error', 'replicaof', 'replicaof-no-one'], where: 'syncWithMaster', summary: 'connect failed, timed out or cancelled' },
+  { from: S.CONNECTING, to: S.CONNECT, causes: ['connect-error', 'handshake-timeout', 'replicaof', 'replicaof-no-one'], where: 'syncWithMaster', summary: 'connect failed, timed out or cancelled' },
   { from: S.RECEIVE_PING_REPLY, to: S.SEND_HANDSHAKE, causes: ['ping-reply'], where: 'syncWithMaster', summary: 'PING answered (+PONG, -NOAUTH or -NOPERM)' },
   { from: S.RECEIVE_PING_REPLY, to: S.CONNECT, causes: ['ping-error', 'no-response', 'handshake-timeout', 'replicaof', 'replicaof-no-one'], where: 'syncWithMaster', summary: 'PING refused, unanswered or timed out' },
   { from: S.SEND_HANDSHAKE, to: S.RECEIVE_AUTH_REPLY, causes: ['handshake-sent'], where: 'syncWithMaster', summary: 'AUTH and REPLCONFs written back to back' },
-  { from: S.SEND_HANDSHAKE, to: S.CONNECT, causes: ['write-error'], where: 'syncWithMaster', summary: 'writing the handshake failed' },
   { from: S.RECEIVE_AUTH_REPLY, to: S.RECEIVE_PORT_REPLY, causes: ['auth-ok', 'auth-skipped'], where: 'syncWithMaster', summary: 'AUTH accepted (or no masterauth)' },
   { from: S.RECEIVE_AUTH_REPLY, to: S.CONNECT, causes: ['auth-error', 'no-response', 'handshake-timeout', 'replicaof', 'replicaof-no-one'], where: 'syncWithMaster', summary: 'AUTH refused, unanswered or timed out' },
   { from: S.RECEIVE_PORT_REPLY, to: S.RECEIVE_IP_REPLY, causes: ['port-reply'], where: 'syncWithMaster', summary: 'REPLCONF listening-port answered' },
@@ -132,12 +135,11 @@ export const TRANSITIONS: readonly TransitionRule[] = [
   { from: S.RECEIVE_CAPA_REPLY, to: S.SEND_PSYNC, causes: ['capa-reply'], where: 'syncWithMaster', summary: 'REPLCONF capa answered' },
   { from: S.RECEIVE_CAPA_REPLY, to: S.CONNECT, causes: ['no-response', 'handshake-timeout', 'replicaof', 'replicaof-no-one'], where: 'syncWithMaster', summary: 'REPLCONF capa unanswered or timed out' },
   { from: S.SEND_PSYNC, to: S.RECEIVE_PSYNC_REPLY, causes: ['psync-sent'], where: 'slaveTryPartialResynchronization', summary: 'PSYNC <replid> <offset> written' },
-  { from: S.SEND_PSYNC, to: S.CONNECT, causes: ['write-error'], where: 'syncWithMaster', summary: 'writing PSYNC failed' },
   { from: S.RECEIVE_PSYNC_REPLY, to: S.TRANSFER, causes: ['full-resync', 'sync-fallback'], where: 'syncWithMaster', summary: '+FULLRESYNC (or legacy SYNC): the RDB comes next' },
   { from: S.RECEIVE_PSYNC_REPLY, to: S.CONNECTED, causes: ['partial-resync'], where: 'slaveTryPartialResynchronization', summary: '+CONTINUE: partial resync, the cached master is resurrected' },
   { from: S.RECEIVE_PSYNC_REPLY, to: S.CONNECT, causes: ['psync-try-later', 'no-response', 'handshake-timeout', 'protocol-error', 'replicaof', 'replicaof-no-one'], where: 'syncWithMaster', summary: '-NOMASTERLINK/-LOADING, no reply or timed out' },
   { from: S.TRANSFER, to: S.CONNECTED, causes: ['sync-finished'], where: 'readSyncBulkPayload', summary: 'RDB received and loaded: MASTER <-> REPLICA sync finished' },
-  { from: S.TRANSFER, to: S.CONNECT, causes: ['transfer-error', 'rdb-error', 'transfer-timeout', 'replicaof', 'replicaof-no-one'], where: 'cancelReplicationHandshake', summary: 'transfer failed, RDB refused or timed out' },
+  { from: S.TRANSFER, to: S.CONNECT, causes: ['transfer-error', 'protocol-error', 'rdb-error', 'transfer-timeout', 'replicaof', 'replicaof-no-one'], where: 'cancelReplicationHandshake', summary: 'transfer failed, bad header, RDB refused or timed out' },
   { from: S.CONNECTED, to: S.CONNECT, causes: ['link-lost', 'master-timeout', 'protocol-error', 'replicaof', 'replicaof-no-one'], where: 'replicationHandleMasterDisconnection', summary: 'link to the master lost: master cached for PSYNC' },
 ];
 
