@@ -2,7 +2,7 @@
 // transitions. Shared by the CLI and the demo.
 import type { ReplicaConfig } from '../config/replicaConfig';
 import { ReplState } from '../engine/states';
-import { HostedReplica } from '../net/hostedReplica';
+import { HostedReplica, listenAddress } from '../net/hostedReplica';
 import { formatLogLine, formatTransitionLine, jsonLog, jsonTransition, type LogFormat, type ReplicaLabel } from './logFormat';
 
 export interface HostOptions {
@@ -47,7 +47,7 @@ export async function hostReplicas(base: ReplicaConfig, opts: HostOptions): Prom
         await replica.start();
       } catch (err) {
         await replica.stop();
-        throw new PortInUseError(config.port, config.bind, err instanceof Error ? err.message : String(err));
+        throw new PortInUseError(config.port, listenAddress(config), err instanceof Error ? err.message : String(err));
       }
       label.port = replica.port;
       replicas.push(replica);

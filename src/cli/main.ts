@@ -3,12 +3,13 @@
 // way redis-server is, each serving its own RESP port on 127.0.0.1.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseCommandLine, type ToolOptions } from '../config/commandLine';
-import { applyDirectives, parseRedisConf } from '../config/redisConf';
+import { numberAfterConfigText, parseCommandLine, type ToolOptions } from '../config/commandLine';
+import { applyDirectives, parseRedisConf, type IncludeReader } from '../config/redisConf';
+import { stringMatch } from '../config/stringMatch';
 import { defaultConfig, type ReplicaConfig } from '../config/replicaConfig';
 import { EMULATED_REDIS_VERSION, TOOL_VERSION } from '../net/replicaCommands';
 import { hostReplicas, PortInUseError } from './hostReplicas';
-import type { HostedReplica } from '../net/hostedReplica';
+import { listenAddress, type HostedReplica } from '../net/hostedReplica';
 
 const USAGE = `Usage: redis-replica-debugger [/path/to/redis.conf] [options]
 
@@ -36,25 +37,41 @@ export interface LoadedConfig {
   ignored: string[];
 }
 
-/** Reads redis.conf (if given) and the flags, in redis-server's order. */
+/** `include` lines are followed as redis-server follows them: a path, or a pattern in its file name. */
+const includeReader: IncludeReader = {
+  readFile: (file) => fs.readFileSync(file, 'utf8'),
+  glob: (pattern) => {
+    const dir = path.dirname(pattern);
+    const base = path.basename(pattern);
+    let names: string[];
+    try {
+      names = fs.readdirSync(dir);
+    } catch {
+      return [];
+    }
+    return names.filter((n) => stringMatch(base, n, false)).sort().map((n) => path.join(dir, n));
+  },
+};
+
+/** Reads redis.conf (if given) and the flags, in redis-server's order: the flags come after the file. */
 export function loadConfiguration(argv: string[]): LoadedConfig {
   const cli = parseCommandLine(argv);
   let config = defaultConfig();
   const ignored: string[] = [];
   let configFile: string | null = null;
+  let configText = '';
   if (cli.configFile !== null) {
     configFile = path.resolve(cli.configFile);
-    let text: string;
     try {
-      text = fs.readFileSync(configFile, 'utf8');
+      configText = fs.readFileSync(configFile, 'utf8');
     } catch (err) {
       throw new Error(`Fatal error, can't open config file '${cli.configFile}': ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : String(err)}`);
     }
-    const applied = applyDirectives(config, parseRedisConf(text, { fileName: configFile }));
+    const applied = applyDirectives(config, parseRedisConf(configText, { fileName: configFile }), { include: includeReader });
     config = applied.config;
     ignored.push(...applied.ignored.map((d) => d.name));
   }
-  const fromFlags = applyDirectives(config, cli.directives);
+  const fromFlags = applyDirectives(config, numberAfterConfigText(cli.directives, configText), { include: includeReader });
   config = fromFlags.config;
   ignored.push(...fromFlags.ignored.map((d) => d.name));
   return { config, configFile, tool: cli.tool, ignored };
@@ -112,9 +129,9 @@ async function main(): Promise<number> {
   if (loaded.tool.logFormat === 'text') {
     print(`${process.pid}:S redis-replica-debugger ${TOOL_VERSION}, replica engine of Redis ${EMULATED_REDIS_VERSION}, pid=${process.pid}`);
     if (loaded.ignored.length > 0) print(`${process.pid}:S Directives read but not used by a replica engine: ${[...new Set(loaded.ignored)].join(', ')}`);
-    for (const r of replicas) print(`${process.pid}:S Ready to accept connections tcp on ${r.config.bind}:${r.port}`);
+    for (const r of replicas) print(`${process.pid}:S Ready to accept connections tcp on ${listenAddress(r.config)}:${r.port}`);
   } else {
-    for (const r of replicas) print(JSON.stringify({ time: new Date().toISOString(), type: 'ready', port: r.port, bind: r.config.bind }));
+    for (const r of replicas) print(JSON.stringify({ time: new Date().toISOString(), type: 'ready', port: r.port, bind: listenAddress(r.config) }));
   }
   process.on('SIGINT', () => void stopAll('Received SIGINT scheduling shutdown...'));
   process.on('SIGTERM', () => void stopAll('Received SIGTERM scheduling shutdown...'));

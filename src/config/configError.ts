@@ -2,6 +2,7 @@
 // redis-server 7.0's fatal config error, line for line, so that users see the
 // text they would search for; the one deliberate difference is that a line
 // carrying a secret (masterauth...) is shown with the secret redacted.
+import { splitArgsText } from '../resp/splitArgs';
 import { SECRET_CONFIGS } from './replicaConfig';
 
 /** The Redis version whose config loader this layer reproduces. */
@@ -18,15 +19,20 @@ export interface ConfigPlace {
 
 /**
  * The line with the arguments of a secret directive replaced, e.g.
- * `masterauth "hunter2"` → `masterauth <redacted>`. The directive is
- * recognised from the first word even when the line does not parse
- * (unbalanced quotes), so nothing of the secret leaks either way.
+ * `masterauth "hunter2"` → `masterauth <redacted>`. The name is read every
+ * way it could be written (quoted, escaped, on a line with unbalanced
+ * quotes), and a doubt redacts: nothing of a secret may leak.
  */
 export function redactLine(text: string): string {
-  const m = /^\s*(\S+)(\s+\S[\s\S]*)?$/.exec(text);
-  if (!m || m[2] === undefined) return text;
-  const name = m[1]!.replace(/^["']|["']$/g, '');
-  return SECRET_CONFIGS.has(name.toLowerCase()) ? `${name} <redacted>` : text;
+  const m = /^\s*(\S+)\s+\S/.exec(text);
+  if (!m) return text; // a name alone has nothing to hide
+  const chunk = m[1]!;
+  const candidates = [splitArgsText(text)?.[0], splitArgsText(chunk)?.[0], chunk.replace(/^["']|["']$/g, '')];
+  for (const c of candidates) {
+    const name = c?.split(/\s/)[0]?.toLowerCase();
+    if (name !== undefined && SECRET_CONFIGS.has(name)) return `${name} <redacted>`;
+  }
+  return text;
 }
 
 export class ConfigError extends Error {

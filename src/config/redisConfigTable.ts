@@ -6,8 +6,33 @@
 // their exact name), and one bad value of each kind per config. Aliases
 // (slave-lazy-flush, hash-max-ziplist-*, lua-time-limit...) are listed as
 // entries of their own: for a config that is only validated they behave the same.
-import { type Validator, validateAppendDirname, validateAppendFilename, validateClientOutputBufferLimit, validateDbFilename, validateHostname, validateLatencyPercentiles, validateMemoryOrPercent, validateNotifyKeyspaceEvents, validateOomScoreAdjValues, validateProcTitleTemplate, validateSave, validateShutdownFlags } from './specialValidators';
-import { INT_MAX, INT_MIN, LLONG_MAX, UINT_MAX, ULLONG_MAX, parseBool, parseEnum, parseIntInRange, parseMemoryInRange, parseOctalInRange } from './valueParsers';
+import {
+  type Validator,
+  validateAppendDirname,
+  validateAppendFilename,
+  validateClientOutputBufferLimit,
+  validateDbFilename,
+  validateHostname,
+  validateLatencyPercentiles,
+  validateMemoryOrPercent,
+  validateNotifyKeyspaceEvents,
+  validateOomScoreAdjValues,
+  validateProcTitleTemplate,
+  validateSave,
+  validateShutdownFlags,
+} from './specialValidators';
+import {
+  INT_MAX,
+  INT_MIN,
+  LLONG_MAX,
+  UINT_MAX,
+  ULLONG_MAX,
+  parseBool,
+  parseEnum,
+  parseIntInRange,
+  parseMemoryInRange,
+  parseOctalInRange,
+} from './valueParsers';
 
 export interface RedisConfigSpec {
   name: string;
@@ -195,6 +220,7 @@ const SPECS: RedisConfigSpec[] = [
   memory('zset-max-listpack-value', 0n, LLONG_MAX),
   int('zset-max-ziplist-entries', 0n, LLONG_MAX),
   memory('zset-max-ziplist-value', 0n, LLONG_MAX),
+  // Hidden: left out of CONFIG GET *, answered by exact name only.
   int('key-load-delay', INT_MIN, INT_MAX),
   int('loading-process-events-interval-bytes', 1024n, INT_MAX),
   bool('lua-enable-deprecated-api'),

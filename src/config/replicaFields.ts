@@ -36,7 +36,7 @@ const DISKLESS_LOAD: readonly DisklessLoad[] = ['disabled', 'on-empty-db', 'swap
 const PROTECTED_ACTION: readonly ProtectedAction[] = ['no', 'yes', 'local'];
 /** CONFIG_REPL_BACKLOG_MIN_SIZE, applied by CONFIG SET only. */
 const REPL_BACKLOG_MIN_SIZE = 16 * 1024;
-/** CONFIG_BINDADDR_MAX */
+/** Redis's CONFIG_BINDADDR_MAX: more addresses are refused. */
 const BINDADDR_MAX = 16;
 
 type Opts = { aliases?: readonly string[]; mutable?: boolean };

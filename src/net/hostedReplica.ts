@@ -1,6 +1,6 @@
 // One replica as a process would host it: the engine in its shell, and its own
 // RESP port on 127.0.0.1. The CLI hosts several; the debug adapter reuses it.
-import type { ReplicaConfig } from '../config/replicaConfig';
+import { bindAddresses, type ReplicaConfig } from '../config/replicaConfig';
 import { randomReplid } from './clock';
 import { dispatchCommand, type CommandContext } from './replicaCommands';
 import { ReplicaShell, type ReplicaShellOptions } from './replicaShell';
@@ -40,7 +40,7 @@ export class HostedReplica {
 
   /** Binds the RESP port first (a port in use fails before anything connects), then starts replicating. */
   async start(): Promise<void> {
-    this.boundPort = await this.server.listen(this.config.port, this.config.bind);
+    this.boundPort = await this.server.listen(this.config.port, listenAddress(this.config));
     this.shell.start();
   }
 
@@ -48,4 +48,11 @@ export class HostedReplica {
     await this.shell.close();
     await this.server.close();
   }
+}
+
+/** The first `bind` address (redis-server binds them all; one is enough for a debugging tool). */
+export function listenAddress(config: ReplicaConfig): string {
+  const first = bindAddresses(config)[0]!;
+  if (first === '*') return '0.0.0.0';
+  return first.replace(/^-/, '');
 }
