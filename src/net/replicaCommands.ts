@@ -3,7 +3,7 @@
 import { configGet } from '../config/configCommand';
 import { infoReplication, roleReply } from '../engine/infoReplication';
 import { reply, type ReplyValue } from '../resp/encode';
-import type { RespClient } from './respServer';
+import { CLOSE_WITHOUT_REPLY, type CommandResult, type RespClient } from './respServer';
 import type { ReplicaShell } from './replicaShell';
 
 export const TOOL_VERSION = '0.1.0';
@@ -19,7 +19,7 @@ export interface CommandContext {
   shutdown(): void;
 }
 
-type Handler = (ctx: CommandContext, args: string[], client: RespClient) => ReplyValue | Promise<ReplyValue>;
+type Handler = (ctx: CommandContext, args: string[], client: RespClient) => CommandResult | Promise<CommandResult>;
 
 const wrongArity = (name: string): ReplyValue => reply.error(`ERR wrong number of arguments for '${name}' command`);
 
@@ -47,7 +47,7 @@ const COMMANDS: Record<string, { arity: number; handler: Handler }> = {
   shutdown: { arity: -1, handler: (ctx, args) => shutdown(ctx, args) },
 };
 
-export function dispatchCommand(ctx: CommandContext, argv: Buffer[], client: RespClient): ReplyValue | Promise<ReplyValue> {
+export function dispatchCommand(ctx: CommandContext, argv: Buffer[], client: RespClient): CommandResult | Promise<CommandResult> {
   const name = argv[0]!.toString('utf8').toLowerCase();
   const args = argv.slice(1).map((a) => a.toString('utf8'));
   const command = COMMANDS[name];
@@ -118,12 +118,12 @@ function config(ctx: CommandContext, args: string[]): ReplyValue | Promise<Reply
   return reply.error(`ERR unknown subcommand '${args[0]}'. Try CONFIG HELP.`);
 }
 
-function shutdown(ctx: CommandContext, args: string[]): ReplyValue {
+function shutdown(ctx: CommandContext, args: string[]): CommandResult {
   const flags = args.map((a) => a.toLowerCase());
   const bad = flags.find((f) => !['nosave', 'save', 'now', 'force', 'abort'].includes(f));
   if (bad !== undefined) return reply.error('ERR syntax error');
   if (flags.includes('abort')) return reply.error('ERR No shutdown in progress.');
   // Redis answers nothing to a successful SHUTDOWN: the connection just closes.
   setImmediate(() => ctx.shutdown());
-  return reply.ok();
+  return CLOSE_WITHOUT_REPLY;
 }

@@ -13,7 +13,10 @@ export interface RespClient {
   closeAfterReply(): void;
 }
 
-export type CommandHandler = (argv: Buffer[], client: RespClient) => ReplyValue | Promise<ReplyValue>;
+/** A reply, or CLOSE_WITHOUT_REPLY for commands Redis answers by closing (SHUTDOWN). */
+export const CLOSE_WITHOUT_REPLY = Symbol('close without reply');
+export type CommandResult = ReplyValue | typeof CLOSE_WITHOUT_REPLY;
+export type CommandHandler = (argv: Buffer[], client: RespClient) => CommandResult | Promise<CommandResult>;
 
 export class RespServer {
   private readonly server: net.Server;
@@ -75,11 +78,15 @@ export class RespServer {
         if (argv.length === 0) continue;
         // Replies go out in request order, whatever each handler waits for.
         chain = chain.then(async () => {
-          let r: ReplyValue;
+          let r: CommandResult;
           try {
             r = await this.handler(argv, client);
           } catch (err) {
             r = reply.error(`ERR ${err instanceof Error ? err.message : String(err)}`);
+          }
+          if (r === CLOSE_WITHOUT_REPLY) {
+            socket.destroy();
+            return;
           }
           send(r);
           if (closeAfter) socket.end();

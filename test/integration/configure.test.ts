@@ -163,3 +163,18 @@ async function isFree(port: number): Promise<boolean> {
     srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
 }
+
+describe('SHUTDOWN on the replica port', () => {
+  test('closes the connection without a reply and the process exits 0 when its last replica is shut down', async () => {
+    const port = await freePort();
+    const p = CliProcess.start(['--port', String(port)]);
+    try {
+      await p.waitForOutput('Ready to accept connections');
+      const c = await RedisClient.connect(port);
+      await assert.rejects(c.call('SHUTDOWN', 'NOSAVE'), /connection closed/);
+      assert.equal(await p.exitCode(), 0);
+    } finally {
+      await p.stop();
+    }
+  });
+});
