@@ -1,0 +1,85 @@
+// The replica's dataset: typed values under Redis's type names. Binary data
+// (keys, values, members, fields) is held as JS strings with one character per
+// byte (latin1): binary-safe, compact in V8, comparable with < as memcmp compares.
+
+/** Bytes as a latin1 string. */
+export type Bytes = string;
+
+export const toBytes = (b: Buffer): Bytes => b.toString('latin1');
+export const fromBytes = (s: Bytes): Buffer => Buffer.from(s, 'latin1');
+
+export interface StreamId {
+  ms: bigint;
+  seq: bigint;
+}
+
+export interface StreamEntry {
+  id: StreamId;
+  /** field, value, field, value… */
+  fields: Bytes[];
+}
+
+export interface StreamPendingEntry {
+  id: StreamId;
+  consumer: Bytes;
+  deliveryTime: number;
+  deliveryCount: number;
+}
+
+export interface StreamConsumer {
+  name: Bytes;
+  seenTime: number;
+  activeTime: number;
+  /** ids (as `ms-seq`) of the group's PEL entries owned by this consumer */
+  pending: Set<string>;
+}
+
+export interface StreamGroup {
+  name: Bytes;
+  lastId: StreamId;
+  /** -1 when unknown (SCG_INVALID_ENTRIES_READ). */
+  entriesRead: number;
+  /** keyed by `ms-seq`, in id order when iterated after sorting */
+  pending: Map<string, StreamPendingEntry>;
+  consumers: Map<Bytes, StreamConsumer>;
+}
+
+export interface StreamValue {
+  /** ordered by id */
+  entries: StreamEntry[];
+  lastId: StreamId;
+  firstId: StreamId;
+  maxDeletedId: StreamId;
+  entriesAdded: number;
+  groups: Map<Bytes, StreamGroup>;
+}
+
+export type Value =
+  | { type: 'string'; value: Bytes }
+  | { type: 'list'; items: Bytes[] }
+  | { type: 'set'; members: Set<Bytes> }
+  /** member → score; ordering (score, then member bytes) is computed where needed */
+  | { type: 'zset'; scores: Map<Bytes, number> }
+  /** field → value; fieldExpires: field → absolute unix ms (7.4 field expiry), only for fields that have one */
+  | { type: 'hash'; fields: Map<Bytes, Bytes>; fieldExpires: Map<Bytes, number> }
+  | { type: 'stream'; stream: StreamValue }
+  /** A module value the replica cannot interpret: kept as its raw RDB bytes. */
+  | { type: 'module'; moduleName: string; moduleId: bigint; encver: number; raw: Buffer };
+
+export type ValueType = Value['type'];
+
+/** Why a key's value cannot be trusted: a replicated write the engine could not apply. */
+export interface Divergence {
+  command: string;
+  reason: string;
+  /** The master's replication offset at that command. */
+  offset: number;
+}
+
+export interface KeyEntry {
+  value: Value;
+  /** Absolute unix ms, or -1. */
+  expireAt: number;
+  /** Set when a write could not be applied: the value is unknown from then on. */
+  diverged?: Divergence;
+}
