@@ -1,0 +1,124 @@
+// Databases 0..N-1 of keys with their values and expiry, and the functions
+// libraries. A replica never expires keys itself: expired keys stay until the
+// master sends DEL; reads hide them (lookupKeyRead on a replica).
+import type { Bytes, KeyEntry, Value } from './values';
+
+export class Database {
+  private readonly entries = new Map<Bytes, KeyEntry>();
+  private expiring = 0;
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Keys with an expiry (INFO keyspace `expires=`). */
+  get expires(): number {
+    return this.expiring;
+  }
+
+  /** The entry as the master's commands see it: expired or not. */
+  get(key: Bytes): KeyEntry | undefined {
+    return this.entries.get(key);
+  }
+
+  /** The entry as a read on the replica sees it: expired keys are hidden, not deleted. */
+  read(key: Bytes, nowMs: number): KeyEntry | undefined {
+    const e = this.entries.get(key);
+    if (e && e.expireAt !== -1 && e.expireAt <= nowMs) return undefined;
+    return e;
+  }
+
+  has(key: Bytes): boolean {
+    return this.entries.has(key);
+  }
+
+  /** Sets a value; `expireAt` -1 = no expiry. Replaces whatever was there. */
+  set(key: Bytes, value: Value, expireAt = -1): KeyEntry {
+    const old = this.entries.get(key);
+    if (old && old.expireAt !== -1) this.expiring--;
+    const entry: KeyEntry = { value, expireAt };
+    if (expireAt !== -1) this.expiring++;
+    this.entries.set(key, entry);
+    return entry;
+  }
+
+  /** Changes the expiry of an existing key (PEXPIREAT, PERSIST, KEEPTTL kept by the caller). */
+  setExpire(key: Bytes, expireAt: number): boolean {
+    const e = this.entries.get(key);
+    if (!e) return false;
+    if (e.expireAt !== -1) this.expiring--;
+    e.expireAt = expireAt;
+    if (expireAt !== -1) this.expiring++;
+    return true;
+  }
+
+  delete(key: Bytes): boolean {
+    const e = this.entries.get(key);
+    if (!e) return false;
+    if (e.expireAt !== -1) this.expiring--;
+    this.entries.delete(key);
+    return true;
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.expiring = 0;
+  }
+
+  keys(): IterableIterator<Bytes> {
+    return this.entries.keys();
+  }
+
+  [Symbol.iterator](): IterableIterator<[Bytes, KeyEntry]> {
+    return this.entries.entries();
+  }
+}
+
+export interface FunctionLibrary {
+  name: Bytes;
+  engine: string;
+  /** The full source, `#!lua name=…` line included, as FUNCTION LOAD received it. */
+  code: Bytes;
+  functions: { name: string; flags: string[]; description: string | null }[];
+}
+
+export class Keyspace {
+  dbs: Database[];
+  /** Libraries by name. */
+  functions = new Map<Bytes, FunctionLibrary>();
+
+  constructor(readonly databases = 16) {
+    this.dbs = Array.from({ length: databases }, () => new Database());
+  }
+
+  db(index: number): Database {
+    const d = this.dbs[index];
+    if (!d) throw new RangeError(`DB index ${index} is out of range`);
+    return d;
+  }
+
+  /** Keys in all databases (dbTotalServerKeyCount). */
+  keyCount(): number {
+    let n = 0;
+    for (const d of this.dbs) n += d.size;
+    return n;
+  }
+
+  flushAll(): void {
+    for (const d of this.dbs) d.clear();
+  }
+
+  /** SWAPDB: the two databases exchange contents. */
+  swap(a: number, b: number): void {
+    const da = this.db(a);
+    const db = this.db(b);
+    this.dbs[a] = db;
+    this.dbs[b] = da;
+  }
+
+  /** swapdb diskless load: take the whole content of another keyspace. */
+  replaceWith(other: Keyspace): void {
+    this.dbs = other.dbs;
+    this.functions = other.functions;
+  }
+}
