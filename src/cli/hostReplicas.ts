@@ -17,7 +17,7 @@ export interface HostOptions {
 
 export class PortInUseError extends Error {
   constructor(readonly port: number, readonly bind: string, reason: string) {
-    super(`Warning: Could not create server TCP listening socket ${bind}:${port}: bind: ${reason}\nFailed listening on port ${port} (tcp), aborting.`);
+    super(`Warning: Could not create server TCP listening socket ${bind}:${port}: bind: ${reason}\nFailed listening on port ${port} (TCP), aborting.`);
     this.name = 'PortInUseError';
   }
 }

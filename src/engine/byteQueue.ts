@@ -17,6 +17,17 @@ export class ByteQueue {
     this.size += chunk.length;
   }
 
+  /** Puts bytes back at the front (read too far: they belong to what comes next). */
+  unshift(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    if (this.head > 0) {
+      this.chunks[0] = this.chunks[0]!.subarray(this.head);
+      this.head = 0;
+    }
+    this.chunks.unshift(chunk);
+    this.size += chunk.length;
+  }
+
   clear(): void {
     this.chunks = [];
     this.head = 0;

@@ -3,10 +3,11 @@
 // cancelReplicationHandshake, freeing and caching the master client.
 // Handlers are generators: every `yield` is an observable point of step().
 import type { ReplicaConfig } from '../config/replicaConfig';
+import { Keyspace } from '../keyspace/keyspace';
 import { encodeCommand } from '../resp/encode';
 import { RequestParser } from '../resp/requestParser';
 import { ByteQueue } from './byteQueue';
-import type { Action, LinkId, LogEntry, LogLevel, StepPoint, TransitionRecord } from './io';
+import type { Action, FileId, LinkId, LogEntry, LogLevel, StepPoint, TransitionRecord } from './io';
 import { initialReplicaInfo, NULL_REPLID, type MasterClientInfo, type ReplicaInfo } from './replicaInfo';
 import { findTransition, IllegalTransitionError, isHandshakeState, ReplState, type TransitionCause } from './states';
 import type { TransferState } from './transfer';
@@ -20,6 +21,8 @@ export interface EngineDeps {
   clock: Clock;
   /** A fresh 40-hex-char replication ID (changeReplicationId()). */
   newReplid: () => string;
+  /** While loading an RDB, a step point every this many bytes (0 = only at each read). */
+  loadPauseBytes?: number;
 }
 
 export type Work = Generator<StepPoint, void, void>;
@@ -44,17 +47,28 @@ export class ReplicaCore {
   /** Commands queued inside MULTI, run at EXEC. */
   multiQueue: Buffer[][] = [];
   readonly transitions: TransitionRecord[] = [];
+  /** The replica's dataset. */
+  readonly keyspace: Keyspace;
+  readonly loadPauseBytes: number;
 
   private actions: Action[] = [];
   private logs: LogEntry[] = [];
   private seq = 0;
   private nextLink = 1;
+  private nextFile = 1;
+  private newlineSentAt = 0;
 
   constructor(
     public config: ReplicaConfig,
     readonly deps: EngineDeps,
   ) {
     this.info = initialReplicaInfo(deps.newReplid());
+    this.keyspace = new Keyspace(config.databases);
+    this.loadPauseBytes = deps.loadPauseBytes ?? 0;
+  }
+
+  newFileId(): FileId {
+    return this.nextFile++;
   }
 
   now(): number {
@@ -138,6 +152,9 @@ export class ReplicaCore {
     const state = this.info.repl_state;
     const path = [...callPath, 'cancelReplicationHandshake'];
     if (state === ReplState.TRANSFER) {
+      // replicationAbortSyncTransfer(): the temp file goes too.
+      const file = this.transfer?.file;
+      if (file !== null && file !== undefined) this.emit({ type: 'rdb-file-discard', file });
       this.transfer = null;
       this.closeLink();
     } else if (state === ReplState.CONNECTING || isHandshakeState(state)) {
@@ -221,13 +238,28 @@ export class ReplicaCore {
       db: 0,
       multi: false,
       pre_psync: false,
+      close_after_reply: null,
     };
   }
 
-  /** REPLCONF ACK <reploff>: never to a pre-PSYNC master from cron. */
+  /** REPLCONF ACK <reploff> (never to a master flagged close-after-reply). */
   sendAck(): void {
     const master = this.info.master;
-    if (master) this.writeCommand('REPLCONF', 'ACK', master.reploff);
+    if (master && master.close_after_reply === null) this.writeCommand('REPLCONF', 'ACK', master.reploff);
+  }
+
+  /** replicationSendNewlineToMaster(): "\n" at most once a second while flushing or loading. */
+  sendNewlineToMaster(): void {
+    const now = this.unixtime();
+    if (now === this.newlineSentAt) return;
+    this.newlineSentAt = now;
+    this.write(Buffer.from('\n'));
+  }
+
+  /** replicationAttachToNewMaster(): a full sync replaces our history, cached master and backlog. */
+  attachToNewMaster(): void {
+    this.discardCachedMaster();
+    this.info.repl_backlog = null;
   }
 
   /** Applied stream bytes go to master_repl_offset and the backlog (replicationFeedStreamFromMasterStream). */

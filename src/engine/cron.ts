@@ -1,7 +1,7 @@
 // replicationCron(), the replica's part, once a second: the three timeouts,
 // the connect of a replica in REPL_STATE_CONNECT, and the REPLCONF ACK.
 import type { ReplicaCore, Work } from './core';
-import { disklessLoadTimedOut } from './transfer';
+import { disklessLoadTimedOut } from './rdbLoad';
 import { isHandshakeState, ReplState } from './states';
 
 const CRON = ['replicationCron'];
@@ -21,10 +21,10 @@ export function* replicationCron(core: ReplicaCore): Work {
 
   if (info.masterhost !== null && info.repl_state === ReplState.TRANSFER) {
     const transfer = core.transfer!;
-    if (transfer.loading) {
-      // A diskless load blocks redis-server in rdbLoad: its cron does not run, and
-      // the socket's receive timeout (repl-timeout) ends a stalled load instead.
-      if (core.now() - transfer.lastReadMs >= timeout * 1000) yield* disklessLoadTimedOut(core);
+    if (transfer.load) {
+      // A loading redis-server is blocked in rdbLoad: its cron does not run. From
+      // the socket, the receive timeout (repl-timeout) ends a stalled load instead.
+      if (transfer.load.source === 'socket' && core.now() - transfer.lastReadMs >= timeout * 1000) yield* disklessLoadTimedOut(core);
       yield { kind: 'cron', callPath: CRON };
       return;
     }
@@ -48,7 +48,12 @@ export function* replicationCron(core: ReplicaCore): Work {
     if (connecting) yield connecting;
   }
 
-  if (info.masterhost !== null && info.master && !info.master.pre_psync) core.sendAck();
+  if (info.masterhost !== null && info.master && !info.master.pre_psync) {
+    // Redis adds no reply to a client flagged close-after-reply: writing the ACK
+    // is what frees it instead (uncached, so the next sync is a full one).
+    if (info.master.close_after_reply !== null) yield* core.freeMaster('protocol-error', info.master.close_after_reply, CRON);
+    else core.sendAck();
+  }
 
   yield { kind: 'cron', callPath: CRON };
 }

@@ -11,27 +11,28 @@ import { replicationCron } from './cron';
 import { onConnected, onConnectFailed, onReplyReadable, replyReadable, waitsForReply } from './handshake';
 import type { EngineInput, StepResult, TransitionRecord } from './io';
 import { replicaofAtStart, replicaofCommand, replicaofNoOne } from './replicaof';
+import type { Keyspace } from '../keyspace/keyspace';
 import type { ReplicaInfo } from './replicaInfo';
 import { ReplState } from './states';
-import { onStreamReadable, streamReadable, type CommandListener } from './stream';
-import { onTransferReadable, transferReadable } from './transfer';
+import { onStreamReadable, streamReadable } from './stream';
+import { onRdbFile, onTransferReadable, transferReadable } from './transfer';
 
-export interface ReplicaEngineOptions extends EngineDeps {
-  /** Called for every data command the master's stream applies (the dataset hooks in here). */
-  onCommand?: CommandListener;
-}
+export type ReplicaEngineOptions = EngineDeps;
 
 export class ReplicaEngine {
   private readonly core: ReplicaCore;
   private readonly inbox: EngineInput[] = [];
   private work: Work | null = null;
   private inboxBytes = 0;
-  private readonly onCommand: CommandListener | null;
 
   constructor(config: ReplicaConfig, options: ReplicaEngineOptions) {
     this.core = new ReplicaCore({ ...config }, options);
-    this.onCommand = options.onCommand ?? null;
     if (config.replicaof) this.work = replicaofAtStart(this.core, config.replicaof.host, config.replicaof.port);
+  }
+
+  /** The replica's dataset (read by the RESP port's read commands). */
+  get keyspace(): Keyspace {
+    return this.core.keyspace;
   }
 
   /** The live model. Views read it; only the engine writes it. */
@@ -59,7 +60,7 @@ export class ReplicaEngine {
   }
 
   receive(input: EngineInput): void {
-    if (input.type === 'data') this.inboxBytes += input.bytes.length;
+    if (input.type === 'data' || input.type === 'rdb-file-data') this.inboxBytes += input.bytes.length;
     this.inbox.push(input);
   }
 
@@ -113,7 +114,7 @@ export class ReplicaEngine {
   private onReadable(): Work {
     const state = this.core.info.repl_state;
     if (state === ReplState.TRANSFER) return onTransferReadable(this.core);
-    if (state === ReplState.CONNECTED) return onStreamReadable(this.core, this.onCommand);
+    if (state === ReplState.CONNECTED) return onStreamReadable(this.core);
     return onReplyReadable(this.core);
   }
 
@@ -146,6 +147,12 @@ export class ReplicaEngine {
         return replicaofNoOne(core, input.client ?? 'config', this.replier(input.requestId));
       case 'config-set':
         return this.configSetWork(input.pairs, input.requestId);
+      case 'rdb-file-data':
+        this.inboxBytes -= input.bytes.length;
+        return onRdbFile(core, input);
+      case 'rdb-file-end':
+      case 'rdb-file-error':
+        return onRdbFile(core, input);
     }
   }
 

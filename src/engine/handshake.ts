@@ -33,7 +33,8 @@ function receiveResponse(core: ReplicaCore): string | null {
   const link = core.link!;
   const line = link.input.readLine(RESPONSE_LINE_MAX);
   if (line === null) {
-    core.fail(`Failed to read response from the server: ${link.error ?? 'Connection lost'}`);
+    // A clean end of stream leaves errno 0: Redis prints strerror(0), "Success".
+    core.fail(`Failed to read response from the server: ${link.error ?? 'Success'}`);
     return null;
   }
   core.info.repl_transfer_lastio = core.unixtime();

@@ -1,5 +1,7 @@
 // What goes into the sans-IO engine (events), what comes out (actions, log
 // lines) and what one step reports (the observable point it reached).
+import type { RdbPosition } from '../rdb/decoder';
+import type { ApplyOutcome } from '../keyspace/command';
 import type { ReplyValue } from '../resp/encode';
 import type { ReplState, TransitionCause } from './states';
 
@@ -14,13 +16,28 @@ export type EngineInput =
   | { type: 'cron' }
   | { type: 'replicaof'; host: string; port: number; requestId?: number; client?: string }
   | { type: 'replicaof-no-one'; requestId?: number; client?: string }
-  | { type: 'config-set'; pairs: [string, string][]; requestId?: number };
+  | { type: 'config-set'; pairs: [string, string][]; requestId?: number }
+  /** The temp RDB file of a disk load, read back chunk by chunk (see the rdb-file actions). */
+  | { type: 'rdb-file-data'; file: FileId; bytes: Buffer }
+  | { type: 'rdb-file-end'; file: FileId }
+  | { type: 'rdb-file-error'; file: FileId; error: string };
+
+/** A temp RDB file the engine asked for; events of an abandoned one are ignored. */
+export type FileId = number;
 
 export type Action =
   | { type: 'connect'; link: LinkId; host: string; port: number; tls: boolean }
   | { type: 'write'; link: LinkId; bytes: Buffer }
   | { type: 'close'; link: LinkId }
-  | { type: 'reply'; requestId: number; reply: ReplyValue };
+  | { type: 'reply'; requestId: number; reply: ReplyValue }
+  /**
+   * repl-diskless-load disabled: the payload goes to temp-<unixtime>.<pid>.rdb
+   * (created on the first write), is read back for the load once it is complete
+   * and verified, then removed.
+   */
+  | { type: 'rdb-file-write'; file: FileId; unixtime: number; bytes: Buffer }
+  | { type: 'rdb-file-load'; file: FileId; chunkSize: number }
+  | { type: 'rdb-file-discard'; file: FileId };
 
 /** Redis's log levels, with the marks redis-server prints. */
 export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning';
@@ -51,9 +68,15 @@ export type StepPoint =
   /** A handshake or transfer line consumed without a state change (a keepalive newline, the `$` header). */
   | { kind: 'line'; state: ReplState; line: string; callPath: readonly string[] }
   | { kind: 'rdb-chunk'; bytes: number; received: number; callPath: readonly string[] }
+  /** The RDB decoder stopped at a pause point (every N bytes) while loading. */
+  | { kind: 'rdb-progress'; position: RdbPosition; keysLoaded: number; callPath: readonly string[] }
   /** Bytes of the replication stream read into the master client's query buffer. */
   | { kind: 'read'; bytes: number; read_reploff: number; callPath: readonly string[] }
-  | { kind: 'command'; argv: readonly Buffer[]; db: number; offsetBefore: number; offsetAfter: number; queued: boolean; callPath: readonly string[] }
+  | {
+      kind: 'command'; argv: readonly Buffer[]; db: number; offsetBefore: number; offsetAfter: number; queued: boolean;
+      /** What the dataset made of it: ok, Redis's own error, or a divergence. */
+      outcome: ApplyOutcome; callPath: readonly string[];
+    }
   | { kind: 'cron'; callPath: readonly string[] }
   | { kind: 'user-command'; name: string; callPath: readonly string[] }
   /** Nothing to do until an input arrives. */

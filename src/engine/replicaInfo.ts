@@ -20,6 +20,11 @@ export interface MasterClientInfo {
   multi: boolean;
   /** CLIENT_PRE_PSYNC: synced with legacy SYNC, so no ACKs. */
   pre_psync: boolean;
+  /**
+   * CLIENT_CLOSE_AFTER_REPLY after a protocol error (the error, or null): the
+   * master reads nothing more and is freed, uncached, at the next cron's ACK.
+   */
+  close_after_reply: string | null;
 }
 
 /** server.repl_backlog: created after the first sync. */

@@ -1,19 +1,19 @@
-// readSyncBulkPayload(): the `$<len>` or `$EOF:<mark>` header, the RDB payload
-// in chunks (never the whole file in memory), the load, and the switch to
-// CONNECTED with a fresh master client.
-import { RdbPayloadVerifier, type VerifyResult } from '../rdb/payloadVerifier';
+// readSyncBulkPayload(), receiving side: the `$<len>` or `$EOF:<mark>` header,
+// then the payload in 16 KB reads. A disk load writes it to a temp file and
+// verifies it; a diskless load hands each read to the decoder (rdbLoad.ts).
+// The payload is never held whole in memory.
+import { RdbPayloadVerifier } from '../rdb/payloadVerifier';
 import type { ReplicaCore, Work } from './core';
+import type { FileId } from './io';
+import { beginLoad, checkEofMark, classifyRdbError, feedLoad, finishSocketLoad, loadFailed, onFileEnd, startFileLoad, type LoadState } from './rdbLoad';
 import { ReplState, type TransitionCause } from './states';
 
 /** PROTO_IOBUF_LEN: Redis reads the payload 16 KB at a time. */
 export const RDB_READ_CHUNK = 16 * 1024;
 const HEADER_LINE_MAX = 1024;
 const CONFIG_RUN_ID_SIZE = 40;
-/** loading-process-events-interval-bytes: during a load Redis pings its master with "\n" this often. */
-const LOADING_EVENTS_INTERVAL_BYTES = 2 * 1024 * 1024;
 
 const READ_PAYLOAD = ['readSyncBulkPayload'];
-const LOAD = ['readSyncBulkPayload', 'rdbLoad'];
 
 export interface TransferState {
   /** The EOF mark of a diskless transfer, or null for `$<len>`. */
@@ -22,16 +22,14 @@ export interface TransferState {
   tail: Buffer;
   /** repl-diskless-load decided the payload is parsed straight from the socket. */
   disklessLoad: boolean;
-  /** A diskless load has begun (the server is blocked in rdbLoad). */
-  loading: boolean;
-  verifier: RdbPayloadVerifier;
+  /** Disk load: the temp file the payload goes to, and the CRC/framing check on the way. */
+  file: FileId | null;
+  verifier: RdbPayloadVerifier | null;
   /** Payload bytes received, in both modes (repl_transfer_read only counts them for a disk load). */
   received: number;
-  /** An error the RDB showed early; a disk load only sees it after the transfer. */
-  rdbError: string | null;
   lastReadMs: number;
-  bytesSinceNewline: number;
-  lastNewlineAt: number;
+  /** The load in progress (diskless: from the first payload byte; disk: once the file is complete). */
+  load: LoadState | null;
 }
 
 /** The end of syncWithMaster: RECEIVE_PSYNC_REPLY -> TRANSFER. */
@@ -47,36 +45,34 @@ export function* startTransfer(core: ReplicaCore, cause: TransitionCause, messag
     eofmark: null,
     tail: Buffer.alloc(0),
     disklessLoad: info.repl_transfer_diskless_load,
-    loading: false,
-    verifier: new RdbPayloadVerifier(),
+    file: info.repl_transfer_diskless_load ? null : core.newFileId(),
+    verifier: info.repl_transfer_diskless_load ? null : new RdbPayloadVerifier(),
     received: 0,
-    rdbError: null,
     lastReadMs: core.now(),
-    bytesSinceNewline: 0,
-    lastNewlineAt: 0,
+    load: null,
   };
   yield core.transition(ReplState.TRANSFER, cause, message, ['syncWithMaster']);
 }
 
-/**
- * useDisklessLoad(): swapdb always parses from the socket; on-empty-db only
- * when the replica holds no keys, which is the case for an engine that keeps
- * no dataset.
- */
+/** useDisklessLoad(): swapdb always parses from the socket; on-empty-db only when the replica holds no keys. */
 function useDisklessLoad(core: ReplicaCore): boolean {
   const mode = core.config['repl-diskless-load'];
-  return mode === 'swapdb' || mode === 'on-empty-db';
+  return mode === 'swapdb' || (mode === 'on-empty-db' && core.keyspace.keyCount() === 0);
 }
 
 export function transferReadable(core: ReplicaCore): boolean {
   const link = core.link;
-  if (!link) return false;
-  if (link.eof || link.input.length === 0) return link.eof;
+  const transfer = core.transfer;
+  if (!link || !transfer) return false;
+  // Once a disk load reads its file, the socket waits: what follows is the stream.
+  if (transfer.load && !transfer.disklessLoad) return false;
+  if (link.eof) return true;
+  if (link.input.length === 0) return false;
   if (core.info.repl_transfer_size === -1) {
     return link.input.indexOfNewline(HEADER_LINE_MAX - 1) !== -1 || link.input.length >= HEADER_LINE_MAX - 1;
   }
   // `$0` announces nothing to read: Redis then waits for the transfer timeout.
-  return core.transfer!.eofmark !== null || core.info.repl_transfer_size > core.transfer!.received;
+  return transfer.eofmark !== null || core.info.repl_transfer_size > transfer.received;
 }
 
 export function* onTransferReadable(core: ReplicaCore): Work {
@@ -90,16 +86,16 @@ function* readHeader(core: ReplicaCore): Work {
   const transfer = core.transfer!;
   const line = link.input.readLine(HEADER_LINE_MAX);
   if (line === null) {
-    const message = `I/O error reading bulk count from MASTER: ${link.error ?? 'Connection lost'}`;
+    const message = `I/O error reading bulk count from MASTER: ${link.error ?? 'Success'}`;
     core.fail(message);
-    yield* core.cancelReplicationHandshake(true, 'transfer-error', message, READ_PAYLOAD);
+    yield* abortTransfer(core, 'transfer-error', message);
     return;
   }
   info.stat_net_repl_input_bytes += line.length + 1;
   if (line.startsWith('-')) {
     const message = `MASTER aborted replication with an error: ${line.slice(1)}`;
     core.fail(message);
-    yield* core.cancelReplicationHandshake(true, 'transfer-error', message, READ_PAYLOAD);
+    yield* abortTransfer(core, 'transfer-error', message);
     return;
   }
   if (line.length === 0) {
@@ -111,7 +107,7 @@ function* readHeader(core: ReplicaCore): Work {
   if (!line.startsWith('$')) {
     const message = `Bad protocol from MASTER, the first byte is not '$' (we received '${line}'), are you sure the host and port are right?`;
     core.fail(message);
-    yield* core.cancelReplicationHandshake(true, 'protocol-error', message, READ_PAYLOAD);
+    yield* abortTransfer(core, 'protocol-error', message);
     return;
   }
   const target = transfer.disklessLoad ? 'to parser' : 'to disk';
@@ -132,12 +128,15 @@ function* readPayload(core: ReplicaCore): Work {
   const link = core.link!;
   const transfer = core.transfer!;
 
-  if (transfer.disklessLoad && !transfer.loading) {
-    transfer.loading = true;
-    beginLoad(core);
-  }
+  // A diskless load begins at the first payload byte: redis-server then blocks in rdbLoad.
+  if (transfer.disklessLoad && !transfer.load) transfer.load = beginLoad(core, 'socket');
+  const load = transfer.load;
+  const readingMark = transfer.disklessLoad && transfer.eofmark !== null && load!.finished;
 
-  const limit = transfer.eofmark ? RDB_READ_CHUNK : Math.min(RDB_READ_CHUNK, info.repl_transfer_size - transfer.received);
+  let limit: number;
+  if (readingMark) limit = CONFIG_RUN_ID_SIZE - transfer.tail.length;
+  else if (transfer.eofmark) limit = RDB_READ_CHUNK;
+  else limit = Math.min(RDB_READ_CHUNK, info.repl_transfer_size - transfer.received);
   const want = Math.min(link.input.length, limit);
   if (want <= 0) {
     if (link.eof) yield* transferLost(core);
@@ -149,151 +148,122 @@ function* readPayload(core: ReplicaCore): Work {
   transfer.lastReadMs = core.now();
   transfer.received += chunk.length;
   if (!transfer.disklessLoad) info.repl_transfer_read += chunk.length;
+  const point = { kind: 'rdb-chunk' as const, bytes: chunk.length, received: transfer.received, callPath: transfer.disklessLoad ? ['readSyncBulkPayload', 'rdbLoad'] : READ_PAYLOAD };
 
-  const complete = transfer.eofmark
-    ? feedMarked(transfer, transfer.eofmark, chunk)
-    : (feedVerifier(transfer, chunk), transfer.received === info.repl_transfer_size);
-  if (transfer.disklessLoad) loadingProgress(core, chunk.length);
-  yield { kind: 'rdb-chunk', bytes: chunk.length, received: transfer.received, callPath: transfer.disklessLoad ? LOAD : READ_PAYLOAD };
-
-  if (transfer.disklessLoad && transfer.rdbError !== null) {
-    yield* loadFailed(core, transfer.rdbError);
-  } else if (complete) {
-    yield* finishLoad(core);
+  if (readingMark) {
+    transfer.tail = Buffer.concat([transfer.tail, chunk]);
+    yield point;
+    yield* checkEofMark(core, load!, transfer.eofmark!, transfer.tail);
+    return;
   }
+
+  if (transfer.disklessLoad) {
+    // The decoder runs on what just arrived, yielding its own progress points.
+    load!.decoder.write(chunk);
+    yield* feedLoad(core, load!, point);
+    if (core.transfer !== transfer) return; // the load failed and cancelled the transfer
+    if (transfer.eofmark) {
+      if (!load!.finished) return;
+      // The RDB ended inside this read: the rest of it is the start of the mark.
+      const past = transfer.received - load!.decoder.bytesConsumed;
+      transfer.tail = Buffer.from(chunk.subarray(chunk.length - past));
+      yield* checkEofMark(core, load!, transfer.eofmark, transfer.tail);
+    } else if (transfer.received === info.repl_transfer_size) {
+      yield* finishSocketLoad(core, load!);
+    }
+    return;
+  }
+
+  let complete: boolean;
+  if (transfer.eofmark) {
+    complete = splitMark(transfer, transfer.eofmark, chunk, (rdb) => payloadBytes(core, rdb));
+  } else {
+    payloadBytes(core, chunk);
+    complete = transfer.received === info.repl_transfer_size;
+  }
+  yield point;
+  if (complete) yield* diskPayloadComplete(core);
 }
 
-function feedVerifier(transfer: TransferState, bytes: Buffer): void {
-  if (transfer.rdbError !== null || bytes.length === 0) return;
-  transfer.rdbError = transfer.verifier.write(bytes);
+/** Disk load: every payload byte goes to the temp file and through the CRC check. */
+function payloadBytes(core: ReplicaCore, rdb: Buffer): void {
+  const transfer = core.transfer!;
+  if (rdb.length === 0) return;
+  core.emit({ type: 'rdb-file-write', file: transfer.file!, unixtime: core.unixtime(), bytes: rdb });
+  transfer.verifier!.write(rdb);
 }
 
 /**
- * EOF-mark mode: Redis compares the last 40 bytes of the stream with the mark
+ * EOF-mark mode with a disk load: Redis compares the last 40 bytes of the stream with the mark
  * after each read. Those 40 bytes are held back until the next read shows
  * they were RDB data, so the mark never reaches the RDB.
  */
-function feedMarked(transfer: TransferState, mark: Buffer, chunk: Buffer): boolean {
+function splitMark(transfer: TransferState, mark: Buffer, chunk: Buffer, rdb: (bytes: Buffer) => void): boolean {
   const held = transfer.tail;
   if (chunk.length >= CONFIG_RUN_ID_SIZE) {
-    feedVerifier(transfer, held);
-    feedVerifier(transfer, chunk.subarray(0, chunk.length - CONFIG_RUN_ID_SIZE));
+    rdb(held);
+    rdb(chunk.subarray(0, chunk.length - CONFIG_RUN_ID_SIZE));
     transfer.tail = Buffer.from(chunk.subarray(chunk.length - CONFIG_RUN_ID_SIZE));
   } else {
     const joined = Buffer.concat([held, chunk]);
     const keep = Math.min(CONFIG_RUN_ID_SIZE, joined.length);
-    feedVerifier(transfer, joined.subarray(0, joined.length - keep));
+    rdb(joined.subarray(0, joined.length - keep));
     transfer.tail = joined.subarray(joined.length - keep);
   }
   return transfer.tail.length === CONFIG_RUN_ID_SIZE && transfer.tail.equals(mark);
 }
 
-/** rdbLoadProgressCallback(): a loading replica sends "\n" so the master does not time it out. */
-function loadingProgress(core: ReplicaCore, bytes: number): void {
+/**
+ * The whole payload is in the temp file. It is loaded only if it verified:
+ * the old data is flushed (as Redis does before rdbLoad), then the file is read back.
+ */
+function* diskPayloadComplete(core: ReplicaCore): Work {
   const transfer = core.transfer!;
-  transfer.bytesSinceNewline += bytes;
-  if (transfer.bytesSinceNewline < LOADING_EVENTS_INTERVAL_BYTES) return;
-  transfer.bytesSinceNewline = 0;
-  const now = core.unixtime();
-  if (now !== transfer.lastNewlineAt) {
-    transfer.lastNewlineAt = now;
-    core.write(Buffer.from('\n'));
+  const verdict = transfer.verifier!.end();
+  transfer.load = beginLoad(core, 'file');
+  if (!verdict.ok) {
+    if (verdict.error.startsWith('Short read') || verdict.error.startsWith('Unexpected EOF')) core.fail('Short read or OOM loading DB. Unrecoverable error, aborting now.');
+    yield* loadFailed(core, classifyRdbError(verdict.error));
+    return;
   }
+  startFileLoad(core, transfer.file!);
+  yield { kind: 'rdb-chunk', bytes: 0, received: transfer.received, callPath: ['readSyncBulkPayload', 'rdbLoad'] };
 }
 
 /** The payload ended early: the master closed or the socket failed. */
 function* transferLost(core: ReplicaCore): Work {
   const link = core.link!;
-  if (core.transfer!.disklessLoad) {
+  const transfer = core.transfer!;
+  if (transfer.disklessLoad) {
     core.fail('Short read or OOM loading DB. Unrecoverable error, aborting now.');
-    yield* loadFailed(core, `Unexpected EOF reading RDB file (${link.error ?? 'connection lost'}). Failure loading rdb format from socket, assuming connection error, resuming operation.`);
+    yield* loadFailed(core, { kind: 'short-read', reason: 'the master closed the link during a diskless load', strerror: link.error ?? 'Connection lost' });
     return;
   }
   const message = `I/O error trying to sync with MASTER: ${link.error ?? 'connection lost'}`;
   core.fail(message);
-  yield* core.cancelReplicationHandshake(true, 'transfer-error', message, READ_PAYLOAD);
+  yield* abortTransfer(core, 'transfer-error', message);
 }
 
-/** What a non-swapdb load does before parsing: forget the old master, empty the dataset. */
-function beginLoad(core: ReplicaCore): void {
-  if (core.config['repl-diskless-load'] !== 'swapdb' || !core.transfer!.disklessLoad) {
-    core.discardCachedMaster();
-    core.log('notice', 'MASTER <-> REPLICA sync: Flushing old data');
-  }
-  core.log('notice', 'MASTER <-> REPLICA sync: Loading DB in memory');
+/** cancelReplicationHandshake(1) during a transfer (it removes the temp file). */
+function* abortTransfer(core: ReplicaCore, cause: TransitionCause, message: string): Work {
+  yield* core.cancelReplicationHandshake(true, cause, message, READ_PAYLOAD);
 }
 
-/**
- * A failed load. From disk Redis reconnects at once; from the socket it waits
- * for the next cron tick (cancelReplicationHandshake(0)).
- */
-function* loadFailed(core: ReplicaCore, reason: string): Work {
-  const transfer = core.transfer!;
-  core.fail(reason);
-  if (transfer.disklessLoad) {
-    const message = 'Failed trying to load the MASTER synchronization DB from socket, check server logs.';
+/** The temp file of a disk load: a chunk read back, its end, or an I/O error. */
+export function* onRdbFile(core: ReplicaCore, input: { type: 'rdb-file-data' | 'rdb-file-end' | 'rdb-file-error'; file: FileId; bytes?: Buffer; error?: string }): Work {
+  const transfer = core.transfer;
+  if (!transfer || transfer.file !== input.file) return;
+  if (input.type === 'rdb-file-error') {
+    if (transfer.load) return yield* loadFailed(core, { kind: 'refused', reason: `Error reading the RDB file received from the master: ${input.error}`, strerror: input.error! });
+    const message = `Write error saving the DB on disk: ${input.error}`;
     core.fail(message);
-    yield* core.cancelReplicationHandshake(false, 'rdb-error', `${message} ${reason}`, LOAD);
-    core.log('notice', 'MASTER <-> REPLICA sync: Discarding the half-loaded data');
-  } else {
-    const message = 'Failed trying to load the MASTER synchronization DB from disk, check server logs.';
-    core.fail(message);
-    yield* core.cancelReplicationHandshake(true, 'rdb-error', `${message} ${reason}`, LOAD);
+    return yield* abortTransfer(core, 'transfer-error', message);
   }
-}
-
-/** The payload is complete: load it, create the master client, go CONNECTED. */
-function* finishLoad(core: ReplicaCore): Work {
-  const info = core.info;
-  const transfer = core.transfer!;
-  if (!transfer.disklessLoad) beginLoad(core);
-  const result: VerifyResult = transfer.rdbError !== null
-    ? { ok: false, error: transfer.rdbError, bytes: transfer.verifier.bytes }
-    : transfer.verifier.end();
-  if (!result.ok) {
-    yield* loadFailed(core, result.error);
-    return;
-  }
-  const redisVer = result.aux['redis-ver'];
-  if (redisVer !== undefined) core.log('notice', `Loading RDB produced by version ${redisVer}`);
-  if (transfer.disklessLoad && core.config['repl-diskless-load'] === 'swapdb') {
-    core.discardCachedMaster();
-    core.log('notice', 'MASTER <-> REPLICA sync: Swapping active DB with loaded DB');
-    core.log('notice', 'MASTER <-> REPLICA sync: Discarding old DB in background');
-  }
-
-  const streamDb = Number(result.aux['repl-stream-db'] ?? -1);
-  info.master = {
-    reploff: info.master_initial_offset,
-    read_reploff: info.master_initial_offset,
-    replid: info.master_replid,
-    lastinteraction: core.unixtime(),
-    db: Number.isInteger(streamDb) && streamDb >= 0 ? streamDb : 0,
-    multi: false,
-    pre_psync: info.master_initial_offset === -1,
-  };
-  core.masterQuery.clear();
-  core.multiQueue = [];
-  const usedMark = transfer.eofmark !== null;
-  core.transfer = null;
-  info.repl_transfer_eofmark = null;
-  info.repl_down_since = 0;
-  info.replid = info.master.replid;
-  info.master_repl_offset = info.master.reploff;
-  core.clearReplicationId2();
-  const message = 'MASTER <-> REPLICA sync: Finished with success';
-  const point = core.transition(ReplState.CONNECTED, 'sync-finished', message, ['readSyncBulkPayload', 'replicationCreateMasterClient']);
-  core.createBacklogIfMissing();
-  core.log('notice', message);
-  // A diskless master streams nothing until the first ACK.
-  if (usedMark) core.sendAck();
-  yield point;
-}
-
-/** Diskless load only: the blocking socket read timed out (SO_RCVTIMEO = repl-timeout). */
-export function* disklessLoadTimedOut(core: ReplicaCore): Work {
-  core.fail('Short read or OOM loading DB. Unrecoverable error, aborting now.');
-  yield* loadFailed(core, `Unexpected EOF reading RDB file (no data from the master for repl-timeout ${core.config['repl-timeout']} s). Failure loading rdb format from socket, assuming connection error, resuming operation.`);
+  const load = transfer.load;
+  if (!load) return;
+  if (input.type === 'rdb-file-end') return yield* onFileEnd(core, load);
+  load.decoder.write(input.bytes!);
+  yield* feedLoad(core, load, { kind: 'rdb-chunk', bytes: input.bytes!.length, received: load.decoder.bytesConsumed, callPath: ['readSyncBulkPayload', 'rdbLoad'] });
 }
 
 /** strtol(…, 10): leading digits, 0 if none. */

@@ -8,13 +8,14 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
 import type { ReplicaConfig } from '../config/replicaConfig';
-import { ReplicaEngine, type ReplicaEngineOptions } from '../engine/engine';
+import { ReplicaEngine } from '../engine/engine';
 import type { Action, EngineInput, LinkId, StepResult } from '../engine/io';
 import { ReplState } from '../engine/states';
 import type { ReplyValue } from '../resp/encode';
 import { encodeCommand } from '../resp/encode';
 import { PausableClock, randomReplid } from './clock';
 import { errnoMessage } from './errno';
+import { RdbTempFiles } from './rdbTempFiles';
 
 export type PauseMode = 'freeze' | 'keepalive';
 
@@ -23,9 +24,12 @@ export interface ReplicaShellOptions {
   shouldStop?: (result: StepResult) => boolean;
   /** Every step, for logs and views. */
   onStep?: (result: StepResult) => void;
-  onCommand?: ReplicaEngineOptions['onCommand'];
+  /** While loading an RDB, stop for a step every this many bytes (the debugger's RDB stepping). */
+  loadPauseBytes?: number;
   cronIntervalMs?: number;
   newReplid?: () => string;
+  /** Where disk loads keep their temp RDB file (default: the OS temp dir). */
+  tempDir?: string;
 }
 
 /** Steps run per turn of the event loop before letting I/O in. */
@@ -43,12 +47,18 @@ export class ReplicaShell {
   private scheduled = false;
   private closed = false;
   private pausedMode: PauseMode | null = null;
+  private readonly tempFiles: RdbTempFiles;
 
   constructor(config: ReplicaConfig, private readonly options: ReplicaShellOptions = {}) {
     this.engine = new ReplicaEngine(config, {
       clock: this.clock,
       newReplid: options.newReplid ?? randomReplid,
-      ...(options.onCommand ? { onCommand: options.onCommand } : {}),
+      ...(options.loadPauseBytes ? { loadPauseBytes: options.loadPauseBytes } : {}),
+    });
+    this.tempFiles = new RdbTempFiles(options.tempDir ?? RdbTempFiles.defaultDir(), (input) => {
+      if (this.closed) return;
+      this.engine.receive(input);
+      this.schedule();
     });
   }
 
@@ -106,6 +116,7 @@ export class ReplicaShell {
     for (const socket of this.sockets.values()) socket.destroy();
     this.sockets.clear();
     this.replies.clear();
+    this.tempFiles.discardAll();
   }
 
   private onCronTick(): void {
@@ -178,6 +189,15 @@ export class ReplicaShell {
         done?.(action.reply);
         return;
       }
+      case 'rdb-file-write':
+        this.tempFiles.write(action.file, action.unixtime, action.bytes);
+        return;
+      case 'rdb-file-load':
+        this.tempFiles.load(action.file, action.chunkSize);
+        return;
+      case 'rdb-file-discard':
+        this.tempFiles.discard(action.file);
+        return;
     }
   }
 
@@ -222,10 +242,12 @@ export class ReplicaShell {
 
   /** Stops reading a socket when the replica is frozen or far behind, as a busy redis-server would. */
   private updateReading(): void {
+    const shouldPause = this.pausedMode === 'freeze' || this.engine.bufferedBytes > READ_HIGH_WATER;
+    // A stopped replica in keepalive mode still drains its socket, but does not load its file.
+    this.tempFiles.throttle(shouldPause || this.pausedMode !== null);
     const link = this.engine.linkId;
     const socket = link === null ? undefined : this.sockets.get(link);
     if (!socket) return;
-    const shouldPause = this.pausedMode === 'freeze' || this.engine.bufferedBytes > READ_HIGH_WATER;
     if (shouldPause && !socket.isPaused()) socket.pause();
     if (!shouldPause && socket.isPaused()) socket.resume();
   }

@@ -97,6 +97,11 @@ export class RequestParser {
     return this.start < this.end ? this.buf[this.start] : undefined;
   }
 
+  /** The unconsumed bytes (a view): what Redis samples in a protocol error's log line. */
+  unread(): Buffer {
+    return this.buf.subarray(this.start, this.end);
+  }
+
   push(chunk: Buffer): void {
     const n = chunk.length;
     if (n === 0) return;

@@ -1,0 +1,291 @@
+// readSyncBulkPayload(), loading side (rdbLoad): the RDB decoded into the
+// dataset, from the socket (diskless load) or from the temp file once it is
+// complete and verified (disk load); then the master client and CONNECTED.
+import { Keyspace } from '../keyspace/keyspace';
+import { loadDecodedKey, loadFunctionLibrary } from '../keyspace/load';
+import { RdbDecoder, type RdbEvent } from '../rdb/decoder';
+import type { ReplicaCore, Work } from './core';
+import type { FileId, StepPoint } from './io';
+import { ReplState } from './states';
+
+const LOAD = ['readSyncBulkPayload', 'rdbLoad'];
+/** loading-process-events-interval-bytes: while loading, Redis pings its master with "\n" this often. */
+const LOADING_EVENTS_INTERVAL_BYTES = 2 * 1024 * 1024;
+const FILE_READ_CHUNK = 16 * 1024;
+
+export interface LoadState {
+  source: 'socket' | 'file';
+  decoder: RdbDecoder;
+  /** Where keys go: the live dataset, or (swapdb) a new one that replaces it at the end. */
+  target: Keyspace;
+  swap: boolean;
+  keysLoaded: number;
+  aux: Map<string, string>;
+  /** The decoder reached EOF and verified the checksum. */
+  finished: boolean;
+  bytesSinceNewline: number;
+}
+
+/**
+ * Starts a load. Except for swapdb, Redis first forgets the old master and
+ * flushes the dataset (replicationAttachToNewMaster + emptyData).
+ */
+export function beginLoad(core: ReplicaCore, source: 'socket' | 'file'): LoadState {
+  const swap = source === 'socket' && core.config['repl-diskless-load'] === 'swapdb';
+  if (!swap) {
+    core.attachToNewMaster();
+    core.log('notice', 'MASTER <-> REPLICA sync: Flushing old data');
+    // emptyData()'s callback keeps the master from timing out a replica flushing a large dataset.
+    if (core.keyspace.keyCount() > 0) core.sendNewlineToMaster();
+    core.keyspace.flushAll();
+    core.keyspace.functions.clear();
+  }
+  core.log('notice', 'MASTER <-> REPLICA sync: Loading DB in memory');
+  const size = core.info.repl_transfer_size;
+  return {
+    source,
+    decoder: new RdbDecoder({
+      maxVersion: 12,
+      ...(core.loadPauseBytes > 0 ? { pauseEveryBytes: core.loadPauseBytes } : {}),
+      ...(size > 0 ? { expectedSize: size } : {}),
+    }),
+    target: swap ? new Keyspace(core.config.databases) : core.keyspace,
+    swap,
+    keysLoaded: 0,
+    aux: new Map(),
+    finished: false,
+    bytesSinceNewline: 0,
+  };
+}
+
+/** Disk load: the shell reads the verified temp file back as rdb-file-data events. */
+export function startFileLoad(core: ReplicaCore, file: FileId): void {
+  core.emit({ type: 'rdb-file-load', file, chunkSize: FILE_READ_CHUNK });
+}
+
+/**
+ * Decodes what the decoder holds, loading keys as they complete, and yields a
+ * point at each pause of the decoder and one for the chunk itself.
+ */
+export function* feedLoad(core: ReplicaCore, load: LoadState, chunkPoint: StepPoint & { kind: 'rdb-chunk' }): Work {
+  const before = load.decoder.bytesConsumed;
+  for (;;) {
+    const r = load.decoder.next();
+    if (r.status === 'event') {
+      // Stop at the end of the RDB: what follows (an EOF mark, say) is not the decoder's.
+      if (r.event.kind === 'eof') {
+        load.finished = true;
+        break;
+      }
+      const error = handleEvent(core, load, r.event);
+      if (error !== null) return yield* loadFailed(core, { kind: 'corrupt', reason: error });
+      continue;
+    }
+    if (r.status === 'paused') {
+      yield { kind: 'rdb-progress', position: r.position, keysLoaded: load.keysLoaded, callPath: LOAD };
+      continue;
+    }
+    if (r.status === 'error') return yield* loadFailed(core, classifyRdbError(r.error));
+    if (r.status === 'done') load.finished = true;
+    break;
+  }
+  loadingProgress(core, load, load.decoder.bytesConsumed - before);
+  yield chunkPoint;
+}
+
+function handleEvent(core: ReplicaCore, load: LoadState, event: RdbEvent): string | null {
+  switch (event.kind) {
+    case 'aux': {
+      const name = event.name.toString('latin1');
+      const value = event.value.toString('latin1');
+      load.aux.set(name, value);
+      if (name === 'redis-ver') core.log('notice', `Loading RDB produced by version ${value}`);
+      else if (name === 'ctime') core.log('notice', `RDB age ${core.unixtime() - Number(value)} seconds`);
+      else if (name === 'used-mem') core.log('notice', `RDB memory usage when created ${(Number(value) / 1024 / 1024).toFixed(2)} Mb`);
+      return null;
+    }
+    case 'selectdb':
+      if (event.db >= core.config.databases) {
+        return `FATAL: Data file was created with a Redis server configured to handle more than ${core.config.databases} databases.`;
+      }
+      return null;
+    case 'key':
+      try {
+        loadDecodedKey(load.target, event.key);
+      } catch (err) {
+        return err instanceof Error ? err.message : String(err);
+      }
+      load.keysLoaded++;
+      if (event.key.value.type === 'module') {
+        core.log('warning', `Key '${event.key.key.toString('latin1')}' holds a value of module ${event.key.value.moduleName} that this replica cannot interpret: kept as its raw RDB bytes`);
+      }
+      return null;
+    case 'function':
+      try {
+        loadFunctionLibrary(load.target, event.code);
+      } catch (err) {
+        return err instanceof Error ? err.message : String(err);
+      }
+      return null;
+    case 'module-aux':
+      core.log('warning', `The RDB file contains AUX module data of module ${event.moduleName} that this replica cannot interpret: skipped`);
+      return null;
+    case 'header':
+    case 'resizedb':
+    case 'slot-info':
+    case 'eof':
+      return null;
+  }
+}
+
+/** rdbLoadProgressCallback(): every 2 MB a loading replica sends "\n" so its master does not time it out. */
+function loadingProgress(core: ReplicaCore, load: LoadState, bytes: number): void {
+  load.bytesSinceNewline += bytes;
+  if (load.bytesSinceNewline < LOADING_EVENTS_INTERVAL_BYTES) return;
+  load.bytesSinceNewline = 0;
+  core.sendNewlineToMaster();
+}
+
+/** A diskless `$<len>` payload is complete: the RDB must have ended exactly there. */
+export function* finishSocketLoad(core: ReplicaCore, load: LoadState): Work {
+  if (!load.finished) {
+    core.fail('Short read or OOM loading DB. Unrecoverable error, aborting now.');
+    return yield* loadFailed(core, { kind: 'corrupt', reason: 'Unexpected EOF reading RDB file' });
+  }
+  const trailing = core.transfer!.received - load.decoder.bytesConsumed;
+  if (trailing > 0) {
+    return yield* loadFailed(core, { kind: 'corrupt', reason: `Unexpected data after the end of the RDB payload (${trailing} bytes)` });
+  }
+  yield* finishLoad(core, load);
+}
+
+/**
+ * A diskless `$EOF:` payload: after the RDB, Redis reads exactly 40 more bytes
+ * and compares them with the mark. `held` are the bytes already read past the RDB.
+ */
+export function* checkEofMark(core: ReplicaCore, load: LoadState, mark: Buffer, held: Buffer): Work {
+  const CONFIG_RUN_ID_SIZE = mark.length;
+  if (held.length < CONFIG_RUN_ID_SIZE) return;
+  // Anything beyond the mark was not Redis's to read yet: it is the stream.
+  if (held.length > CONFIG_RUN_ID_SIZE) core.link?.input.unshift(Buffer.from(held.subarray(CONFIG_RUN_ID_SIZE)));
+  if (!held.subarray(0, CONFIG_RUN_ID_SIZE).equals(mark)) {
+    return yield* loadFailed(core, { kind: 'mark', reason: 'Replication stream EOF marker is broken' });
+  }
+  yield* finishLoad(core, load);
+}
+
+/** A disk load read its whole file. */
+export function* onFileEnd(core: ReplicaCore, load: LoadState): Work {
+  if (!load.finished) {
+    core.fail('Short read or OOM loading DB. Unrecoverable error, aborting now.');
+    return yield* loadFailed(core, { kind: 'corrupt', reason: 'Unexpected EOF reading RDB file' });
+  }
+  yield* finishLoad(core, load);
+}
+
+/**
+ * How a load failed, which decides what redis-server 7.0.15 does:
+ * - `refused`: a wrong signature or an unsupported version; rdbLoad returns an
+ *   error (errno EINVAL) and the replica reconnects at once.
+ * - `short-read`: a diskless load whose socket ended or timed out: "assuming
+ *   connection error, resuming operation", then reconnect at once.
+ * - `corrupt`: anything else (CRC, truncation, bad encoding). redis-server logs
+ *   the error and terminates; the engine logs the same lines, says so, and
+ *   retries instead, since a debugger must outlive what it debugs.
+ */
+export interface LoadFailure {
+  /** `mark`: the 40 bytes after a diskless RDB are not the announced EOF mark. */
+  kind: 'refused' | 'short-read' | 'corrupt' | 'mark';
+  reason: string;
+  /** What rdbReportError() says after "->" (Redis's short form), when it differs from the reason. */
+  detail?: string;
+  strerror?: string;
+}
+
+export function classifyRdbError(reason: string): LoadFailure {
+  if (reason.startsWith('Wrong signature') || reason.startsWith("Can't handle RDB format version")) {
+    return { kind: 'refused', reason, strerror: 'Invalid argument' };
+  }
+  if (reason.startsWith('Wrong RDB checksum')) return { kind: 'corrupt', reason, detail: 'RDB CRC error' };
+  if (reason.startsWith('Unexpected EOF reading RDB file')) return { kind: 'corrupt', reason, detail: 'Unexpected EOF reading RDB file' };
+  return { kind: 'corrupt', reason };
+}
+
+/** A failed load: the half-loaded data goes (swapdb keeps the old dataset), then an immediate reconnect. */
+export function* loadFailed(core: ReplicaCore, failure: LoadFailure): Work {
+  const transfer = core.transfer!;
+  const load = transfer.load;
+  const from = transfer.disklessLoad ? 'socket' : 'disk';
+  const offset = load?.decoder.bytesConsumed ?? 0;
+  core.fail(failure.reason);
+  let message: string;
+  if (failure.kind === 'corrupt') {
+    core.log('warning', `Internal error in RDB reading offset ${offset} -> ${failure.detail ?? failure.reason}`);
+    message = `redis-server would terminate here after an RDB reading failure (${failure.reason}); this replica discards the load and reconnects instead`;
+  } else if (failure.kind === 'mark') {
+    message = failure.reason;
+  } else if (failure.kind === 'short-read') {
+    core.log('warning', `Internal error in RDB reading offset ${offset} -> Unexpected EOF reading RDB file. Failure loading rdb format from socket, assuming connection error, resuming operation.`);
+    message = `Failed trying to load the MASTER synchronization DB from socket: ${failure.strerror ?? 'Connection lost'}`;
+  } else {
+    message = `Failed trying to load the MASTER synchronization DB from ${from}: ${failure.strerror ?? 'Invalid argument'}`;
+  }
+  core.fail(message);
+  if (load) {
+    if (load.swap) core.log('notice', 'MASTER <-> REPLICA sync: Discarding temporary DB in background');
+    else {
+      core.keyspace.flushAll();
+      if (transfer.disklessLoad) core.log('notice', 'MASTER <-> REPLICA sync: Discarding the half-loaded data');
+    }
+  }
+  yield* core.cancelReplicationHandshake(true, 'rdb-error', message, LOAD);
+}
+
+/** Loaded: swap in a swapdb dataset, create the master client, go CONNECTED. */
+function* finishLoad(core: ReplicaCore, load: LoadState): Work {
+  const info = core.info;
+  const transfer = core.transfer!;
+  if (load.swap) {
+    core.attachToNewMaster();
+    core.log('notice', 'MASTER <-> REPLICA sync: Swapping active DB with loaded DB');
+    core.keyspace.replaceWith(load.target);
+    core.log('notice', 'MASTER <-> REPLICA sync: Discarding old DB in background');
+  }
+  // A replica keeps keys whose TTL has passed: the master will send their DEL.
+  core.log('notice', `Done loading RDB, keys loaded: ${load.keysLoaded}, keys expired: 0.`);
+  if (transfer.file !== null) core.emit({ type: 'rdb-file-discard', file: transfer.file });
+
+  const streamDb = Number(load.aux.get('repl-stream-db') ?? -1);
+  info.master = {
+    reploff: info.master_initial_offset,
+    read_reploff: info.master_initial_offset,
+    replid: info.master_replid,
+    lastinteraction: core.unixtime(),
+    db: Number.isInteger(streamDb) && streamDb >= 0 && streamDb < core.config.databases ? streamDb : 0,
+    multi: false,
+    pre_psync: info.master_initial_offset === -1,
+    close_after_reply: null,
+  };
+  core.masterQuery.clear();
+  core.multiQueue = [];
+  const usedMark = transfer.eofmark !== null;
+  core.transfer = null;
+  info.repl_transfer_eofmark = null;
+  info.repl_down_since = 0;
+  info.replid = info.master.replid;
+  info.master_repl_offset = info.master.reploff;
+  core.clearReplicationId2();
+  const message = 'MASTER <-> REPLICA sync: Finished with success';
+  const point = core.transition(ReplState.CONNECTED, 'sync-finished', message, ['readSyncBulkPayload', 'replicationCreateMasterClient']);
+  core.createBacklogIfMissing();
+  core.log('notice', message);
+  // A diskless master streams nothing until the first ACK.
+  if (usedMark) core.sendAck();
+  yield point;
+}
+
+/** Diskless load only: the blocking socket read timed out (SO_RCVTIMEO = repl-timeout). */
+export function* disklessLoadTimedOut(core: ReplicaCore): Work {
+  core.fail('Short read or OOM loading DB. Unrecoverable error, aborting now.');
+  yield* loadFailed(core, { kind: 'short-read', reason: `no data from the master for repl-timeout (${core.config['repl-timeout']} s) during a diskless load`, strerror: 'Resource temporarily unavailable' });
+}

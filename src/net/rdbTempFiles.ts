@@ -1,0 +1,81 @@
+// The temp RDB files of disk loads (repl-diskless-load disabled):
+// temp-<unixtime>.<pid>.rdb, written as the payload arrives (synchronously, as
+// redis-server writes it), read back chunk by chunk for the load, then removed.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { EngineInput, FileId } from '../engine/io';
+
+interface TempFile {
+  path: string;
+  fd: number | null;
+  reader: fs.ReadStream | null;
+}
+
+export class RdbTempFiles {
+  private readonly files = new Map<FileId, TempFile>();
+
+  constructor(
+    /** Where temp files go (redis-server uses its `dir`). */
+    private readonly dir: string,
+    private readonly deliver: (input: EngineInput) => void,
+  ) {}
+
+  static defaultDir(): string {
+    return path.join(os.tmpdir(), 'redis-replica-debugger');
+  }
+
+  write(file: FileId, unixtime: number, bytes: Buffer): void {
+    let f = this.files.get(file);
+    try {
+      if (!f) {
+        fs.mkdirSync(this.dir, { recursive: true });
+        const p = path.join(this.dir, `temp-${unixtime}.${process.pid}.${file}.rdb`);
+        f = { path: p, fd: fs.openSync(p, 'wx', 0o644), reader: null };
+        this.files.set(file, f);
+      }
+      if (f.fd === null) throw new Error('the temp file is already closed');
+      fs.writeSync(f.fd, bytes);
+    } catch (err) {
+      this.deliver({ type: 'rdb-file-error', file, error: (err as Error).message });
+    }
+  }
+
+  /** Reads the file back as rdb-file-data events, then rdb-file-end. */
+  load(file: FileId, chunkSize: number): void {
+    const f = this.files.get(file);
+    if (!f) {
+      this.deliver({ type: 'rdb-file-error', file, error: 'no temp file was written' });
+      return;
+    }
+    if (f.fd !== null) fs.closeSync(f.fd);
+    f.fd = null;
+    const reader = fs.createReadStream(f.path, { highWaterMark: chunkSize });
+    f.reader = reader;
+    reader.on('data', (bytes) => this.deliver({ type: 'rdb-file-data', file, bytes: bytes as Buffer }));
+    reader.on('end', () => this.deliver({ type: 'rdb-file-end', file }));
+    reader.on('error', (err) => this.deliver({ type: 'rdb-file-error', file, error: err.message }));
+  }
+
+  /** Stops or restarts reading (the engine is far behind, or stopped by the debugger). */
+  throttle(paused: boolean): void {
+    for (const f of this.files.values()) {
+      if (!f.reader) continue;
+      if (paused && !f.reader.isPaused()) f.reader.pause();
+      if (!paused && f.reader.isPaused()) f.reader.resume();
+    }
+  }
+
+  discard(file: FileId): void {
+    const f = this.files.get(file);
+    if (!f) return;
+    this.files.delete(file);
+    f.reader?.destroy();
+    if (f.fd !== null) fs.closeSync(f.fd);
+    fs.rmSync(f.path, { force: true });
+  }
+
+  discardAll(): void {
+    for (const id of [...this.files.keys()]) this.discard(id);
+  }
+}
