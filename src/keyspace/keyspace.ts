@@ -1,7 +1,13 @@
 // Databases 0..N-1 of keys with their values and expiry, and the functions
 // libraries. A replica never expires keys itself: expired keys stay until the
 // master sends DEL; reads hide them (lookupKeyRead on a replica).
-import type { Bytes, KeyEntry, Value } from './values';
+import type { Bytes, Divergence, KeyEntry, Value } from './values';
+
+/** A write the replica could not apply: on named keys, or (key null) on keys it cannot name. */
+export interface DatasetDivergence extends Divergence {
+  db: number;
+  key: Bytes | null;
+}
 
 export class Database {
   private readonly entries = new Map<Bytes, KeyEntry>();
@@ -86,6 +92,8 @@ export class Keyspace {
   dbs: Database[];
   /** Libraries by name. */
   functions = new Map<Bytes, FunctionLibrary>();
+  /** Every write that could not be applied since the last full load, oldest first. */
+  divergences: DatasetDivergence[] = [];
 
   constructor(readonly databases = 16) {
     this.dbs = Array.from({ length: databases }, () => new Database());
@@ -108,6 +116,19 @@ export class Keyspace {
     for (const d of this.dbs) d.clear();
   }
 
+  /** Marks keys (or, with no keys, the dataset) as unknown after a write that could not be applied. */
+  diverge(db: number, keys: Bytes[], divergence: Divergence): void {
+    if (keys.length === 0) {
+      this.divergences.push({ ...divergence, db, key: null });
+      return;
+    }
+    for (const key of keys) {
+      const entry = this.db(db).get(key);
+      if (entry) entry.diverged = divergence;
+      this.divergences.push({ ...divergence, db, key });
+    }
+  }
+
   /** SWAPDB: the two databases exchange contents. */
   swap(a: number, b: number): void {
     const da = this.db(a);
@@ -120,5 +141,6 @@ export class Keyspace {
   replaceWith(other: Keyspace): void {
     this.dbs = other.dbs;
     this.functions = other.functions;
+    this.divergences = other.divergences;
   }
 }

@@ -15,7 +15,10 @@ export interface RdbLength {
   encoded: boolean;
 }
 
-const ENC_INT8 = 0, ENC_INT16 = 1, ENC_INT32 = 2, ENC_LZF = 3;
+/** The low 6 bits of a `11xxxxxx` string header. */
+export const ENC_INT8 = 0, ENC_INT16 = 1, ENC_INT32 = 2, ENC_LZF = 3;
+// Redis prints the 2-bit type here, which is always 2 for this branch.
+export const ERR_LENGTH_ENCODING = 'Unknown length encoding 2 in rdbLoadLen()';
 
 /**
  * 64-bit lengths above 2^53 lose precision; every caller has a far smaller limit
@@ -40,8 +43,7 @@ export function readLength(buf: Buffer, pos: number): Read<RdbLength> {
     const len = buf.readUInt32BE(pos + 1) * 2 ** 32 + buf.readUInt32BE(pos + 5);
     return { kind: 'ok', value: { len, encoded: false }, next: pos + 9 };
   }
-  // Redis prints the 2-bit type here, which is always 2 for this branch.
-  return { kind: 'error', error: 'Unknown length encoding 2 in rdbLoadLen()' };
+  return { kind: 'error', error: ERR_LENGTH_ENCODING };
 }
 
 /** A string's bytes; integer encodings become their decimal text, as Redis loads them. */

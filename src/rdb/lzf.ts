@@ -2,31 +2,40 @@
 // A control byte below 32 starts a run of ctrl+1 literal bytes; otherwise its top
 // 3 bits are a length (7 = "add the next byte") and the rest plus the next byte a
 // back-reference distance minus one. Back-references may overlap their own output.
+// Runs are short (literals ≤ 32 bytes, most references < 10), so plain loops beat
+// subarray()+set(), which allocate a Buffer view per run: this is the hot loop
+// of loading small compressed strings.
 
-/** The decompressed bytes, or null when `src` does not decode to exactly `outLen` bytes. */
-export function lzfDecompress(src: Uint8Array, outLen: number): Buffer | null {
+/**
+ * The decompressed bytes of src[start, end), or null when they do not decode
+ * to exactly `outLen` bytes.
+ */
+export function lzfDecompress(src: Uint8Array, outLen: number, start = 0, end = src.length): Buffer | null {
   const out = Buffer.allocUnsafe(outLen);
-  const inEnd = src.length;
-  let ip = 0, op = 0;
-  while (ip < inEnd) {
+  let ip = start, op = 0;
+  while (ip < end) {
     const ctrl = src[ip++];
     if (ctrl < 32) {
       const n = ctrl + 1;
-      if (op + n > outLen || ip + n > inEnd) return null;
-      out.set(src.subarray(ip, ip + n), op);
-      ip += n;
-      op += n;
+      if (op + n > outLen || ip + n > end) return null;
+      for (const stop = ip + n; ip < stop;) out[op++] = src[ip++];
       continue;
     }
     let len = ctrl >> 5;
     if (len === 7) {
-      if (ip >= inEnd) return null;
+      if (ip >= end) return null;
       len += src[ip++];
     }
-    if (ip >= inEnd) return null;
+    if (ip >= end) return null;
     let ref = op - ((ctrl & 0x1f) << 8) - src[ip++] - 1;
     len += 2;
     if (ref < 0 || op + len > outLen) return null;
+    if (ref === op - 1 && len > 16) {
+      // Distance 1 repeats one byte (padding, runs): a native fill.
+      out.fill(out[ref], op, op + len);
+      op += len;
+      continue;
+    }
     // Byte by byte on purpose: with distance < len the copy re-reads its own output.
     for (const stop = op + len; op < stop;) out[op++] = out[ref++];
   }

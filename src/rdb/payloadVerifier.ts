@@ -179,7 +179,7 @@ function auxText(b: Buffer): string {
 
 // Redis reads the version with atoi(): leading blanks, a sign, then digits up to
 // the first non-digit, so "00x1" is version 0 and " 011" is 11.
-function atoi(s: string): number {
+export function atoi(s: string): number {
   const m = /^[ \t\n\v\f\r]*([+-]?\d*)/.exec(s);
   const n = m ? parseInt(m[1], 10) : NaN;
   return Number.isNaN(n) ? 0 : n;

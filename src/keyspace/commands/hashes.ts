@@ -1,0 +1,282 @@
+// Hashes (t_hash.c). HINCRBYFLOAT arrives as HSET with the computed text; 7.4
+// field expiry arrives as HPEXPIREAT (set) / HPERSIST (clear) / HDEL (the field
+// expired on the master). Field TTLs live in `fieldExpires`.
+import { reply, type ReplyValue } from '../../resp/encode';
+import type { ApplyOutcome, CommandContext, ReadCommand, WriteCommand } from '../command';
+import { noteHashArgument, noteHashFieldExpiry, noteHashSet, pinEncoding } from '../encoding';
+import type { Bytes, KeyEntry, Value } from '../values';
+import { add, formatHuman, fromBigInt, isInf, parseLongDouble } from './longDouble';
+import {
+  bulk, ERR_NOT_INT, fail, int, NIL, OK_OUTCOME, parseInt64, parseLong, read, readEntry, rerr, wrongArity,
+  write, writeEntry, WRONGTYPE,
+} from './util';
+
+export type HashValue = Extract<Value, { type: 'hash' }>;
+
+function hashOf(e: KeyEntry | undefined): HashValue | undefined | 'wrongtype' {
+  if (!e) return undefined;
+  return e.value.type === 'hash' ? e.value : 'wrongtype';
+}
+
+/** hashTypeLookupWriteOrCreate: the hash, created empty when missing. */
+function hashForWrite(ctx: CommandContext, key: Bytes): HashValue | 'wrongtype' {
+  const h = hashOf(writeEntry(ctx, key));
+  if (h === 'wrongtype') return h;
+  if (h) {
+    pinEncoding(h);
+    return h;
+  }
+  const v: HashValue = { type: 'hash', fields: new Map(), fieldExpires: new Map() };
+  ctx.ks.db(ctx.db).set(key, v);
+  return v;
+}
+
+/** Sets a field; a plain set clears the field's TTL (7.4), HINCRBY* keep it. */
+function setField(h: HashValue, field: Bytes, value: Bytes, keepTtl: boolean): void {
+  h.fields.set(field, value);
+  if (!keepTtl && h.fieldExpires.size > 0) h.fieldExpires.delete(field);
+  noteHashSet(h, field, value);
+}
+
+function hset(name: string): WriteCommand {
+  return write(name, -4, (ctx, argv) => {
+    if (argv.length % 2 === 1) return fail(wrongArity(name));
+    const h = hashForWrite(ctx, argv[1]!);
+    if (h === 'wrongtype') return fail(WRONGTYPE);
+    for (let j = 2; j < argv.length; j++) noteHashArgument(h, argv[j]!);
+    for (let j = 2; j < argv.length; j += 2) setField(h, argv[j]!, argv[j + 1]!, false);
+    return OK_OUTCOME;
+  });
+}
+
+const hsetnx = write('hsetnx', 4, (ctx, argv) => {
+  const h = hashForWrite(ctx, argv[1]!);
+  if (h === 'wrongtype') return fail(WRONGTYPE);
+  if (!h.fields.has(argv[2]!)) {
+    noteHashArgument(h, argv[2]!);
+    noteHashArgument(h, argv[3]!);
+    setField(h, argv[2]!, argv[3]!, false);
+  }
+  return OK_OUTCOME;
+});
+
+function deleteIfEmpty(ctx: CommandContext, key: Bytes, h: HashValue): void {
+  if (h.fields.size === 0) ctx.ks.db(ctx.db).delete(key);
+}
+
+const hdel = write('hdel', -3, (ctx, argv) => {
+  const h = hashOf(writeEntry(ctx, argv[1]!));
+  if (!h) return OK_OUTCOME;
+  if (h === 'wrongtype') return fail(WRONGTYPE);
+  pinEncoding(h);
+  for (let j = 2; j < argv.length; j++) {
+    h.fields.delete(argv[j]!);
+    h.fieldExpires.delete(argv[j]!);
+  }
+  deleteIfEmpty(ctx, argv[1]!, h);
+  return OK_OUTCOME;
+});
+
+const LLONG_MAX = 9223372036854775807n, LLONG_MIN = -9223372036854775808n;
+
+const hincrby = write('hincrby', 4, (ctx, argv) => {
+  const incr = parseInt64(argv[3]!);
+  if (incr === null) return fail(ERR_NOT_INT);
+  const h = hashForWrite(ctx, argv[1]!);
+  if (h === 'wrongtype') return fail(WRONGTYPE);
+  const cur = h.fields.get(argv[2]!);
+  let value = 0n;
+  if (cur !== undefined) {
+    const v = parseInt64(cur);
+    if (v === null) return failAndDropEmpty(ctx, argv[1]!, h, 'ERR hash value is not an integer');
+    value = v;
+  }
+  const next = value + incr;
+  if (next > LLONG_MAX || next < LLONG_MIN) return failAndDropEmpty(ctx, argv[1]!, h, 'ERR increment or decrement would overflow');
+  setField(h, argv[2]!, next.toString(), true);
+  return OK_OUTCOME;
+});
+
+// The hash was created by hashTypeLookupWriteOrCreate only when it did not
+// exist, and then the field cannot hold a bad value: so an error never leaves
+// an empty hash behind. Kept as a guard.
+function failAndDropEmpty(ctx: CommandContext, key: Bytes, h: HashValue, error: string): ApplyOutcome {
+  deleteIfEmpty(ctx, key, h);
+  return fail(error);
+}
+
+// Never sent by a 7.0+ master (it replicates HSET with the result); applied for
+// older streams with the same long double arithmetic as redis-server.
+const hincrbyfloat = write('hincrbyfloat', 4, (ctx, argv) => {
+  const incr = parseLongDouble(argv[3]!);
+  if (incr === null) return fail('ERR value is not a valid float');
+  if (isInf(incr)) return fail('ERR value is NaN or Infinity');
+  const h = hashForWrite(ctx, argv[1]!);
+  if (h === 'wrongtype') return fail(WRONGTYPE);
+  const cur = h.fields.get(argv[2]!);
+  let value = fromBigInt(0n);
+  if (cur !== undefined) {
+    const i = parseInt64(cur);
+    const v = i !== null ? fromBigInt(i) : parseLongDouble(cur);
+    if (v === null) return failAndDropEmpty(ctx, argv[1]!, h, 'ERR hash value is not a float');
+    value = v;
+  }
+  const sum = add(value, incr);
+  if (isInf(sum)) return failAndDropEmpty(ctx, argv[1]!, h, 'ERR increment would produce NaN or Infinity');
+  setField(h, argv[2]!, formatHuman(sum), true);
+  return OK_OUTCOME;
+});
+
+// ---- 7.4 hash field expiration ----------------------------------------------
+
+/** HFE_MAX_ABS_TIME_MSEC (EB_EXPIRE_TIME_MAX): 2^48 - 1. */
+const HFE_MAX = 2 ** 48 - 1;
+const C_NX = 1, C_XX = 2, C_GT = 3, C_LT = 4;
+
+/** The FIELDS block: field names, or an error text. */
+function fieldsBlock(argv: Bytes[], at: number): Bytes[] | string {
+  if (at >= argv.length || argv[at]!.toLowerCase() !== 'fields') {
+    return 'ERR Mandatory argument FIELDS is missing or not at the right position';
+  }
+  const n = at + 1 < argv.length ? parseLong(argv[at + 1]!) : null;
+  if (n === null || n < 1) return 'ERR Number of fields must be a positive integer';
+  if (n !== argv.length - at - 2) return 'ERR The `numfields` parameter must match the number of arguments';
+  return argv.slice(at + 2);
+}
+
+/** HEXPIRE/HPEXPIRE/HEXPIREAT/HPEXPIREAT key time [NX|XX|GT|LT] FIELDS n field… */
+function hexpire(name: string, seconds: boolean, relative: boolean): WriteCommand {
+  return write(name, -6, (ctx, argv) => {
+    const h = hashOf(writeEntry(ctx, argv[1]!));
+    if (h === 'wrongtype') return fail(WRONGTYPE);
+    let t = parseInt64(argv[2]!);
+    if (t === null) return fail(ERR_NOT_INT);
+    if (t < 0n) return fail('ERR invalid expire time, must be >= 0');
+    const bad = `ERR invalid expire time in '${name}' command`;
+    if (seconds) {
+      if (t > BigInt(Math.floor(HFE_MAX / 1000))) return fail(bad);
+      t *= 1000n;
+    }
+    const base = relative ? BigInt(ctx.now) : 0n;
+    if (t > BigInt(HFE_MAX) - base) return fail(bad);
+    const when = Number(t + base);
+    let at = 3;
+    const o = argv[3]!.toLowerCase();
+    const cond = o === 'nx' ? C_NX : o === 'xx' ? C_XX : o === 'gt' ? C_GT : o === 'lt' ? C_LT : 0;
+    if (cond) at++;
+    const fields = fieldsBlock(argv, at);
+    if (typeof fields === 'string') return fail(fields);
+    if (!h) return OK_OUTCOME;
+    let touched = false;
+    for (const f of fields) {
+      if (!h.fields.has(f)) continue;
+      const cur = h.fieldExpires.get(f);
+      if (cond === C_NX && cur !== undefined) continue;
+      if (cond === C_XX && cur === undefined) continue;
+      if (cond === C_GT && (cur === undefined || when <= cur)) continue;
+      if (cond === C_LT && cur !== undefined && when >= cur) continue;
+      // A replica never deletes a field whose time has passed: the master sends HDEL.
+      h.fieldExpires.set(f, when);
+      touched = true;
+    }
+    if (touched) noteHashFieldExpiry(h);
+    return OK_OUTCOME;
+  });
+}
+
+const hpersist = write('hpersist', -5, (ctx, argv) => {
+  const h = hashOf(writeEntry(ctx, argv[1]!));
+  if (h === 'wrongtype') return fail(WRONGTYPE);
+  const fields = fieldsBlock(argv, 2);
+  if (typeof fields === 'string') return fail(fields);
+  if (h) for (const f of fields) h.fieldExpires.delete(f);
+  return OK_OUTCOME;
+});
+
+export const hashWriteCommands: WriteCommand[] = [
+  hset('hset'), hset('hmset'), hsetnx, hdel, hincrby, hincrbyfloat,
+  hexpire('hexpire', true, true), hexpire('hpexpire', false, true), hexpire('hexpireat', true, false),
+  hexpire('hpexpireat', false, false), hpersist,
+];
+
+// ---- reads ------------------------------------------------------------------
+
+function readHash(ctx: CommandContext, key: Bytes): HashValue | undefined | 'wrongtype' {
+  return hashOf(readEntry(ctx, key));
+}
+
+/** A field's value as a read sees it: fields past their 7.4 TTL are hidden. */
+export function fieldValue(ctx: CommandContext, h: HashValue, f: Bytes): Bytes | undefined {
+  const v = h.fields.get(f);
+  if (v === undefined || h.fieldExpires.size === 0) return v;
+  const t = h.fieldExpires.get(f);
+  return t !== undefined && t <= ctx.now ? undefined : v;
+}
+
+/** Live fields in storage order. */
+export function* liveFields(ctx: CommandContext, h: HashValue): Generator<[Bytes, Bytes]> {
+  for (const [f, v] of h.fields) {
+    if (h.fieldExpires.size > 0) {
+      const t = h.fieldExpires.get(f);
+      if (t !== undefined && t <= ctx.now) continue;
+    }
+    yield [f, v];
+  }
+}
+
+const hget = read('hget', 3, (ctx, argv) => {
+  const h = readHash(ctx, argv[1]!);
+  if (h === 'wrongtype') return rerr(WRONGTYPE);
+  const v = h ? fieldValue(ctx, h, argv[2]!) : undefined;
+  return v === undefined ? NIL : bulk(v);
+});
+
+const hmget = read('hmget', -3, (ctx, argv) => {
+  const h = readHash(ctx, argv[1]!);
+  if (h === 'wrongtype') return rerr(WRONGTYPE);
+  const out: ReplyValue[] = [];
+  for (let j = 2; j < argv.length; j++) {
+    const v = h ? fieldValue(ctx, h, argv[j]!) : undefined;
+    out.push(v === undefined ? NIL : bulk(v));
+  }
+  return reply.array(out);
+});
+
+function hgetallLike(name: string, withFields: boolean, withValues: boolean): ReadCommand {
+  return read(name, 2, (ctx, argv) => {
+    const h = readHash(ctx, argv[1]!);
+    if (h === 'wrongtype') return rerr(WRONGTYPE);
+    const out: ReplyValue[] = [];
+    if (h) {
+      for (const [f, v] of liveFields(ctx, h)) {
+        if (withFields) out.push(bulk(f));
+        if (withValues) out.push(bulk(v));
+      }
+    }
+    return reply.array(out);
+  });
+}
+
+const hlen = read('hlen', 2, (ctx, argv) => {
+  const h = readHash(ctx, argv[1]!);
+  if (h === 'wrongtype') return rerr(WRONGTYPE);
+  return int(h ? h.fields.size : 0);
+});
+
+const hexists = read('hexists', 3, (ctx, argv) => {
+  const h = readHash(ctx, argv[1]!);
+  if (h === 'wrongtype') return rerr(WRONGTYPE);
+  return int(h && fieldValue(ctx, h, argv[2]!) !== undefined ? 1 : 0);
+});
+
+const hstrlen = read('hstrlen', 3, (ctx, argv) => {
+  const h = readHash(ctx, argv[1]!);
+  if (h === 'wrongtype') return rerr(WRONGTYPE);
+  const v = h ? fieldValue(ctx, h, argv[2]!) : undefined;
+  return int(v === undefined ? 0 : v.length);
+});
+
+export const hashReadCommands: ReadCommand[] = [
+  hget, hmget, hgetallLike('hgetall', true, true), hgetallLike('hkeys', true, false), hgetallLike('hvals', false, true),
+  hlen, hexists, hstrlen,
+];

@@ -1,0 +1,332 @@
+// Lists (t_list.c). Masters replicate blocking pops as their plain forms
+// (BLPOP → LPOP, BLMOVE → LMOVE, BRPOPLPUSH → RPOPLPUSH, LMPOP/BLMPOP → LPOP/RPOP
+// with a count); the blocking and multi-key forms are applied too, as the pop
+// a master would have done right away (a replica never blocks).
+import { reply, type ReplyValue } from '../../resp/encode';
+import type { ApplyOutcome, CommandContext, ReadCommand, WriteCommand } from '../command';
+import type { Bytes, KeyEntry, Value } from '../values';
+import {
+  bulk, clampRange, ERR_INDEX, ERR_NO_SUCH_KEY, ERR_NOT_INT, ERR_OUT_OF_RANGE, ERR_SYNTAX, fail, int, NIL, OK_OUTCOME,
+  parseDouble, parseLong, read, readEntry, rerr, wrongArity, write, writeEntry, WRONGTYPE,
+} from './util';
+
+type ListValue = Extract<Value, { type: 'list' }>;
+type Where = 'left' | 'right';
+
+function listOf(e: KeyEntry | undefined): ListValue | undefined | 'wrongtype' {
+  if (!e) return undefined;
+  return e.value.type === 'list' ? e.value : 'wrongtype';
+}
+
+function push(ctx: CommandContext, argv: Bytes[], where: Where, onlyIfExists: boolean): ApplyOutcome {
+  const key = argv[1]!;
+  let l = listOf(writeEntry(ctx, key));
+  if (l === 'wrongtype') return fail(WRONGTYPE);
+  if (!l) {
+    if (onlyIfExists) return OK_OUTCOME;
+    l = { type: 'list', items: [] };
+    ctx.ks.db(ctx.db).set(key, l);
+  }
+  if (where === 'right') for (let j = 2; j < argv.length; j++) l.items.push(argv[j]!);
+  else if (argv.length === 3) l.items.unshift(argv[2]!);
+  else {
+    // Each element goes to the head in turn, so the last argument ends up first.
+    const front: Bytes[] = [];
+    for (let j = argv.length - 1; j >= 2; j--) front.push(argv[j]!);
+    l.items = front.concat(l.items);
+  }
+  return OK_OUTCOME;
+}
+
+/** Removes up to `count` items from one end; deletes the key when it empties. */
+function popItems(ctx: CommandContext, key: Bytes, l: ListValue, where: Where, count: number): Bytes[] {
+  const n = Math.min(count, l.items.length);
+  const out = where === 'left' ? l.items.splice(0, n) : l.items.splice(l.items.length - n, n).reverse();
+  if (l.items.length === 0) ctx.ks.db(ctx.db).delete(key);
+  return out;
+}
+
+/** LPOP/RPOP key [count]. */
+function pop(name: string, where: Where): WriteCommand {
+  return write(name, -2, (ctx, argv) => {
+    if (argv.length > 3) return fail(wrongArity(name));
+    let count = 1;
+    if (argv.length === 3) {
+      const c = parseLong(argv[2]!);
+      if (c === null || c < 0) return fail(ERR_OUT_OF_RANGE);
+      count = c;
+    }
+    const l = listOf(writeEntry(ctx, argv[1]!));
+    if (l === 'wrongtype') return fail(WRONGTYPE);
+    if (l && count > 0) popItems(ctx, argv[1]!, l, where, count);
+    return OK_OUTCOME;
+  });
+}
+
+function parseWhere(s: Bytes): Where | null {
+  const o = s.toLowerCase();
+  return o === 'left' ? 'left' : o === 'right' ? 'right' : null;
+}
+
+/** lmoveGenericCommand: pops from src, pushes onto dst (which may be src). */
+function moveItem(ctx: CommandContext, src: Bytes, dst: Bytes, from: Where, to: Where): ApplyOutcome {
+  const s = listOf(writeEntry(ctx, src));
+  if (s === 'wrongtype') return fail(WRONGTYPE);
+  if (!s || s.items.length === 0) return OK_OUTCOME;
+  const d = listOf(writeEntry(ctx, dst));
+  if (d === 'wrongtype') return fail(WRONGTYPE);
+  const value = from === 'left' ? s.items.shift()! : s.items.pop()!;
+  let target = d;
+  if (!target) {
+    target = { type: 'list', items: [] };
+    ctx.ks.db(ctx.db).set(dst, target);
+  }
+  if (to === 'left') target.items.unshift(value);
+  else target.items.push(value);
+  if (s.items.length === 0) ctx.ks.db(ctx.db).delete(src);
+  return OK_OUTCOME;
+}
+
+const lmove = write('lmove', 5, (ctx, argv) => {
+  const from = parseWhere(argv[3]!), to = parseWhere(argv[4]!);
+  if (!from || !to) return fail(ERR_SYNTAX);
+  return moveItem(ctx, argv[1]!, argv[2]!, from, to);
+});
+
+const rpoplpush = write('rpoplpush', 3, (ctx, argv) => moveItem(ctx, argv[1]!, argv[2]!, 'right', 'left'));
+
+/** getTimeoutFromObjectOrReply, for the blocking forms' last argument. */
+function timeoutError(arg: Bytes): string | null {
+  const t = parseDouble(arg);
+  if (t === null || !Number.isFinite(t)) return 'ERR timeout is not a float or out of range';
+  if (t < 0) return 'ERR timeout is negative';
+  return null;
+}
+
+const blmove = write('blmove', 6, (ctx, argv) => {
+  const from = parseWhere(argv[3]!), to = parseWhere(argv[4]!);
+  if (!from || !to) return fail(ERR_SYNTAX);
+  const t = timeoutError(argv[5]!);
+  if (t) return fail(t);
+  return moveItem(ctx, argv[1]!, argv[2]!, from, to);
+});
+
+const brpoplpush = write('brpoplpush', 4, (ctx, argv) => {
+  const t = timeoutError(argv[3]!);
+  if (t) return fail(t);
+  return moveItem(ctx, argv[1]!, argv[2]!, 'right', 'left');
+});
+
+/** BLPOP/BRPOP key… timeout: pops one item from the first non-empty list. */
+function bpop(name: string, where: Where): WriteCommand {
+  return write(name, -3, (ctx, argv) => {
+    const t = timeoutError(argv[argv.length - 1]!);
+    if (t) return fail(t);
+    for (let j = 1; j < argv.length - 1; j++) {
+      const l = listOf(writeEntry(ctx, argv[j]!));
+      if (l === 'wrongtype') return fail(WRONGTYPE);
+      if (l && l.items.length > 0) {
+        popItems(ctx, argv[j]!, l, where, 1);
+        return OK_OUTCOME;
+      }
+    }
+    return OK_OUTCOME;
+  });
+}
+
+/** LMPOP / BLMPOP: numkeys key… LEFT|RIGHT [COUNT n]. */
+function mpop(name: string, blocking: boolean): WriteCommand {
+  return write(name, blocking ? -5 : -4, (ctx, argv) => {
+    let at = 1;
+    if (blocking) {
+      const t = timeoutError(argv[1]!);
+      if (t) return fail(t);
+      at = 2;
+    }
+    const numkeys = parseLong(argv[at]!);
+    if (numkeys === null || numkeys < 1) return fail('ERR numkeys should be greater than 0');
+    const whereIdx = at + numkeys + 1;
+    if (whereIdx >= argv.length) return fail(ERR_SYNTAX);
+    const where = parseWhere(argv[whereIdx]!);
+    if (!where) return fail(ERR_SYNTAX);
+    let count = -1;
+    for (let j = whereIdx + 1; j < argv.length; j++) {
+      if (count === -1 && argv[j]!.toLowerCase() === 'count' && j + 1 < argv.length) {
+        const c = parseLong(argv[++j]!);
+        if (c === null || c < 1) return fail('ERR count should be greater than 0');
+        count = c;
+      } else return fail(ERR_SYNTAX);
+    }
+    if (count === -1) count = 1;
+    for (let j = at + 1; j < whereIdx; j++) {
+      const l = listOf(writeEntry(ctx, argv[j]!));
+      if (l === 'wrongtype') return fail(WRONGTYPE);
+      if (l && l.items.length > 0) {
+        popItems(ctx, argv[j]!, l, where, count);
+        break;
+      }
+    }
+    return OK_OUTCOME;
+  });
+}
+
+const linsert = write('linsert', 5, (ctx, argv) => {
+  const w = argv[2]!.toLowerCase();
+  if (w !== 'before' && w !== 'after') return fail(ERR_SYNTAX);
+  const l = listOf(writeEntry(ctx, argv[1]!));
+  if (l === 'wrongtype') return fail(WRONGTYPE);
+  if (!l) return OK_OUTCOME;
+  const i = l.items.indexOf(argv[3]!);
+  if (i !== -1) l.items.splice(w === 'after' ? i + 1 : i, 0, argv[4]!);
+  return OK_OUTCOME;
+});
+
+const lset = write('lset', 4, (ctx, argv) => {
+  const l = listOf(writeEntry(ctx, argv[1]!));
+  if (!l) return fail(ERR_NO_SUCH_KEY);
+  if (l === 'wrongtype') return fail(WRONGTYPE);
+  let index = parseLong(argv[2]!);
+  if (index === null) return fail(ERR_NOT_INT);
+  if (index < 0) index += l.items.length;
+  if (index < 0 || index >= l.items.length) return fail(ERR_INDEX);
+  l.items[index] = argv[3]!;
+  return OK_OUTCOME;
+});
+
+const lrem = write('lrem', 4, (ctx, argv) => {
+  const count = parseLong(argv[2]!);
+  if (count === null) return fail(ERR_NOT_INT);
+  const l = listOf(writeEntry(ctx, argv[1]!));
+  if (l === 'wrongtype') return fail(WRONGTYPE);
+  if (!l) return OK_OUTCOME;
+  const el = argv[3]!;
+  const items = l.items;
+  let removed = 0;
+  const limit = count === 0 ? Infinity : Math.abs(count);
+  if (count >= 0) {
+    let w = 0;
+    for (let r = 0; r < items.length; r++) {
+      if (removed < limit && items[r] === el) removed++;
+      else items[w++] = items[r]!;
+    }
+    items.length = w;
+  } else {
+    let w = items.length - 1;
+    for (let r = items.length - 1; r >= 0; r--) {
+      if (removed < limit && items[r] === el) removed++;
+      else items[w--] = items[r]!;
+    }
+    items.splice(0, w + 1);
+  }
+  if (items.length === 0) ctx.ks.db(ctx.db).delete(argv[1]!);
+  return OK_OUTCOME;
+});
+
+const ltrim = write('ltrim', 4, (ctx, argv) => {
+  let start = parseLong(argv[2]!);
+  let end = parseLong(argv[3]!);
+  if (start === null || end === null) return fail(ERR_NOT_INT);
+  const l = listOf(writeEntry(ctx, argv[1]!));
+  if (l === 'wrongtype') return fail(WRONGTYPE);
+  if (!l) return OK_OUTCOME;
+  const len = l.items.length;
+  if (start < 0) start += len;
+  if (end < 0) end += len;
+  if (start < 0) start = 0;
+  if (start > end || start >= len) l.items.length = 0;
+  else {
+    if (end >= len) end = len - 1;
+    l.items.length = end + 1;
+    l.items.splice(0, start);
+  }
+  if (l.items.length === 0) ctx.ks.db(ctx.db).delete(argv[1]!);
+  return OK_OUTCOME;
+});
+
+export const listWriteCommands: WriteCommand[] = [
+  write('lpush', -3, (ctx, argv) => push(ctx, argv, 'left', false)),
+  write('rpush', -3, (ctx, argv) => push(ctx, argv, 'right', false)),
+  write('lpushx', -3, (ctx, argv) => push(ctx, argv, 'left', true)),
+  write('rpushx', -3, (ctx, argv) => push(ctx, argv, 'right', true)),
+  pop('lpop', 'left'), pop('rpop', 'right'), lmove, rpoplpush, blmove, brpoplpush,
+  bpop('blpop', 'left'), bpop('brpop', 'right'), mpop('lmpop', false), mpop('blmpop', true),
+  linsert, lset, lrem, ltrim,
+];
+
+// ---- reads ------------------------------------------------------------------
+
+function readList(ctx: CommandContext, key: Bytes): ListValue | undefined | 'wrongtype' {
+  return listOf(readEntry(ctx, key));
+}
+
+const lrange = read('lrange', 4, (ctx, argv) => {
+  const start = parseLong(argv[2]!), end = parseLong(argv[3]!);
+  if (start === null || end === null) return rerr(ERR_NOT_INT);
+  const l = readList(ctx, argv[1]!);
+  if (!l) return reply.array([]);
+  if (l === 'wrongtype') return rerr(WRONGTYPE);
+  const r = clampRange(start, end, l.items.length);
+  if (!r) return reply.array([]);
+  const out: ReplyValue[] = [];
+  for (let i = r[0]; i <= r[1]; i++) out.push(bulk(l.items[i]!));
+  return reply.array(out);
+});
+
+const llen = read('llen', 2, (ctx, argv) => {
+  const l = readList(ctx, argv[1]!);
+  if (l === 'wrongtype') return rerr(WRONGTYPE);
+  return int(l ? l.items.length : 0);
+});
+
+const lindex = read('lindex', 3, (ctx, argv) => {
+  const l = readList(ctx, argv[1]!);
+  if (!l) return NIL;
+  if (l === 'wrongtype') return rerr(WRONGTYPE);
+  let i = parseLong(argv[2]!);
+  if (i === null) return rerr(ERR_NOT_INT);
+  if (i < 0) i += l.items.length;
+  return i >= 0 && i < l.items.length ? bulk(l.items[i]!) : NIL;
+});
+
+const lpos = read('lpos', -3, (ctx, argv) => {
+  let rank = 1, count = -1, maxlen = 0;
+  for (let j = 3; j < argv.length; j++) {
+    const opt = argv[j]!.toLowerCase();
+    const more = j < argv.length - 1;
+    if (opt === 'rank' && more) {
+      const v = parseLong(argv[++j]!);
+      if (v === null) return rerr(ERR_NOT_INT);
+      if (argv[j] === '-9223372036854775808') return rerr('ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807');
+      if (v === 0) return rerr("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list");
+      rank = v;
+    } else if (opt === 'count' && more) {
+      const v = parseLong(argv[++j]!);
+      if (v === null || v < 0) return rerr("ERR COUNT can't be negative");
+      count = v;
+    } else if (opt === 'maxlen' && more) {
+      const v = parseLong(argv[++j]!);
+      if (v === null || v < 0) return rerr("ERR MAXLEN can't be negative");
+      maxlen = v;
+    } else return rerr(ERR_SYNTAX);
+  }
+  const l = readList(ctx, argv[1]!);
+  if (!l) return count !== -1 ? reply.array([]) : NIL;
+  if (l === 'wrongtype') return rerr(WRONGTYPE);
+  const fromTail = rank < 0;
+  if (fromTail) rank = -rank;
+  const items = l.items, n = items.length, el = argv[2]!;
+  const found: ReplyValue[] = [];
+  let matches = 0;
+  for (let index = 0; index < n && (maxlen === 0 || index < maxlen); index++) {
+    const pos = fromTail ? n - index - 1 : index;
+    if (items[pos] !== el) continue;
+    matches++;
+    if (matches < rank) continue;
+    if (count === -1) return int(pos);
+    found.push(int(pos));
+    if (count !== 0 && matches - rank + 1 >= count) break;
+  }
+  return count === -1 ? NIL : reply.array(found);
+});
+
+export const listReadCommands: ReadCommand[] = [lrange, llen, lindex, lpos];

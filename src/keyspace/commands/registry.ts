@@ -1,0 +1,100 @@
+// The command tables: every family file exports its write and read commands as
+// arrays; this module indexes them by lower-case name. Adding a family is one
+// import and one entry in each list below.
+import { reply, type ReplyValue } from '../../resp/encode';
+import type { ApplyOutcome, CommandContext, ReadCommand, WriteCommand } from '../command';
+import { bitReadCommands, bitWriteCommands } from './bits';
+import { geoReadCommands, geoWriteCommands } from './geo';
+import { hashReadCommands, hashWriteCommands } from './hashes';
+import { hllReadCommands, hllWriteCommands } from './hyperloglog';
+import { keyReadCommands, keyWriteCommands } from './keys';
+import { listReadCommands, listWriteCommands } from './lists';
+import { scanReadCommands } from './scan';
+import { serverWriteCommands } from './server';
+import { setReadCommands, setWriteCommands } from './sets';
+import { sortReadCommands, sortWriteCommands } from './sort';
+import { stringReadCommands, stringWriteCommands } from './strings';
+import { zsetReadCommands, zsetWriteCommands } from './zsets';
+import type { Bytes } from '../values';
+
+const WRITE_FAMILIES: WriteCommand[][] = [
+  stringWriteCommands, bitWriteCommands, keyWriteCommands, serverWriteCommands, listWriteCommands,
+  hashWriteCommands, setWriteCommands, zsetWriteCommands, hllWriteCommands, geoWriteCommands, sortWriteCommands,
+];
+
+const READ_FAMILIES: ReadCommand[][] = [
+  stringReadCommands, bitReadCommands, keyReadCommands, listReadCommands, hashReadCommands, setReadCommands,
+  zsetReadCommands, hllReadCommands, geoReadCommands, sortReadCommands, scanReadCommands,
+];
+
+function index<T extends { name: string }>(families: T[][]): Map<string, T> {
+  const m = new Map<string, T>();
+  for (const family of families) {
+    for (const c of family) {
+      if (m.has(c.name)) throw new Error(`command ${c.name} registered twice`);
+      m.set(c.name, c);
+    }
+  }
+  return m;
+}
+
+export const writeCommands: Map<string, WriteCommand> = index(WRITE_FAMILIES);
+export const readCommands: Map<string, ReadCommand> = index(READ_FAMILIES);
+
+/**
+ * Every Redis 7.0–7.4 command flagged `write`: a client sending one to the
+ * replica's port gets READONLY (redis-server checks the flag before the
+ * arguments). Includes the families implemented elsewhere (streams, functions)
+ * and write commands a replica never applies from a client (MIGRATE…).
+ */
+export const WRITE_COMMAND_NAMES: ReadonlySet<string> = new Set([
+  // PFCOUNT is applied when a master replicates it, but it is not a write command.
+  ...[...writeCommands.keys()].filter((n) => n !== 'pfcount'),
+  'xadd', 'xack', 'xautoclaim', 'xclaim', 'xdel', 'xgroup', 'xreadgroup', 'xsetid', 'xtrim',
+  'function', 'migrate', 'restore-asking', 'pfdebug', 'georadius', 'georadiusbymember', 'sort', 'bitfield',
+]);
+
+export const READONLY_ERROR = "READONLY You can't write against a read only replica.";
+
+/** Finds a command by the name as sent (any case); the hot path tries the exact name first. */
+export function findWrite(name: Bytes): WriteCommand | undefined {
+  return writeCommands.get(name) ?? writeCommands.get(name.toLowerCase());
+}
+
+export function findRead(name: Bytes): ReadCommand | undefined {
+  return readCommands.get(name) ?? readCommands.get(name.toLowerCase());
+}
+
+export function arityOk(arity: number, argc: number): boolean {
+  return arity > 0 ? argc === arity : argc >= -arity;
+}
+
+/**
+ * Applies one replicated write (argv[0] = name in any case): the arity check
+ * redis-server does before the command runs, then the command. Unknown
+ * commands are divergences: their effect is unknown.
+ */
+export function applyWrite(ctx: CommandContext, argv: Bytes[]): ApplyOutcome {
+  const cmd = findWrite(argv[0]!);
+  if (!cmd) return { kind: 'diverged', keys: [], reason: `unknown write command '${argv[0]}'` };
+  if (!arityOk(cmd.arity, argv.length)) return { kind: 'error', error: `ERR wrong number of arguments for '${cmd.name}' command` };
+  return cmd.apply(ctx, argv);
+}
+
+/** Answers a client command on the replica's port, as redis-server does for these commands. */
+export function runRead(ctx: CommandContext, argv: Bytes[]): ReplyValue {
+  const name = argv[0]!;
+  const cmd = findRead(name);
+  if (!cmd) {
+    const lower = name.toLowerCase();
+    if (WRITE_COMMAND_NAMES.has(lower)) {
+      const w = writeCommands.get(lower);
+      if (w && !arityOk(w.arity, argv.length)) return reply.error(`ERR wrong number of arguments for '${w.name}' command`);
+      return reply.error(READONLY_ERROR);
+    }
+    const args = argv.slice(1).map((a) => `'${a.slice(0, 128)}' `).join('');
+    return reply.error(`ERR unknown command '${name.slice(0, 128)}', with args beginning with: ${args}`);
+  }
+  if (!arityOk(cmd.arity, argv.length)) return reply.error(`ERR wrong number of arguments for '${cmd.name}' command`);
+  return cmd.run(ctx, argv);
+}

@@ -1,0 +1,250 @@
+// Sets (t_set.c). SPOP is replicated as SREM (or DEL when it empties the set);
+// a raw SPOP that picks at random cannot be reproduced and is a divergence.
+import { reply, type ReplyValue } from '../../resp/encode';
+import type { ApplyOutcome, CommandContext, ReadCommand, WriteCommand } from '../command';
+import { noteSetAdd, objectEncoding, pinEncoding } from '../encoding';
+import type { Bytes, KeyEntry, Value } from '../values';
+import {
+  bulk, diverged, ERR_OUT_OF_RANGE, ERR_SYNTAX, fail, int, OK_OUTCOME, parseLong, read, readEntry, rerr, write,
+  writeEntry, WRONGTYPE,
+} from './util';
+
+export type SetValue = Extract<Value, { type: 'set' }>;
+
+function setOf(e: KeyEntry | undefined): SetValue | undefined | 'wrongtype' {
+  if (!e) return undefined;
+  return e.value.type === 'set' ? e.value : 'wrongtype';
+}
+
+export function newSet(): SetValue {
+  return { type: 'set', members: new Set() };
+}
+
+const sadd = write('sadd', -3, (ctx, argv) => {
+  let s = setOf(writeEntry(ctx, argv[1]!));
+  if (s === 'wrongtype') return fail(WRONGTYPE);
+  if (!s) {
+    s = newSet();
+    ctx.ks.db(ctx.db).set(argv[1]!, s);
+  } else pinEncoding(s);
+  for (let j = 2; j < argv.length; j++) {
+    const m = argv[j]!;
+    if (!s.members.has(m)) {
+      s.members.add(m);
+      noteSetAdd(s, m);
+    }
+  }
+  return OK_OUTCOME;
+});
+
+const srem = write('srem', -3, (ctx, argv) => {
+  const s = setOf(writeEntry(ctx, argv[1]!));
+  if (!s) return OK_OUTCOME;
+  if (s === 'wrongtype') return fail(WRONGTYPE);
+  pinEncoding(s);
+  for (let j = 2; j < argv.length; j++) s.members.delete(argv[j]!);
+  if (s.members.size === 0) ctx.ks.db(ctx.db).delete(argv[1]!);
+  return OK_OUTCOME;
+});
+
+const smove = write('smove', 4, (ctx, argv) => {
+  const src = setOf(writeEntry(ctx, argv[1]!));
+  let dst = setOf(writeEntry(ctx, argv[2]!));
+  if (!src) return OK_OUTCOME;
+  if (src === 'wrongtype' || dst === 'wrongtype') return fail(WRONGTYPE);
+  const m = argv[3]!;
+  if (src === dst) return OK_OUTCOME;
+  pinEncoding(src);
+  if (!src.members.delete(m)) return OK_OUTCOME;
+  if (src.members.size === 0) ctx.ks.db(ctx.db).delete(argv[1]!);
+  if (!dst) {
+    dst = newSet();
+    ctx.ks.db(ctx.db).set(argv[2]!, dst);
+  } else pinEncoding(dst);
+  if (!dst.members.has(m)) {
+    dst.members.add(m);
+    noteSetAdd(dst, m);
+  }
+  return OK_OUTCOME;
+});
+
+// Deterministic only when it takes the whole set; otherwise redis-server picks
+// at random and replicates SREM with its picks, which is what a master sends.
+const spop = write('spop', -2, (ctx, argv) => {
+  if (argv.length > 3) return fail(ERR_SYNTAX);
+  let count = 1;
+  if (argv.length === 3) {
+    const c = parseLong(argv[2]!);
+    if (c === null || c < 0) return fail(ERR_OUT_OF_RANGE);
+    count = c;
+  }
+  const s = setOf(writeEntry(ctx, argv[1]!));
+  if (!s) return OK_OUTCOME;
+  if (s === 'wrongtype') return fail(WRONGTYPE);
+  if (count === 0) return OK_OUTCOME;
+  if (count >= s.members.size) {
+    ctx.ks.db(ctx.db).delete(argv[1]!);
+    return OK_OUTCOME;
+  }
+  return diverged([argv[1]!], 'SPOP removes random members: a master replicates it as SREM, a raw SPOP cannot be reproduced');
+});
+
+/** The sets of `keys` for SINTER/SUNION/SDIFF: missing = null; wrong type = error. */
+function sourceSets(ctx: CommandContext, keys: Bytes[], forWrite: boolean): (SetValue | null)[] | 'wrongtype' {
+  const out: (SetValue | null)[] = [];
+  for (const k of keys) {
+    const s = setOf(forWrite ? writeEntry(ctx, k) : readEntry(ctx, k));
+    if (s === 'wrongtype') return 'wrongtype';
+    out.push(s ?? null);
+  }
+  return out;
+}
+
+function inter(sets: (SetValue | null)[]): Set<Bytes> {
+  if (sets.some((s) => s === null)) return new Set();
+  const sorted = (sets as SetValue[]).slice().sort((a, b) => a.members.size - b.members.size);
+  const out = new Set<Bytes>();
+  outer: for (const m of sorted[0]!.members) {
+    for (let i = 1; i < sorted.length; i++) if (!sorted[i]!.members.has(m)) continue outer;
+    out.add(m);
+  }
+  return out;
+}
+
+function union(sets: (SetValue | null)[]): Set<Bytes> {
+  const out = new Set<Bytes>();
+  for (const s of sets) if (s) for (const m of s.members) out.add(m);
+  return out;
+}
+
+function diff(sets: (SetValue | null)[]): Set<Bytes> {
+  const out = new Set<Bytes>();
+  const first = sets[0];
+  if (!first) return out;
+  outer: for (const m of first.members) {
+    for (let i = 1; i < sets.length; i++) if (sets[i]?.members.has(m)) continue outer;
+    out.add(m);
+  }
+  return out;
+}
+
+/** Stores a computed set (setKey: TTL cleared) or deletes dst when it is empty. */
+function store(ctx: CommandContext, dst: Bytes, members: Set<Bytes>): ApplyOutcome {
+  const db = ctx.ks.db(ctx.db);
+  if (members.size === 0) db.delete(dst);
+  else db.set(dst, { type: 'set', members });
+  return OK_OUTCOME;
+}
+
+function storeCommand(name: string, op: (sets: (SetValue | null)[]) => Set<Bytes>): WriteCommand {
+  return write(name, -3, (ctx, argv) => {
+    const sets = sourceSets(ctx, argv.slice(2), true);
+    if (sets === 'wrongtype') return fail(WRONGTYPE);
+    return store(ctx, argv[1]!, op(sets));
+  });
+}
+
+export const setWriteCommands: WriteCommand[] = [
+  sadd, srem, smove, spop, storeCommand('sinterstore', inter), storeCommand('sunionstore', union),
+  storeCommand('sdiffstore', diff),
+];
+
+// ---- reads ------------------------------------------------------------------
+
+/** Members in the order redis-server lists them where that order is defined (intsets are sorted). */
+export function orderedMembers(s: SetValue): Bytes[] {
+  const all = [...s.members];
+  if (objectEncoding(s) === 'intset') all.sort((a, b) => cmpIntStrings(a, b));
+  return all;
+}
+
+function cmpIntStrings(a: Bytes, b: Bytes): number {
+  if (a.length < 16 && b.length < 16) return Number(a) - Number(b);
+  const x = BigInt(a), y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function readSet(ctx: CommandContext, key: Bytes): SetValue | undefined | 'wrongtype' {
+  return setOf(readEntry(ctx, key));
+}
+
+const arr = (items: Iterable<Bytes>): ReplyValue => {
+  const out: ReplyValue[] = [];
+  for (const m of items) out.push(bulk(m));
+  return reply.array(out);
+};
+
+const smembers = read('smembers', 2, (ctx, argv) => {
+  const s = readSet(ctx, argv[1]!);
+  if (s === 'wrongtype') return rerr(WRONGTYPE);
+  return arr(s ? orderedMembers(s) : []);
+});
+
+const sismember = read('sismember', 3, (ctx, argv) => {
+  const s = readSet(ctx, argv[1]!);
+  if (s === 'wrongtype') return rerr(WRONGTYPE);
+  return int(s && s.members.has(argv[2]!) ? 1 : 0);
+});
+
+const smismember = read('smismember', -3, (ctx, argv) => {
+  const s = readSet(ctx, argv[1]!);
+  if (s === 'wrongtype') return rerr(WRONGTYPE);
+  return reply.array(argv.slice(2).map((m) => int(s && s.members.has(m) ? 1 : 0)));
+});
+
+const scard = read('scard', 2, (ctx, argv) => {
+  const s = readSet(ctx, argv[1]!);
+  if (s === 'wrongtype') return rerr(WRONGTYPE);
+  return int(s ? s.members.size : 0);
+});
+
+function setAlgebra(name: string, op: (sets: (SetValue | null)[]) => Set<Bytes>): ReadCommand {
+  return read(name, -2, (ctx, argv) => {
+    const sets = sourceSets(ctx, argv.slice(1), false);
+    if (sets === 'wrongtype') return rerr(WRONGTYPE);
+    return arr(op(sets));
+  });
+}
+
+const sintercard = read('sintercard', -3, (ctx, argv) => {
+  const n = parseLong(argv[1]!);
+  if (n === null || n < 1) return rerr('ERR numkeys should be greater than 0');
+  if (n > argv.length - 2) return rerr("ERR Number of keys can't be greater than number of args");
+  let limit = 0;
+  for (let j = 2 + n; j < argv.length; j++) {
+    if (argv[j]!.toLowerCase() === 'limit' && j + 1 < argv.length) {
+      const l = parseLong(argv[++j]!);
+      if (l === null || l < 0) return rerr("ERR LIMIT can't be negative");
+      limit = l;
+    } else return rerr(ERR_SYNTAX);
+  }
+  const sets = sourceSets(ctx, argv.slice(2, 2 + n), false);
+  if (sets === 'wrongtype') return rerr(WRONGTYPE);
+  const size = inter(sets).size;
+  return int(limit > 0 ? Math.min(limit, size) : size);
+});
+
+const srandmember = read('srandmember', -2, (ctx, argv) => {
+  if (argv.length > 3) return rerr(ERR_SYNTAX);
+  let count: number | null = null;
+  if (argv.length === 3) {
+    count = parseLong(argv[2]!);
+    if (count === null) return rerr('ERR value is not an integer or out of range');
+  }
+  const s = readSet(ctx, argv[1]!);
+  if (s === 'wrongtype') return rerr(WRONGTYPE);
+  const all = s ? [...s.members] : [];
+  const pick = (): Bytes => all[Math.floor(Math.random() * all.length)]!;
+  if (count === null) return all.length ? bulk(pick()) : reply.bulk(null);
+  if (count < 0) return arr(all.length ? Array.from({ length: -count }, pick) : []);
+  for (let i = all.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [all[i], all[j]] = [all[j]!, all[i]!];
+  }
+  return arr(all.slice(0, count));
+});
+
+export const setReadCommands: ReadCommand[] = [
+  smembers, sismember, smismember, scard, setAlgebra('sinter', inter), setAlgebra('sunion', union),
+  setAlgebra('sdiff', diff), sintercard, srandmember,
+];

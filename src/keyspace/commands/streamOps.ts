@@ -1,0 +1,130 @@
+// Operations on a stream value that keep its entries, its metadata (first/last
+// ID, max deleted ID, entries added) and its node layout in step, with the
+// semantics of t_stream.c's streamAppendItem / streamTrim / streamDeleteItem and
+// the consumer-group read counters (entries_read, lag).
+import type { Bytes, StreamEntry, StreamGroup, StreamId, StreamValue } from '../values';
+import { compareIds, isZeroId, MAX_ID, ZERO_ID } from './streamId';
+import { appendToLayout, deleteFromLayout, layoutOf } from './streamLayout';
+
+/** SCG_INVALID_ENTRIES_READ */
+export const INVALID_ENTRIES_READ = -1;
+
+export function newStream(): StreamValue {
+  return { entries: [], lastId: ZERO_ID, firstId: ZERO_ID, maxDeletedId: ZERO_ID, entriesAdded: 0, groups: new Map() };
+}
+
+/** Appends an entry whose ID the caller has checked is greater than lastId. */
+export function appendEntry(s: StreamValue, id: StreamId, fields: Bytes[]): void {
+  const layout = layoutOf(s);
+  const entry: StreamEntry = { id, fields };
+  s.entries.push(entry);
+  appendToLayout(layout, entry);
+  s.entriesAdded++;
+  s.lastId = id;
+  if (s.entries.length === 1) s.firstId = id;
+}
+
+/** Index of the live entry with this ID, or -1. */
+export function entryIndex(s: StreamValue, id: StreamId): number {
+  const i = lowerBound(s.entries, id);
+  return i < s.entries.length && compareIds(s.entries[i]!.id, id) === 0 ? i : -1;
+}
+
+/** The first index whose entry ID is >= id. */
+export function lowerBound(entries: StreamEntry[], id: StreamId): number {
+  let lo = 0;
+  let hi = entries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (compareIds(entries[mid]!.id, id) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** streamDeleteItem: removes a live entry; false when there is none with this ID. */
+export function deleteEntry(s: StreamValue, id: StreamId): boolean {
+  const i = entryIndex(s, id);
+  if (i === -1) return false;
+  const layout = layoutOf(s);
+  s.entries.splice(i, 1);
+  deleteFromLayout(layout, id);
+  return true;
+}
+
+/** streamGetEdgeID(s, first=1, skip_tombstones=1) after a removal. */
+export function refreshFirstId(s: StreamValue): void {
+  s.firstId = s.entries.length === 0 ? ZERO_ID : s.entries[0]!.id;
+}
+
+export type TrimSpec = { strategy: 'maxlen'; maxlen: number; approx: boolean } | { strategy: 'minid'; minid: StreamId; approx: boolean };
+
+/**
+ * streamTrim as run for the master client (no LIMIT): whole nodes from the head,
+ * then, unless approximate, tombstones inside the first node that must keep some.
+ * Returns the number of entries removed.
+ */
+export function trimStream(s: StreamValue, spec: TrimSpec): number {
+  const layout = layoutOf(s);
+  let removed = 0; // from the head of s.entries
+  let length = s.entries.length;
+  while (layout.nodes.length > 0) {
+    if (spec.strategy === 'maxlen' && length <= spec.maxlen) break;
+    const node = layout.nodes[0]!;
+    const wholeNode = spec.strategy === 'maxlen' ? length - node.live >= spec.maxlen : compareIds(node.lastId, spec.minid) < 0;
+    if (wholeNode) {
+      layout.nodes.shift();
+      length -= node.live;
+      removed += node.live;
+      continue;
+    }
+    if (spec.approx) break;
+    let k: number;
+    if (spec.strategy === 'maxlen') {
+      k = length - spec.maxlen;
+    } else {
+      k = 0;
+      while (k < node.live && compareIds(s.entries[removed + k]!.id, spec.minid) < 0) k++;
+    }
+    node.live -= k;
+    node.deleted += k;
+    removed += k;
+    break;
+  }
+  if (removed > 0) s.entries.splice(0, removed);
+  if (s.entries.length === 0) s.firstId = ZERO_ID;
+  else if (removed > 0) refreshFirstId(s);
+  return removed;
+}
+
+/** streamRangeHasTombstones(s, start, end=NULL) */
+export function rangeHasTombstones(s: StreamValue, start: StreamId | null): boolean {
+  if (s.entries.length === 0 || isZeroId(s.maxDeletedId)) return false;
+  if (compareIds(s.firstId, s.maxDeletedId) > 0) return false;
+  const from = start ?? ZERO_ID;
+  return compareIds(from, s.maxDeletedId) <= 0 && compareIds(s.maxDeletedId, MAX_ID) <= 0;
+}
+
+/** streamEstimateDistanceFromFirstEverEntry: the read counter an ID would have, or INVALID_ENTRIES_READ. */
+export function estimateDistance(s: StreamValue, id: StreamId): number {
+  if (!s.entriesAdded) return 0;
+  const length = s.entries.length;
+  if (!length && compareIds(id, s.lastId) < 1) return s.entriesAdded;
+  const cmpLast = compareIds(id, s.lastId);
+  if (cmpLast === 0) return s.entriesAdded;
+  if (cmpLast > 0) return INVALID_ENTRIES_READ;
+  const cmpFirst = compareIds(id, s.firstId);
+  if (isZeroId(s.maxDeletedId) || compareIds(s.maxDeletedId, s.firstId) < 0) {
+    if (cmpFirst < 0) return s.entriesAdded - length;
+    if (cmpFirst === 0) return s.entriesAdded - length + 1;
+  }
+  return INVALID_ENTRIES_READ;
+}
+
+/** streamReplyWithCGLag's number, or null when the lag cannot be known. */
+export function groupLag(s: StreamValue, g: StreamGroup): number | null {
+  if (!s.entriesAdded) return 0;
+  if (g.entriesRead !== INVALID_ENTRIES_READ && !rangeHasTombstones(s, g.lastId)) return s.entriesAdded - g.entriesRead;
+  const read = estimateDistance(s, g.lastId);
+  return read === INVALID_ENTRIES_READ ? null : s.entriesAdded - read;
+}

@@ -1,0 +1,245 @@
+// Shared pieces of the command families: Redis's error texts, its number
+// parsers (string2ll, strtod with Redis's extra checks) and its double
+// formatting (%.17g), plus small typed lookups. Everything here mirrors a
+// Redis 7.0 helper of the same purpose; names in comments point at it.
+import type { ReplyValue } from '../../resp/encode';
+import { reply } from '../../resp/encode';
+import type { ApplyOutcome, CommandContext, ReadCommand, WriteCommand } from '../command';
+import { WRONGTYPE } from '../command';
+import type { Database } from '../keyspace';
+import type { Bytes, KeyEntry, Value, ValueType } from '../values';
+
+export const ERR_SYNTAX = 'ERR syntax error';
+export const ERR_NOT_INT = 'ERR value is not an integer or out of range';
+export const ERR_NOT_FLOAT = 'ERR value is not a valid float';
+export const ERR_OUT_OF_RANGE = 'ERR value is out of range, must be positive';
+export const ERR_NO_SUCH_KEY = 'ERR no such key';
+export const ERR_INDEX = 'ERR index out of range';
+export const ERR_STRING_SIZE = 'ERR string exceeds maximum allowed size (proto-max-bulk-len)';
+export { WRONGTYPE };
+
+/** proto-max-bulk-len default: the largest string a write may build. */
+export const MAX_STRING = 512 * 1024 * 1024;
+
+export const OK_OUTCOME: ApplyOutcome = { kind: 'ok' };
+export const fail = (error: string): ApplyOutcome => ({ kind: 'error', error });
+export const rerr = (error: string): ReplyValue => reply.error(error);
+export const diverged = (keys: Bytes[], reason: string): ApplyOutcome => ({ kind: 'diverged', keys, reason });
+
+export function wrongArity(name: string): string {
+  return `ERR wrong number of arguments for '${name}' command`;
+}
+
+export function write(name: string, arity: number, apply: WriteCommand['apply']): WriteCommand {
+  return { name, arity, apply };
+}
+
+export function read(name: string, arity: number, run: ReadCommand['run']): ReadCommand {
+  return { name, arity, run };
+}
+
+/** Lower-cased ASCII option name; options are short, so this stays cheap. */
+export const lc = (s: Bytes): string => s.toLowerCase();
+
+// ---- lookups -------------------------------------------------------------
+
+export const dbOf = (ctx: CommandContext): Database => ctx.ks.db(ctx.db);
+
+/**
+ * The entry a replicated write sees: a replica applying its master's stream
+ * treats logically expired keys as present (expireIfNeeded returns 0 for the
+ * master client), so no expiry check here.
+ */
+export function writeEntry(ctx: CommandContext, key: Bytes): KeyEntry | undefined {
+  return ctx.ks.db(ctx.db).get(key);
+}
+
+/** The entry a client read sees: expired keys hidden (lookupKeyRead on a replica). */
+export function readEntry(ctx: CommandContext, key: Bytes): KeyEntry | undefined {
+  return ctx.ks.db(ctx.db).read(key, ctx.now);
+}
+
+export type ValueOf<T extends ValueType> = Extract<Value, { type: T }>;
+
+/** The value if it has type `t`; undefined when missing; 'wrongtype' otherwise. */
+export function typed<T extends ValueType>(e: KeyEntry | undefined, t: T): ValueOf<T> | undefined | 'wrongtype' {
+  if (e === undefined) return undefined;
+  return e.value.type === t ? (e.value as ValueOf<T>) : 'wrongtype';
+}
+
+// ---- integers (string2ll / getLongLongFromObject) -------------------------
+
+const LLONG_MAX = 9223372036854775807n;
+const LLONG_MIN = -9223372036854775808n;
+
+/**
+ * string2ll: a canonical signed 64-bit decimal (no '+', no leading zeros, no
+ * spaces, "-0" rejected). Returns null when Redis would refuse it.
+ */
+export function parseInt64(s: Bytes): bigint | null {
+  const n = s.length;
+  if (n === 0 || n > 20) return null;
+  if (n === 1 && s.charCodeAt(0) === 48) return 0n;
+  let i = 0;
+  if (s.charCodeAt(0) === 45) {
+    i = 1;
+    if (n === 1) return null;
+  }
+  const first = s.charCodeAt(i);
+  if (first < 49 || first > 57) return null;
+  for (let j = i + 1; j < n; j++) {
+    const c = s.charCodeAt(j);
+    if (c < 48 || c > 57) return null;
+  }
+  const v = BigInt(s);
+  return v > LLONG_MAX || v < LLONG_MIN ? null : v;
+}
+
+/**
+ * string2ll into a JS number, for counts, indexes and offsets: values past
+ * 2^53 lose precision, which never matters where Redis clamps them to a
+ * collection's size anyway. Short strings take a BigInt-free path.
+ */
+export function parseLong(s: Bytes): number | null {
+  const n = s.length;
+  if (n > 0 && n < 16) {
+    let i = 0;
+    let neg = false;
+    if (s.charCodeAt(0) === 45) {
+      if (n === 1) return null;
+      neg = true;
+      i = 1;
+    }
+    const first = s.charCodeAt(i);
+    if (first === 48) return n === 1 ? 0 : null;
+    if (first < 49 || first > 57) return null;
+    let v = first - 48;
+    for (let j = i + 1; j < n; j++) {
+      const c = s.charCodeAt(j);
+      if (c < 48 || c > 57) return null;
+      v = v * 10 + (c - 48);
+    }
+    return neg ? -v : v;
+  }
+  const big = parseInt64(s);
+  return big === null ? null : Number(big);
+}
+
+/** True when string2ll accepts the bytes: the test intsets and int encodings use. */
+export function isInt64(s: Bytes): boolean {
+  return parseLong(s) !== null && (s.length < 16 || parseInt64(s) !== null);
+}
+
+/** getIntFromObject: a long that also fits in a C int. */
+export function parseInt32(s: Bytes): number | null {
+  const v = parseLong(s);
+  return v === null || v > 2147483647 || v < -2147483648 ? null : v;
+}
+
+// ---- doubles (strtod + Redis's checks) ------------------------------------
+
+const DEC_FLOAT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const HEX_FLOAT = /^([+-]?)0[xX]([0-9a-fA-F]*)\.?([0-9a-fA-F]*)(?:[pP]([+-]?\d+))?$/;
+const INF_WORD = /^([+-]?)(?:inf|infinity)$/i;
+
+/**
+ * getDoubleFromObject: strtod over the whole string, refusing an empty string,
+ * a leading space, trailing junk, NaN, and an overflow or an underflow to 0.
+ * Accepts what glibc's strtod does: decimals, "inf"/"infinity", hex floats.
+ */
+export function parseDouble(s: Bytes): number | null {
+  if (s.length === 0) return null;
+  if (DEC_FLOAT.test(s)) {
+    const v = Number(s);
+    if (!Number.isFinite(v)) return null; // ERANGE overflow
+    if (v === 0 && /[1-9]/.test(mantissaOf(s))) return null; // ERANGE underflow to zero
+    return v;
+  }
+  const inf = INF_WORD.exec(s);
+  if (inf) return inf[1] === '-' ? -Infinity : Infinity;
+  const hex = HEX_FLOAT.exec(s);
+  if (hex && (hex[2]! + hex[3]!).length > 0) {
+    const v = hexToDouble(hex[2]!, hex[3]!, hex[4] === undefined ? 0 : Number(hex[4]));
+    if (!Number.isFinite(v)) return null;
+    if (v === 0 && /[1-9a-fA-F]/.test(hex[2]! + hex[3]!)) return null;
+    return hex[1] === '-' ? -v : v;
+  }
+  return null;
+}
+
+function mantissaOf(s: string): string {
+  const e = s.search(/[eE]/);
+  return e === -1 ? s : s.slice(0, e);
+}
+
+// Exact for the lengths a client sends: the digits become a BigInt and are
+// scaled once, so only the final conversion rounds.
+function hexToDouble(intPart: string, fracPart: string, exp2: number): number {
+  const digits = (intPart + fracPart).replace(/^0+/, '') || '0';
+  const m = BigInt('0x' + digits);
+  if (m === 0n) return 0;
+  let e = exp2 - 4 * fracPart.length;
+  // Keep 64 significant bits at most; the rest only matters as a sticky bit.
+  let mm = m;
+  const bits = m.toString(2).length;
+  if (bits > 64) {
+    const drop = BigInt(bits - 64);
+    const sticky = (m & ((1n << drop) - 1n)) !== 0n ? 1n : 0n;
+    mm = (m >> drop) | sticky;
+    e += Number(drop);
+  }
+  return Number(mm) * 2 ** e;
+}
+
+// ---- double formatting ------------------------------------------------------
+
+/**
+ * C's printf("%.17g") of a double, which Redis 7.0 uses for scores in replies
+ * (addReplyDouble) and in listpacks (d2string gives the same text).
+ */
+export function fmtDouble(d: number): string {
+  if (Number.isNaN(d)) return 'nan';
+  if (d === Infinity) return 'inf';
+  if (d === -Infinity) return '-inf';
+  if (d === 0) return Object.is(d, -0) ? '-0' : '0';
+  if (Number.isInteger(d) && Math.abs(d) < 1e17) return d.toFixed(0);
+  return fmtG(d, 17);
+}
+
+/** printf("%.<p>g"): p significant digits, exponent form when exp < -4 or ≥ p. */
+export function fmtG(d: number, p: number): string {
+  const exp = d.toExponential(p - 1); // e.g. "-1.2340000000000000e+5"
+  const ePos = exp.indexOf('e');
+  const x = Number(exp.slice(ePos + 1));
+  let mant = exp.slice(0, ePos);
+  if (x < -4 || x >= p) {
+    if (mant.includes('.')) mant = mant.replace(/0+$/, '').replace(/\.$/, '');
+    const ax = Math.abs(x);
+    return `${mant}e${x < 0 ? '-' : '+'}${ax < 10 ? '0' : ''}${ax}`;
+  }
+  let fixed = d.toFixed(Math.max(0, p - 1 - x));
+  if (fixed.includes('.')) fixed = fixed.replace(/0+$/, '').replace(/\.$/, '');
+  return fixed;
+}
+
+// ---- misc -----------------------------------------------------------------
+
+/** Redis's index normalisation for LRANGE/GETRANGE-style [start, end] pairs. */
+export function clampRange(start: number, end: number, len: number): [number, number] | null {
+  if (start < 0) start = len + start;
+  if (end < 0) end = len + end;
+  if (start < 0) start = 0;
+  if (start > end || start >= len) return null;
+  if (end >= len) end = len - 1;
+  return [start, end];
+}
+
+export const bulk = (s: Bytes | null): ReplyValue => reply.bulk(s === null ? null : Buffer.from(s, 'latin1'));
+export const bulkArray = (items: Iterable<Bytes>): ReplyValue => {
+  const out: ReplyValue[] = [];
+  for (const s of items) out.push(bulk(s));
+  return reply.array(out);
+};
+export const int = (n: number | bigint): ReplyValue => reply.integer(n);
+export const NIL = reply.bulk(null);
+export const EMPTY_ARRAY = (): ReplyValue => reply.array([]);

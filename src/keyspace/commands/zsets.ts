@@ -1,0 +1,380 @@
+// Sorted sets (t_zset.c). Masters replicate ZADD/ZINCRBY as sent (scores are
+// doubles, computed the same way here), blocking and multi-key pops as
+// ZPOPMIN/ZPOPMAX with a count, and the *STORE commands as sent.
+import { reply, type ReplyValue } from '../../resp/encode';
+import type { ApplyOutcome, CommandContext, ReadCommand, WriteCommand } from '../command';
+import { noteZsetAdd, pinEncoding } from '../encoding';
+import type { Bytes, KeyEntry } from '../values';
+import {
+  bulk, ERR_NOT_FLOAT, ERR_NOT_INT, ERR_OUT_OF_RANGE, ERR_SYNTAX, fail, fmtDouble, int, NIL, OK_OUTCOME, parseDouble,
+  parseLong, read, readEntry, rerr, wrongArity, write, writeEntry, WRONGTYPE,
+} from './util';
+import {
+  byLex, byRank, byScore, parseLexRange, parseScoreRange, sortedEntries, type ZEntry, type ZsetValue,
+} from './zsetRange';
+import { zsetAlgebra, type ZsetOp } from './zsetAlgebra';
+
+export type { ZsetValue };
+
+function zsetOf(e: KeyEntry | undefined): ZsetValue | undefined | 'wrongtype' {
+  if (!e) return undefined;
+  return e.value.type === 'zset' ? e.value : 'wrongtype';
+}
+
+const Z_NX = 1, Z_XX = 2, Z_GT = 4, Z_LT = 8, Z_INCR = 16;
+const NAN_ERR = 'ERR resulting score is not a number (NaN)';
+
+/** zsetAdd for one element; false when the result would be NaN. */
+function zsetAdd(z: ZsetValue, member: Bytes, score: number, flags: number): boolean {
+  const cur = z.scores.get(member);
+  if (cur !== undefined) {
+    if (flags & Z_NX) return true;
+    if (flags & Z_INCR) {
+      score += cur;
+      if (Number.isNaN(score)) return false;
+    }
+    if ((flags & Z_LT && score >= cur) || (flags & Z_GT && score <= cur)) return true;
+    if (score !== cur) z.scores.set(member, score);
+    return true;
+  }
+  if (flags & Z_XX) return true;
+  z.scores.set(member, score);
+  noteZsetAdd(z, member);
+  return true;
+}
+
+function zaddGeneric(ctx: CommandContext, argv: Bytes[], flags: number): ApplyOutcome {
+  let i = 2;
+  for (; i < argv.length; i++) {
+    const o = argv[i]!.toLowerCase();
+    if (o === 'nx') flags |= Z_NX;
+    else if (o === 'xx') flags |= Z_XX;
+    else if (o === 'ch') continue;
+    else if (o === 'incr') flags |= Z_INCR;
+    else if (o === 'gt') flags |= Z_GT;
+    else if (o === 'lt') flags |= Z_LT;
+    else break;
+  }
+  const elements = argv.length - i;
+  if (elements % 2 !== 0 || elements === 0) return fail(ERR_SYNTAX);
+  const pairs = elements / 2;
+  if (flags & Z_XX && flags & Z_NX) return fail('ERR XX and NX options at the same time are not compatible');
+  if ((flags & Z_GT && flags & Z_NX) || (flags & Z_LT && flags & Z_NX) || (flags & Z_GT && flags & Z_LT)) {
+    return fail('ERR GT, LT, and/or NX options at the same time are not compatible');
+  }
+  if (flags & Z_INCR && pairs > 1) return fail('ERR INCR option supports a single increment-element pair');
+  const scores: number[] = [];
+  for (let j = 0; j < pairs; j++) {
+    const s = parseDouble(argv[i + j * 2]!);
+    if (s === null) return fail(ERR_NOT_FLOAT);
+    scores.push(s);
+  }
+  const key = argv[1]!;
+  let z = zsetOf(writeEntry(ctx, key));
+  if (z === 'wrongtype') return fail(WRONGTYPE);
+  if (!z) {
+    if (flags & Z_XX) return OK_OUTCOME;
+    z = { type: 'zset', scores: new Map() };
+    ctx.ks.db(ctx.db).set(key, z);
+  } else pinEncoding(z);
+  for (let j = 0; j < pairs; j++) {
+    if (!zsetAdd(z, argv[i + j * 2 + 1]!, scores[j]!, flags)) return fail(NAN_ERR);
+  }
+  return OK_OUTCOME;
+}
+
+/** ZADD as GEOADD's rewrite runs it. */
+export const applyZadd = (ctx: CommandContext, argv: Bytes[]): ApplyOutcome => zaddGeneric(ctx, argv, 0);
+const zadd = write('zadd', -4, applyZadd);
+const zincrby = write('zincrby', 4, (ctx, argv) => zaddGeneric(ctx, argv, Z_INCR));
+
+function deleteIfEmpty(ctx: CommandContext, key: Bytes, z: ZsetValue): void {
+  if (z.scores.size === 0) ctx.ks.db(ctx.db).delete(key);
+}
+
+const zrem = write('zrem', -3, (ctx, argv) => {
+  const z = zsetOf(writeEntry(ctx, argv[1]!));
+  if (!z) return OK_OUTCOME;
+  if (z === 'wrongtype') return fail(WRONGTYPE);
+  pinEncoding(z);
+  for (let j = 2; j < argv.length; j++) z.scores.delete(argv[j]!);
+  deleteIfEmpty(ctx, argv[1]!, z);
+  return OK_OUTCOME;
+});
+
+type RangeKind = 'rank' | 'score' | 'lex';
+
+function zremrange(name: string, kind: RangeKind): WriteCommand {
+  return write(name, 4, (ctx, argv) => {
+    let pick: (sorted: ZEntry[]) => ZEntry[];
+    if (kind === 'rank') {
+      const s = parseLong(argv[2]!), e = parseLong(argv[3]!);
+      if (s === null || e === null) return fail(ERR_NOT_INT);
+      pick = (sorted) => byRank(sorted, s, e, false);
+    } else if (kind === 'score') {
+      const r = parseScoreRange(argv[2]!, argv[3]!);
+      if (!r) return fail('ERR min or max is not a float');
+      pick = (sorted) => byScore(sorted, r, 0, -1, false);
+    } else {
+      const r = parseLexRange(argv[2]!, argv[3]!);
+      if (!r) return fail('ERR min or max not valid string range item');
+      pick = (sorted) => byLex(sorted, r, 0, -1, false);
+    }
+    const z = zsetOf(writeEntry(ctx, argv[1]!));
+    if (!z) return OK_OUTCOME;
+    if (z === 'wrongtype') return fail(WRONGTYPE);
+    pinEncoding(z);
+    for (const [m] of pick(sortedEntries(z))) z.scores.delete(m);
+    deleteIfEmpty(ctx, argv[1]!, z);
+    return OK_OUTCOME;
+  });
+}
+
+/** genericZpopCommand over `keys`: pops from the first existing zset. */
+function zpopFrom(ctx: CommandContext, keys: Bytes[], max: boolean, count: number): ApplyOutcome {
+  for (const key of keys) {
+    const z = zsetOf(writeEntry(ctx, key));
+    if (!z) continue;
+    if (z === 'wrongtype') return fail(WRONGTYPE);
+    if (count === 0) return OK_OUTCOME;
+    pinEncoding(z);
+    const sorted = sortedEntries(z);
+    const n = Math.min(count, sorted.length);
+    for (let i = 0; i < n; i++) z.scores.delete(sorted[max ? sorted.length - 1 - i : i]![0]);
+    deleteIfEmpty(ctx, key, z);
+    return OK_OUTCOME;
+  }
+  return OK_OUTCOME;
+}
+
+function zpop(name: string, max: boolean): WriteCommand {
+  return write(name, -2, (ctx, argv) => {
+    if (argv.length > 3) return fail(wrongArity(name));
+    let count = 1;
+    if (argv.length === 3) {
+      const c = parseLong(argv[2]!);
+      if (c === null || c < 0) return fail(ERR_OUT_OF_RANGE);
+      count = c;
+    }
+    return zpopFrom(ctx, [argv[1]!], max, count);
+  });
+}
+
+function timeoutError(arg: Bytes): string | null {
+  const t = parseDouble(arg);
+  if (t === null || !Number.isFinite(t)) return 'ERR timeout is not a float or out of range';
+  return t < 0 ? 'ERR timeout is negative' : null;
+}
+
+/** BZPOPMIN/BZPOPMAX key… timeout: a replica never blocks, so this is the immediate pop. */
+function bzpop(name: string, max: boolean): WriteCommand {
+  return write(name, -3, (ctx, argv) => {
+    const t = timeoutError(argv[argv.length - 1]!);
+    if (t) return fail(t);
+    return zpopFrom(ctx, argv.slice(1, -1), max, 1);
+  });
+}
+
+/** ZMPOP / BZMPOP: [timeout] numkeys key… MIN|MAX [COUNT n]. */
+function zmpop(name: string, blocking: boolean): WriteCommand {
+  return write(name, blocking ? -5 : -4, (ctx, argv) => {
+    let at = 1;
+    if (blocking) {
+      const t = timeoutError(argv[1]!);
+      if (t) return fail(t);
+      at = 2;
+    }
+    const numkeys = parseLong(argv[at]!);
+    if (numkeys === null || numkeys < 1) return fail('ERR numkeys should be greater than 0');
+    const whereIdx = at + numkeys + 1;
+    if (whereIdx >= argv.length) return fail(ERR_SYNTAX);
+    const w = argv[whereIdx]!.toLowerCase();
+    if (w !== 'min' && w !== 'max') return fail(ERR_SYNTAX);
+    let count = -1;
+    for (let j = whereIdx + 1; j < argv.length; j++) {
+      if (count === -1 && argv[j]!.toLowerCase() === 'count' && j + 1 < argv.length) {
+        const c = parseLong(argv[++j]!);
+        if (c === null || c < 1) return fail('ERR count should be greater than 0');
+        count = c;
+      } else return fail(ERR_SYNTAX);
+    }
+    return zpopFrom(ctx, argv.slice(at + 1, whereIdx), w === 'max', count === -1 ? 1 : count);
+  });
+}
+
+/** Stores a computed zset (setKey: TTL cleared) or deletes dst when it is empty. */
+function storeZset(ctx: CommandContext, dst: Bytes, entries: Iterable<ZEntry>): void {
+  const scores = new Map<Bytes, number>(entries);
+  const db = ctx.ks.db(ctx.db);
+  if (scores.size === 0) db.delete(dst);
+  else db.set(dst, { type: 'zset', scores });
+}
+
+function algebraStore(name: string, op: ZsetOp): WriteCommand {
+  return write(name, -4, (ctx, argv) => {
+    const r = zsetAlgebra(ctx, argv, 2, op, true, name);
+    if (typeof r === 'string') return fail(r);
+    storeZset(ctx, argv[1]!, r.result);
+    return OK_OUTCOME;
+  });
+}
+
+// ---- ZRANGE and friends -----------------------------------------------------
+
+interface RangeRequest {
+  key: Bytes;
+  entries: ZEntry[] | null; // null: the key is missing
+  withScores: boolean;
+}
+
+/**
+ * zrangeGenericCommand: parses options after <src> <min> <max> (from argv[at]),
+ * then selects the range. `kind`/`rev` preset for the legacy commands.
+ */
+function zrangeGeneric(ctx: CommandContext, argv: Bytes[], at: number, store: boolean, presetKind: RangeKind | null, presetRev: boolean | null, forWrite: boolean): RangeRequest | string {
+  let kind = presetKind, rev = presetRev, withScores = false, offset = 0, limit = -1;
+  for (let j = at + 3; j < argv.length; j++) {
+    const o = argv[j]!.toLowerCase();
+    const left = argv.length - j - 1;
+    if (!store && o === 'withscores') withScores = true;
+    else if (o === 'limit' && left >= 2) {
+      const a = parseLong(argv[j + 1]!), b = parseLong(argv[j + 2]!);
+      if (a === null || b === null) return ERR_NOT_INT;
+      offset = a;
+      limit = b;
+      j += 2;
+    } else if (rev === null && o === 'rev') rev = true;
+    else if (kind === null && o === 'bylex') kind = 'lex';
+    else if (kind === null && o === 'byscore') kind = 'score';
+    else return ERR_SYNTAX;
+  }
+  if (rev === null) rev = false;
+  if (kind === null) kind = 'rank';
+  if (limit !== -1 && kind === 'rank') return 'ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX';
+  if (withScores && kind === 'lex') return 'ERR syntax error, WITHSCORES not supported in combination with BYLEX';
+  let minArg = argv[at + 1]!, maxArg = argv[at + 2]!;
+  if (rev && kind !== 'rank') [minArg, maxArg] = [maxArg, minArg];
+  let pick: (sorted: ZEntry[]) => ZEntry[];
+  if (kind === 'rank') {
+    const s = parseLong(minArg), e = parseLong(maxArg);
+    if (s === null || e === null) return ERR_NOT_INT;
+    pick = (sorted) => byRank(sorted, s, e, rev!);
+  } else if (kind === 'score') {
+    const r = parseScoreRange(minArg, maxArg);
+    if (!r) return 'ERR min or max is not a float';
+    pick = (sorted) => byScore(sorted, r, offset, limit, rev!);
+  } else {
+    const r = parseLexRange(minArg, maxArg);
+    if (!r) return 'ERR min or max not valid string range item';
+    pick = (sorted) => byLex(sorted, r, offset, limit, rev!);
+  }
+  const key = argv[at]!;
+  const z = zsetOf(forWrite ? writeEntry(ctx, key) : readEntry(ctx, key));
+  if (z === 'wrongtype') return WRONGTYPE;
+  return { key, entries: z ? pick(sortedEntries(z)) : null, withScores };
+}
+
+const zrangestore = write('zrangestore', -5, (ctx, argv) => {
+  const r = zrangeGeneric(ctx, argv, 2, true, null, null, true);
+  if (typeof r === 'string') return fail(r);
+  storeZset(ctx, argv[1]!, r.entries ?? []);
+  return OK_OUTCOME;
+});
+
+export const zsetWriteCommands: WriteCommand[] = [
+  zadd, zincrby, zrem, zremrange('zremrangebyrank', 'rank'), zremrange('zremrangebyscore', 'score'),
+  zremrange('zremrangebylex', 'lex'), zpop('zpopmin', false), zpop('zpopmax', true), bzpop('bzpopmin', false),
+  bzpop('bzpopmax', true), zmpop('zmpop', false), zmpop('bzmpop', true), algebraStore('zunionstore', 'union'),
+  algebraStore('zinterstore', 'inter'), algebraStore('zdiffstore', 'diff'), zrangestore,
+];
+
+// ---- reads ------------------------------------------------------------------
+
+export function entriesReply(entries: ZEntry[], withScores: boolean): ReplyValue {
+  const out: ReplyValue[] = [];
+  for (const [m, s] of entries) {
+    out.push(bulk(m));
+    if (withScores) out.push(bulk(fmtDouble(s)));
+  }
+  return reply.array(out);
+}
+
+function rangeRead(name: string, arity: number, kind: RangeKind | null, rev: boolean | null): ReadCommand {
+  return read(name, arity, (ctx, argv) => {
+    const r = zrangeGeneric(ctx, argv, 1, false, kind, rev, false);
+    if (typeof r === 'string') return rerr(r);
+    return entriesReply(r.entries ?? [], r.withScores);
+  });
+}
+
+function readZset(ctx: CommandContext, key: Bytes): ZsetValue | undefined | 'wrongtype' {
+  return zsetOf(readEntry(ctx, key));
+}
+
+const zscore = read('zscore', 3, (ctx, argv) => {
+  const z = readZset(ctx, argv[1]!);
+  if (z === 'wrongtype') return rerr(WRONGTYPE);
+  const s = z ? z.scores.get(argv[2]!) : undefined;
+  return s === undefined ? NIL : bulk(fmtDouble(s));
+});
+
+const zmscore = read('zmscore', -3, (ctx, argv) => {
+  const z = readZset(ctx, argv[1]!);
+  if (z === 'wrongtype') return rerr(WRONGTYPE);
+  return reply.array(argv.slice(2).map((m) => {
+    const s = z ? z.scores.get(m) : undefined;
+    return s === undefined ? NIL : bulk(fmtDouble(s));
+  }));
+});
+
+const zcard = read('zcard', 2, (ctx, argv) => {
+  const z = readZset(ctx, argv[1]!);
+  if (z === 'wrongtype') return rerr(WRONGTYPE);
+  return int(z ? z.scores.size : 0);
+});
+
+function zrank(name: string, rev: boolean): ReadCommand {
+  return read(name, 3, (ctx, argv) => {
+    const z = readZset(ctx, argv[1]!);
+    if (!z) return NIL;
+    if (z === 'wrongtype') return rerr(WRONGTYPE);
+    const s = z.scores.get(argv[2]!);
+    if (s === undefined) return NIL;
+    let rank = 0;
+    for (const [m, v] of z.scores) if (v < s || (v === s && m < argv[2]!)) rank++;
+    return int(rev ? z.scores.size - 1 - rank : rank);
+  });
+}
+
+const zcount = read('zcount', 4, (ctx, argv) => {
+  const r = parseScoreRange(argv[2]!, argv[3]!);
+  if (!r) return rerr('ERR min or max is not a float');
+  const z = readZset(ctx, argv[1]!);
+  if (z === 'wrongtype') return rerr(WRONGTYPE);
+  return int(z ? byScore(sortedEntries(z), r, 0, -1, false).length : 0);
+});
+
+const zlexcount = read('zlexcount', 4, (ctx, argv) => {
+  const r = parseLexRange(argv[2]!, argv[3]!);
+  if (!r) return rerr('ERR min or max not valid string range item');
+  const z = readZset(ctx, argv[1]!);
+  if (z === 'wrongtype') return rerr(WRONGTYPE);
+  return int(z ? byLex(sortedEntries(z), r, 0, -1, false).length : 0);
+});
+
+function algebraRead(name: string, op: ZsetOp): ReadCommand {
+  return read(name, -3, (ctx, argv) => {
+    const r = zsetAlgebra(ctx, argv, 1, op, false, name);
+    if (typeof r === 'string') return rerr(r);
+    return entriesReply(r.result.sort((a, b) => (a[1] - b[1]) || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)), r.withScores);
+  });
+}
+
+export const zsetReadCommands: ReadCommand[] = [
+  rangeRead('zrange', -4, null, null), rangeRead('zrevrange', -4, 'rank', true),
+  rangeRead('zrangebyscore', -4, 'score', false), rangeRead('zrevrangebyscore', -4, 'score', true),
+  rangeRead('zrangebylex', -4, 'lex', false), rangeRead('zrevrangebylex', -4, 'lex', true),
+  zscore, zmscore, zcard, zrank('zrank', false), zrank('zrevrank', true), zcount, zlexcount,
+  algebraRead('zunion', 'union'), algebraRead('zinter', 'inter'), algebraRead('zdiff', 'diff'),
+];
+

@@ -1,0 +1,213 @@
+// DEBUG DIGEST and DEBUG DIGEST-VALUE as redis-server 7.0 computes them
+// (debug.c computeDatasetDigest / xorObjectDigest), so a replica's dataset can
+// be proven equal to its master's by comparing 40 hex characters.
+//
+// Two primitives over 20-byte digests:
+//   xor(d, data): d ^= SHA1(data)          — order-free, for unordered elements
+//   mix(d, data): d = SHA1(d ^ SHA1(data)) — order-sensitive
+// Dataset = for each non-empty DB j: mix(final, uint32 BE j); for each key:
+//   d = 0; mix(d, key); value digest into d; xor(final, d).
+// Value digest into d: mix(d, uint32 BE type code), then per type
+//   string: mix(value)            list: mix(item) in order
+//   set: xor(member)              hash: xor(d, e) with e = 0, mix(e, field), mix(e, value)
+//   zset: xor(d, e) with e = 0, mix(e, member), mix(e, printf("%.17g", score))
+//   stream: per entry in id order mix("<ms>.<seq>") then mix(field), mix(value) —
+//     consumer groups, PELs and the stream's metadata are not part of it;
+//   module: only the module's own digest callback knows (we cannot compute it);
+// and finally xor(d, "!!expire!!") when the key has an expiry (its time is not hashed).
+// Functions libraries are not part of DEBUG DIGEST (checked on 7.0.15).
+import type { Keyspace } from './keyspace';
+import { formatG17 } from './formatDouble';
+import { sha1Into } from './sha1';
+import type { Bytes, Divergence, KeyEntry, Value } from './values';
+
+/** Redis's OBJ_* type codes, hashed into every value's digest. */
+const TYPE_CODE: Record<Value['type'], number> = { string: 0, list: 1, set: 2, zset: 3, hash: 4, module: 5, stream: 6 };
+
+export const EMPTY_DIGEST = '0'.repeat(40);
+
+/** Why a digest cannot be given: it would not prove anything. */
+export class DigestUnavailable extends Error {
+  override name = 'DigestUnavailable';
+}
+
+const scratch = new Uint8Array(20);
+const typeBytes = new Uint8Array(4);
+
+function xorDigest(d: Uint8Array, data: string | Uint8Array): void {
+  sha1Into(data, scratch);
+  for (let i = 0; i < 20; i++) d[i]! ^= scratch[i]!;
+}
+
+function mixDigest(d: Uint8Array, data: string | Uint8Array): void {
+  xorDigest(d, data);
+  sha1Into(d, d);
+}
+
+function uint32be(n: number): Uint8Array {
+  typeBytes[0] = n >>> 24;
+  typeBytes[1] = (n >>> 16) & 0xff;
+  typeBytes[2] = (n >>> 8) & 0xff;
+  typeBytes[3] = n & 0xff;
+  return typeBytes;
+}
+
+const element = new Uint8Array(20);
+
+/** xorObjectDigest: mixes the value (and its expiry marker) into d. */
+function objectDigest(d: Uint8Array, entry: KeyEntry): void {
+  const v = entry.value;
+  mixDigest(d, uint32be(TYPE_CODE[v.type]));
+  switch (v.type) {
+    case 'string':
+      mixDigest(d, v.value);
+      break;
+    case 'list':
+      for (const item of v.items) mixDigest(d, item);
+      break;
+    case 'set':
+      for (const m of v.members) xorDigest(d, m);
+      break;
+    case 'zset':
+      for (const [member, score] of v.scores) {
+        element.fill(0);
+        mixDigest(element, member);
+        mixDigest(element, formatG17(score));
+        xorDigest(d, element);
+      }
+      break;
+    case 'hash':
+      for (const [field, value] of v.fields) {
+        element.fill(0);
+        mixDigest(element, field);
+        mixDigest(element, value);
+        xorDigest(d, element);
+      }
+      break;
+    case 'stream':
+      for (const e of v.stream.entries) {
+        mixDigest(d, `${e.id.ms}.${e.id.seq}`);
+        for (const f of e.fields) mixDigest(d, f);
+      }
+      break;
+    case 'module':
+      throw new DigestUnavailable(`holds a value of module type '${v.moduleName}' that only the module can digest`);
+  }
+  if (entry.expireAt !== -1) xorDigest(d, '!!expire!!');
+}
+
+function hex(d: Uint8Array): string {
+  return Buffer.from(d.buffer, d.byteOffset, 20).toString('hex');
+}
+
+/** A key quoted for a message: printable ASCII as is, other bytes as \xNN. */
+export function quoteKey(s: Bytes): string {
+  let out = "'";
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x27 || c === 0x5c) out += '\\' + s[i];
+    else if (c >= 0x20 && c < 0x7f) out += s[i];
+    else out += '\\x' + c.toString(16).padStart(2, '0');
+  }
+  return out + "'";
+}
+
+function describe(db: number, key: Bytes | null, d: Divergence): string {
+  const where = key === null ? `db${db}` : `db${db} ${quoteKey(key)}`;
+  return `${where} after ${d.command.toUpperCase()} at offset ${d.offset}: ${d.reason}`;
+}
+
+/**
+ * What makes DEBUG DIGEST unprovable, as the error text (without "ERR "), or
+ * null when the digest can be computed:
+ * - a write that could not be applied to keys it could not name (the whole
+ *   dataset is unknown until the next full sync);
+ * - keys whose value is unknown: marked diverged, or named by a divergence and
+ *   absent now (the master may hold them). A diverged key the master has since
+ *   replaced as a whole (a new entry) is known again;
+ * - a module value: only the module's digest callback knows its digest.
+ */
+export function digestBlocker(ks: Keyspace): string | null {
+  let datasetWide: string | null = null;
+  const keys = new Map<string, string>(); // "db:key" -> description, oldest first
+  for (const d of ks.divergences) {
+    if (d.key === null) {
+      datasetWide ??= describe(d.db, null, d);
+      continue;
+    }
+    const entry = ks.db(d.db).get(d.key);
+    const id = `${d.db}:${d.key}`;
+    if ((!entry || entry.diverged) && !keys.has(id)) keys.set(id, describe(d.db, d.key, entry?.diverged ?? d));
+  }
+  let module: string | null = null;
+  ks.dbs.forEach((db, j) => {
+    for (const [key, entry] of db) {
+      const id = `${j}:${key}`;
+      if (entry.diverged && !keys.has(id)) keys.set(id, describe(j, key, entry.diverged));
+      else if (!module && entry.value.type === 'module') {
+        module = `${quoteKey(key)} in db${j} holds a value of module type '${entry.value.moduleName}' that only the module can digest`;
+      }
+    }
+  });
+  const first = keys.values().next().value;
+  const keyText = keys.size === 1 ? '1 key' : `${keys.size} keys`;
+  if (datasetWide) {
+    const more = keys.size ? `; ${keyText} diverged too (first: ${first})` : '';
+    return `digest unavailable: the dataset diverged from the master (${datasetWide})${more}`;
+  }
+  if (keys.size) return `digest unavailable: ${keyText} diverged from the master (first: ${first})`;
+  if (module) return `digest unavailable: ${module}`;
+  return null;
+}
+
+/** DEBUG DIGEST as 40 hex characters. Throws DigestUnavailable when a key is diverged or a module value. */
+export function datasetDigest(ks: Keyspace): string {
+  const blocker = digestBlocker(ks);
+  if (blocker) throw new DigestUnavailable(blocker);
+  const final = new Uint8Array(20);
+  const d = new Uint8Array(20);
+  ks.dbs.forEach((db, j) => {
+    if (db.size === 0) return;
+    mixDigest(final, uint32be(j));
+    for (const [key, entry] of db) {
+      d.fill(0);
+      mixDigest(d, key);
+      objectDigest(d, entry);
+      xorDigest(final, d);
+    }
+  });
+  return hex(final);
+}
+
+/** Why one key's digest cannot be trusted, or null. */
+function keyBlocker(ks: Keyspace, db: number, key: Bytes, entry: KeyEntry | undefined): string | null {
+  if (entry?.diverged) return `diverged from the master (${describe(db, key, entry.diverged)})`;
+  for (const d of ks.divergences) {
+    if (d.key === null) return `the dataset diverged from the master (${describe(d.db, null, d)})`;
+  }
+  if (!entry) {
+    const d = ks.divergences.find((x) => x.db === db && x.key === key);
+    if (d) return `diverged from the master (${describe(db, key, d)})`;
+  }
+  return null;
+}
+
+/**
+ * DEBUG DIGEST-VALUE for one key: 40 zeros for a missing key (expired keys
+ * count: Redis does not hide them here). Throws DigestUnavailable for a key
+ * whose value is unknown.
+ */
+export function valueDigest(ks: Keyspace, db: number, key: Bytes): string {
+  const entry = ks.db(db).get(key);
+  const blocker = keyBlocker(ks, db, key, entry);
+  if (blocker) throw new DigestUnavailable(`digest unavailable: ${blocker}`);
+  if (!entry) return EMPTY_DIGEST;
+  const d = new Uint8Array(20);
+  try {
+    objectDigest(d, entry);
+  } catch (err) {
+    if (err instanceof DigestUnavailable) throw new DigestUnavailable(`digest unavailable: ${quoteKey(key)} in db${db} ${err.message}`);
+    throw err;
+  }
+  return hex(d);
+}

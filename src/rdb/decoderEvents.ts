@@ -1,0 +1,50 @@
+// What RdbDecoder.next() returns: one event per RDB record, or a status.
+import type { DecodedKey } from './decodedValue';
+
+export type RdbEvent =
+  | { kind: 'header'; version: number }
+  | { kind: 'aux'; name: Buffer; value: Buffer }
+  | { kind: 'selectdb'; db: number }
+  | { kind: 'resizedb'; dbSize: number; expiresSize: number }
+  /** FUNCTION2; a 7.0-rc FUNCTION record arrives converted as Redis converts it: `#!<engine> name=<name>\n<code>`. */
+  | { kind: 'function'; code: Buffer }
+  /** raw: the record after its opcode byte (module id, when-opcode, when, module opcodes, EOF). */
+  | { kind: 'module-aux'; moduleId: bigint; moduleName: string; when: number; raw: Buffer }
+  | { kind: 'slot-info'; slot: number; slotSize: number; expiresSlotSize: number }
+  | { kind: 'key'; key: DecodedKey }
+  /** checksum: the stored CRC64, verified; null when the file stores 0 (disabled) or predates CRCs (v < 5). */
+  | { kind: 'eof'; checksum: bigint | null };
+
+export interface RdbPosition {
+  /** Bytes of the payload fully decoded. */
+  offset: number;
+  /** The opcode of the record being read (null for a key record), or of the last one when between records. */
+  opcode: string | null;
+  /** The key record's type by Redis's name (RDB_TYPE_<type>), when in or just after a key record. */
+  type: string | null;
+  key: Buffer | null;
+  db: number;
+}
+
+export type RdbNext =
+  | { status: 'event'; event: RdbEvent }
+  | { status: 'need-more' }
+  | { status: 'paused'; position: RdbPosition }
+  | { status: 'error'; error: string; position: RdbPosition }
+  | { status: 'done' };
+
+export interface RdbDecoderOptions {
+  /** Highest RDB version accepted (10 = Redis 7.0, 11 = 7.2, 12 = 7.4); default 12. Also hides newer types/opcodes. */
+  maxVersion?: number;
+  /** Pause each time the decoded offset crosses a multiple of this many bytes (0/absent: never). */
+  pauseEveryBytes?: number;
+  /** Longest string (or decompressed LZF string) believed; default 512 MiB, Redis's proto-max-bulk-len. */
+  maxElementBytes?: number;
+  /** The payload's size when known ($len): lengths and counts that cannot fit in it are errors before anything is allocated. */
+  expectedSize?: number;
+  /**
+   * Fail on a key seen twice in one db, as Redis does ("Duplicated key found in RDB file"). Off by default:
+   * it keeps every key name, and the keyspace loader detects duplicates for free as it inserts.
+   */
+  detectDuplicateKeys?: boolean;
+}

@@ -1,0 +1,24 @@
+// Intset (spec §7.9): little-endian header (width in bytes, count), then the
+// sorted integers. Members come back as decimal text, as SMEMBERS shows them.
+import { fail, intText } from './reader';
+
+const ERR = 'Intset integrity check failed.';
+
+export function decodeIntset(blob: Buffer): Buffer[] {
+  if (blob.length < 8) fail(`${ERR} (${blob.length} bytes is shorter than an intset header)`);
+  const width = blob.readUInt32LE(0);
+  const count = blob.readUInt32LE(4);
+  if (width !== 2 && width !== 4 && width !== 8) fail(`${ERR} (element width ${width})`);
+  if (8 + width * count !== blob.length) {
+    fail(`${ERR} (${count} elements of ${width} bytes do not fill ${blob.length - 8} bytes)`);
+  }
+  const out: Buffer[] = new Array<Buffer>(count);
+  for (let i = 0, p = 8; i < count; i++, p += width) {
+    out[i] = intText(width === 8 ? bigOrNumber(blob.readBigInt64LE(p)) : blob.readIntLE(p, width));
+  }
+  return out;
+}
+
+function bigOrNumber(v: bigint): number | bigint {
+  return v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;
+}

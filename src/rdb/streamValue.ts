@@ -1,0 +1,172 @@
+// Stream values (types 15/19/21, spec §7.12), read as a small state machine:
+// one listpack node, the metadata, one group header, one PEL entry, one
+// consumer header or one consumer PEL id per committed step, so a stream with
+// millions of entries or pending messages is never re-parsed from its start.
+import type { Containers } from './blobValues';
+import type { ValueParser } from './collectionValues';
+import type {
+  DecodedStreamConsumer, DecodedStreamGroup, DecodedValue, DecodedStreamEntry, StreamIdValue,
+} from './decodedValue';
+import { fail, type RdbReader } from './reader';
+import { decodeStreamNode } from './streamListpack';
+
+const enum S { NodeCount, Node, Meta, Group, GroupPel, ConsumerCount, Consumer, ConsumerPel, Done }
+
+const ZERO_ID: StreamIdValue = { ms: 0n, seq: 0n };
+// What Redis takes as the first ID of a v1 stream with no live entry (streamGetEdgeID).
+const MAX_ID: StreamIdValue = { ms: 2n ** 64n - 1n, seq: 2n ** 64n - 1n };
+
+function rawId(raw: Buffer): StreamIdValue {
+  return { ms: raw.readBigUInt64BE(0), seq: raw.readBigUInt64BE(8) };
+}
+
+function readId(r: RdbReader): StreamIdValue {
+  const ms = r.lengthBig();
+  return { ms, seq: r.lengthBig() };
+}
+
+export class StreamParser implements ValueParser {
+  private state = S.NodeCount;
+  private left = 0;
+  private readonly entries: DecodedStreamEntry[] = [];
+  private readonly groups: DecodedStreamGroup[] = [];
+  private value: Extract<DecodedValue, { type: 'stream' }> | null = null;
+  private groupsLeft = 0;
+  private group: DecodedStreamGroup | null = null;
+  /** The group's PEL by raw ID (latin1), with the consumer that owns each entry. */
+  private groupPel = new Map<string, DecodedStreamConsumer | null>();
+  private readonly groupNames = new Set<string>();
+  private consumerNames = new Set<string>();
+  private consumersLeft = 0;
+  private consumer: DecodedStreamConsumer | null = null;
+
+  constructor(private readonly version: 1 | 2 | 3, private readonly c: Containers) {}
+
+  step(r: RdbReader): DecodedValue | null {
+    for (;;) {
+      switch (this.state) {
+        case S.NodeCount:
+          this.left = r.count('stream listpack count');
+          this.state = this.left > 0 ? S.Node : S.Meta;
+          break;
+        case S.Node:
+          this.node(r);
+          if (--this.left === 0) this.state = S.Meta;
+          break;
+        case S.Meta:
+          this.meta(r);
+          break;
+        case S.Group:
+          this.groupHeader(r);
+          break;
+        case S.GroupPel:
+          this.groupPelEntry(r);
+          break;
+        case S.ConsumerCount:
+          this.consumersLeft = r.count('stream consumer count');
+          this.state = this.nextConsumerState();
+          break;
+        case S.Consumer:
+          this.consumerHeader(r);
+          break;
+        case S.ConsumerPel:
+          this.consumerPelEntry(r);
+          break;
+        case S.Done:
+          return this.value;
+      }
+      r.commitItem();
+    }
+  }
+
+  private node(r: RdbReader): void {
+    const key = r.string();
+    if (key.length !== 16) fail('Stream node key entry is not the size of a stream ID');
+    // Both strings are complete here, so a failure below is corruption, never a retry.
+    decodeStreamNode(rawId(key), this.c.lp.reset(r.string(), 'Stream listpack'), this.entries);
+  }
+
+  private meta(r: RdbReader): void {
+    const length = r.lengthBig();
+    const lastId = readId(r);
+    let firstId: StreamIdValue, maxDeletedId = ZERO_ID, entriesAdded = length;
+    if (this.version >= 2) {
+      firstId = readId(r);
+      maxDeletedId = readId(r);
+      entriesAdded = r.lengthBig();
+    } else {
+      firstId = this.entries.length > 0 ? this.entries[0].id : MAX_ID;
+    }
+    this.groupsLeft = r.count('stream group count');
+    this.value = {
+      type: 'stream', entries: this.entries, length, lastId, firstId, maxDeletedId, entriesAdded, groups: this.groups,
+    };
+    this.state = this.nextGroupState();
+  }
+
+  private nextGroupState(): S {
+    if (this.groupsLeft === 0) return S.Done;
+    this.groupsLeft--;
+    return S.Group;
+  }
+
+  private groupHeader(r: RdbReader): void {
+    const name = r.string();
+    const lastId = readId(r);
+    // v1 files carry no entries-read counter: -1 = unknown (Redis estimates one on load).
+    const entriesRead = this.version >= 2 ? BigInt.asIntN(64, r.lengthBig()) : -1n;
+    const pelSize = r.count('stream PEL size');
+    const nameKey = name.toString('latin1');
+    if (this.groupNames.has(nameKey)) fail(`Duplicated consumer group name ${nameKey}`);
+    this.groupNames.add(nameKey);
+    this.group = { name, lastId, entriesRead, pending: [], consumers: [] };
+    this.groups.push(this.group);
+    this.groupPel = new Map();
+    this.consumerNames = new Set();
+    this.left = pelSize;
+    this.state = pelSize > 0 ? S.GroupPel : S.ConsumerCount;
+  }
+
+  private groupPelEntry(r: RdbReader): void {
+    const raw = r.bytes(16);
+    const deliveryTime = r.int64Big();
+    const deliveryCount = r.lengthBig();
+    const key = raw.toString('latin1');
+    if (this.groupPel.has(key)) fail('Duplicated global PEL entry loading stream consumer group');
+    this.groupPel.set(key, null);
+    this.group!.pending.push({ id: rawId(raw), deliveryTime, deliveryCount });
+    if (--this.left === 0) this.state = S.ConsumerCount;
+  }
+
+  private nextConsumerState(): S {
+    if (this.consumersLeft === 0) return this.nextGroupState();
+    this.consumersLeft--;
+    return S.Consumer;
+  }
+
+  private consumerHeader(r: RdbReader): void {
+    const name = r.string();
+    const seenTime = r.int64Big();
+    const activeTime = this.version >= 3 ? r.int64Big() : -1n;
+    const pelSize = r.count('stream consumer PEL size');
+    const nameKey = name.toString('latin1');
+    if (this.consumerNames.has(nameKey)) fail('Duplicate stream consumer detected.');
+    this.consumerNames.add(nameKey);
+    this.consumer = { name, seenTime, activeTime, pending: [] };
+    this.group!.consumers.push(this.consumer);
+    this.left = pelSize;
+    this.state = pelSize > 0 ? S.ConsumerPel : this.nextConsumerState();
+  }
+
+  private consumerPelEntry(r: RdbReader): void {
+    const raw = r.bytes(16);
+    const key = raw.toString('latin1');
+    const owner = this.groupPel.get(key);
+    if (owner === undefined) fail('Consumer entry not found in group global PEL');
+    const consumer = this.consumer!;
+    if (owner === consumer) fail('Duplicated consumer PEL entry  loading a stream consumer group');
+    this.groupPel.set(key, consumer);
+    consumer.pending.push(rawId(raw));
+    if (--this.left === 0) this.state = this.nextConsumerState();
+  }
+}
