@@ -2,6 +2,9 @@
 // like any replica. Everything shown is derived from the engine's model.
 import { configGet } from '../config/configCommand';
 import { infoReplication, roleReply } from '../engine/infoReplication';
+import { runRead } from '../keyspace/commands/registry';
+import { infoKeyspace } from '../keyspace/infoKeyspace';
+import { toBytes } from '../keyspace/values';
 import { reply, type ReplyValue } from '../resp/encode';
 import { CLOSE_WITHOUT_REPLY, type CommandResult, type RespClient } from './respServer';
 import type { ReplicaShell } from './replicaShell';
@@ -32,10 +35,7 @@ const COMMANDS: Record<string, { arity: number; handler: Handler }> = {
   replicaof: { arity: 3, handler: (ctx, args, client) => replicaof(ctx, args, client) },
   slaveof: { arity: 3, handler: (ctx, args, client) => replicaof(ctx, args, client) },
   config: { arity: -2, handler: (ctx, args) => config(ctx, args) },
-  dbsize: {
-    arity: 1,
-    handler: () => reply.error('ERR DBSIZE needs the replica dataset, which this version does not decode yet: the RDB payload is framed, checksummed and counted only'),
-  },
+  select: { arity: 2, handler: (ctx, args, client) => select(ctx, args[0]!, client) },
   command: { arity: -1, handler: () => reply.array([]) },
   quit: {
     arity: -1,
@@ -47,17 +47,26 @@ const COMMANDS: Record<string, { arity: number; handler: Handler }> = {
   shutdown: { arity: -1, handler: (ctx, args) => shutdown(ctx, args) },
 };
 
+/** The server's own commands first; everything else is a read of the dataset (or READONLY / unknown). */
 export function dispatchCommand(ctx: CommandContext, argv: Buffer[], client: RespClient): CommandResult | Promise<CommandResult> {
   const name = argv[0]!.toString('utf8').toLowerCase();
-  const args = argv.slice(1).map((a) => a.toString('utf8'));
   const command = COMMANDS[name];
   if (!command) {
-    const preview = args.map((a) => `'${a.slice(0, 128)}' `).join('');
-    return reply.error(`ERR unknown command '${argv[0]!.toString('utf8')}', with args beginning with: ${preview}`);
+    const engine = ctx.shell.engine;
+    return runRead({ ks: engine.keyspace, db: client.db, now: ctx.shell.clock.now() }, argv.map(toBytes));
   }
+  const args = argv.slice(1).map((a) => a.toString('utf8'));
   const argc = argv.length;
   if ((command.arity > 0 && argc !== command.arity) || (command.arity < 0 && argc < -command.arity)) return wrongArity(name);
   return command.handler(ctx, args, client);
+}
+
+function select(ctx: CommandContext, index: string, client: RespClient): ReplyValue {
+  const db = Number(index);
+  if (!/^-?\d+$/.test(index) || !Number.isSafeInteger(db)) return reply.error('ERR value is not an integer or out of range');
+  if (db < 0 || db >= ctx.shell.engine.config.databases) return reply.error('ERR DB index is out of range');
+  client.db = db;
+  return reply.ok();
 }
 
 function info(ctx: CommandContext, sections: string[]): string {
@@ -68,6 +77,7 @@ function info(ctx: CommandContext, sections: string[]): string {
   if (all || wanted.includes('replication')) {
     parts.push(infoReplication(ctx.shell.engine.info, ctx.shell.engine.config, ctx.shell.clock.now()));
   }
+  if (all || wanted.includes('keyspace')) parts.push(infoKeyspace(ctx.shell.engine.keyspace));
   return parts.join('\r\n');
 }
 

@@ -9,6 +9,8 @@ import { errnoMessage } from './errno';
 export interface RespClient {
   /** `id=3 addr=127.0.0.1:50000 laddr=… name=` style, for logs (user request from '…'). */
   readonly description: string;
+  /** The database this client SELECTed. */
+  db: number;
   /** Close after the pending replies are written (QUIT). */
   closeAfterReply(): void;
 }
@@ -54,6 +56,7 @@ export class RespServer {
     let chain: Promise<void> = Promise.resolve();
     const client: RespClient = {
       description: `id=${id} addr=${socket.remoteAddress}:${socket.remotePort} laddr=${socket.localAddress}:${socket.localPort}`,
+      db: 0,
       closeAfterReply: () => {
         closeAfter = true;
       },

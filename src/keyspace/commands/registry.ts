@@ -15,16 +15,22 @@ import { setReadCommands, setWriteCommands } from './sets';
 import { sortReadCommands, sortWriteCommands } from './sort';
 import { stringReadCommands, stringWriteCommands } from './strings';
 import { zsetReadCommands, zsetWriteCommands } from './zsets';
+import { debugReadCommands } from './debug';
+import { functionReadCommands, functionWriteCommands } from './functions';
+import { streamReadCommands } from './streamReads';
+import { streamWriteCommands } from './streams';
 import type { Bytes } from '../values';
 
 const WRITE_FAMILIES: WriteCommand[][] = [
   stringWriteCommands, bitWriteCommands, keyWriteCommands, serverWriteCommands, listWriteCommands,
   hashWriteCommands, setWriteCommands, zsetWriteCommands, hllWriteCommands, geoWriteCommands, sortWriteCommands,
+  streamWriteCommands, functionWriteCommands,
 ];
 
 const READ_FAMILIES: ReadCommand[][] = [
   stringReadCommands, bitReadCommands, keyReadCommands, listReadCommands, hashReadCommands, setReadCommands,
   zsetReadCommands, hllReadCommands, geoReadCommands, sortReadCommands, scanReadCommands,
+  streamReadCommands, functionReadCommands, debugReadCommands,
 ];
 
 function index<T extends { name: string }>(families: T[][]): Map<string, T> {
