@@ -11,7 +11,7 @@
 //   itself is never "int" (createStringObject).
 // - list: always "quicklist" (7.0 has no listpack lists; 7.2 added them).
 // - set: "intset" while every member is an int64 and ≤ set-max-intset-entries.
-// - hash: "listpack" while ≤ hash-max-listpack-entries and no field or value
+// - hash: "listpack" while ≤ hash-max-listpack-entries (512 built in) and no field or value
 //   longer than hash-max-listpack-value; 7.4 field TTLs: "listpackex".
 // - zset: "listpack" while ≤ zset-max-listpack-entries and no member longer
 //   than zset-max-listpack-value, else "skiplist".
@@ -21,9 +21,13 @@
 import type { Bytes, Value } from './values';
 import { isInt64 } from './commands/util';
 
-/** The replica's own encoding limits (redis.conf defaults). */
+/**
+ * The replica's own encoding limits: redis-server's compiled-in defaults, which
+ * apply when no redis.conf sets them (the redis.conf shipped with Redis says
+ * 128 for hash-max-listpack-entries; the built-in default is 512).
+ */
 export const encodingConfig = {
-  hashMaxListpackEntries: 128,
+  hashMaxListpackEntries: 512,
   hashMaxListpackValue: 64,
   setMaxIntsetEntries: 512,
   zsetMaxListpackEntries: 128,
@@ -165,4 +169,9 @@ export function resetEncoding(v: Value): void {
   aggStates.delete(v);
   stringTags.delete(v);
   everExpiring.delete(v);
+}
+
+/** Whether a sorted set is listpack-encoded now (its scores went through double2ll/d2string). */
+export function zsetIsListpack(v: Extract<Value, { type: 'zset' }>): boolean {
+  return state(v) === 'small';
 }

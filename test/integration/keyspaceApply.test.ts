@@ -105,13 +105,17 @@ function workload(seed: number): (() => Arg[][])[] {
   one(() => ['ZREM', key('z'), member(), member()]);
   one(() => ['ZREMRANGEBYSCORE', key('z'), pick(['-inf', '(1', '0']), pick(['2', '(5', '+inf'])]);
   one(() => ['ZREMRANGEBYRANK', key('z'), String(n(3)), String(n(3))]);
-  one(() => ['ZREMRANGEBYLEX', key('z'), pick(['-', '[1', '(a']), pick(['+', '[3', '(b'])]);
+  // Lex ranges only over equal scores: with mixed scores redis-server's answer
+  // depends on its skiplist's random levels (the keyspace reports a divergence).
+  one(() => ['ZADD', key('zl', 3), '0', member(), '0', member()]);
+  one(() => ['ZREMRANGEBYLEX', key('zl', 3), pick(['-', '[1', '(a']), pick(['+', '[3', '(b'])]);
+  one(() => ['ZRANGESTORE', key('z'), key('zl', 3), pick(['[1', '-', '(3']), pick(['+', '[5', '(b']), 'BYLEX', ...(chance(0.5) ? ['LIMIT', String(n(3)), String(n(4) - 1)] : [])]);
   one(() => [pick(['ZPOPMIN', 'ZPOPMAX']), key('z'), ...(chance(0.5) ? [String(n(3))] : [])]);
   one(() => [pick(['BZPOPMIN', 'BZPOPMAX']), key('z'), '0.01']);
   one(() => ['ZMPOP', '1', key('z'), pick(['MIN', 'MAX']), 'COUNT', String(1 + n(2))]);
   one(() => [pick(['ZUNIONSTORE', 'ZINTERSTORE']), key('z'), '2', key('z'), key('S'), ...(chance(0.5) ? ['WEIGHTS', '2', '0.5'] : []), ...(chance(0.5) ? ['AGGREGATE', pick(['SUM', 'MIN', 'MAX'])] : [])]);
   one(() => ['ZDIFFSTORE', key('z'), '2', key('z'), key('z')]);
-  one(() => ['ZRANGESTORE', key('z'), key('z'), ...pick([['0', '-1'], ['(1', '+inf', 'BYSCORE', 'LIMIT', '0', '3'], ['[0', '[9', 'BYLEX'], ['5', '0', 'BYSCORE', 'REV']])]);
+  one(() => ['ZRANGESTORE', key('z'), key('z'), ...pick([['0', '-1'], ['(1', '+inf', 'BYSCORE', 'LIMIT', '0', '3'], ['5', '0', 'BYSCORE', 'REV']])]);
   one(() => ['ZADD', key('z'), ...Array.from({ length: 40 }, (_, i) => [String(i), `m${n(200)}`]).flat()]);
   // HyperLogLog
   one(() => ['PFADD', key('hll', 3), ...Array.from({ length: 1 + n(60) }, () => `e${n(100_000)}`)]);

@@ -170,11 +170,19 @@ export function diffSnapshots(label: string, expected: DbSnapshot, actual: DbSna
     }
     for (const f of fields) {
       const ev = JSON.stringify(e[f]), av = JSON.stringify(a[f]);
-      if (ev !== av) out.push(`${label} ${JSON.stringify(k)} ${f}: expected ${ev.slice(0, 200)} got ${av.slice(0, 200)}`);
+      if (ev !== av) out.push(`${label} ${JSON.stringify(k)} ${f}: ${firstDifference(ev, av)}`);
     }
   }
   for (const k of actual.keys()) if (!expected.has(k)) out.push(`${label} ${JSON.stringify(k)}: extra in keyspace`);
   return out;
+}
+
+/** The two texts around their first difference. */
+function firstDifference(e: string, a: string): string {
+  let i = 0;
+  while (i < e.length && i < a.length && e[i] === a[i]) i++;
+  const from = Math.max(0, i - 60);
+  return `expected …${e.slice(from, i + 80)} got …${a.slice(from, i + 80)} (at ${i})`;
 }
 
 /** Seeded PRNG (mulberry32): reproducible workloads. */

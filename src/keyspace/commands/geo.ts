@@ -11,7 +11,7 @@ import {
   bulk, ERR_NOT_INT, ERR_SYNTAX, fail, int, NIL, OK_OUTCOME, parseDouble, parseInt64, read, readEntry, rerr, write,
   writeEntry, WRONGTYPE,
 } from './util';
-import { applyZadd } from './zsets';
+import { applyZadd, storeZset } from './zsets';
 import { sortedEntries, type ZEntry, type ZsetValue } from './zsetRange';
 
 const FLAG_RADIUS_COORDS = 1, FLAG_RADIUS_MEMBER = 2, FLAG_SEARCH = 4, FLAG_SEARCHSTORE = 8, FLAG_NOSTORE = 16;
@@ -234,15 +234,8 @@ function storeSearch(ctx: CommandContext, argv: Bytes[], srcIdx: number, flags: 
   const s = parseSearch(ctx, argv, srcIdx, flags, true);
   if (typeof s === 'string') return fail(s);
   if (s.storeKey === null) return OK_OUTCOME; // a plain GEORADIUS: nothing written
-  const db = ctx.ks.db(ctx.db);
   const pts = results(s);
-  if (pts.length === 0) {
-    db.delete(s.storeKey);
-    return OK_OUTCOME;
-  }
-  const scores = new Map<Bytes, number>();
-  for (const p of pts) scores.set(p.member, s.storeDist ? p.dist / s.shape.conversion : p.score);
-  db.set(s.storeKey, { type: 'zset', scores });
+  storeZset(ctx, s.storeKey, pts.map((p): [Bytes, number] => [p.member, s.storeDist ? p.dist / s.shape.conversion : p.score]));
   return OK_OUTCOME;
 }
 

@@ -12,7 +12,7 @@ const HLL_BITS = 6;
 const HLL_REGISTER_MAX = 63;
 export const HDR = 16;
 export const DENSE = 0, SPARSE = 1;
-export const DENSE_SIZE = HDR + (HLL_REGISTERS * HLL_BITS + 7) / 8;
+export const DENSE_SIZE = HDR + Math.floor((HLL_REGISTERS * HLL_BITS + 7) / 8);
 const VAL_MAX_VALUE = 32, VAL_MAX_LEN = 4, ZERO_MAX_LEN = 64, XZERO_MAX_LEN = 16384;
 
 /** hll-sparse-max-bytes (default). */

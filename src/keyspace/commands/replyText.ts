@@ -39,6 +39,6 @@ export function unknownSubcommand(command: string, sub: Bytes): string {
 
 /** addReplyHelp: the header line, the command's lines, then HELP. */
 export function helpReply(command: string, lines: string[]): ReplyValue {
-  const all = [`${command.toUpperCase()} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`, ...lines, 'HELP', '    Print this help.'];
+  const all = [`${command.toUpperCase()} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`, ...lines, 'HELP', '    Prints this help.'];
   return reply.array(all.map((l) => reply.simple(l)));
 }

@@ -8,7 +8,7 @@ import type { ApplyOutcome, CommandContext } from '../command';
 import { crc64 } from '../../rdb/crc64';
 import { readString } from '../../rdb/lengths';
 import type { DecodedValue } from '../../rdb/decodedValue';
-import type { Bytes, Value } from '../values';
+import type { Bytes, StreamConsumer, StreamGroup, StreamPendingEntry, Value } from '../values';
 import { toBytes } from '../values';
 import { diverged, ERR_SYNTAX, fail, OK_OUTCOME, parseInt64, writeEntry } from './util';
 
@@ -112,11 +112,11 @@ export function fromDecoded(d: DecodedValue): Value {
     }
     case 'stream': {
       const id = (x: { ms: bigint; seq: bigint }) => ({ ms: x.ms, seq: x.seq });
-      const groups = new Map();
+      const groups = new Map<Bytes, StreamGroup>();
       for (const g of d.groups) {
-        const pending = new Map();
+        const pending = new Map<string, StreamPendingEntry>();
         const owner = new Map<string, Bytes>();
-        const consumers = new Map();
+        const consumers = new Map<Bytes, StreamConsumer>();
         for (const c of g.consumers) {
           const name = toBytes(c.name);
           const mine = new Set<string>();

@@ -165,3 +165,24 @@ function cmpLex(a: LexBound, b: LexBound): number {
   if (a.kind === 'max' || b.kind === 'min') return 1;
   return a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
 }
+
+/**
+ * Whether redis-server's lex walk has one answer. A lex range over members
+ * with different scores is "undefined" in Redis: a listpack is scanned from
+ * the head (deterministic, what byLex does), but a skiplist is entered by a
+ * descent whose path depends on the nodes' random levels. That descent lands
+ * on the same node whatever the levels only when the near-side test is
+ * monotone along the order (all failing elements before all passing ones).
+ */
+export function lexWalkIsDeterministic(sorted: ZEntry[], r: LexRange, rev: boolean, listpack: boolean): boolean {
+  if (listpack) return true;
+  const near = rev ? (e: ZEntry) => lexLteMax(e[0], r.max) : (e: ZEntry) => lexGteMin(e[0], r.min);
+  const n = sorted.length;
+  let passed = false;
+  for (let k = 0; k < n; k++) {
+    const ok = near(sorted[rev ? n - 1 - k : k]!);
+    if (ok) passed = true;
+    else if (passed) return false;
+  }
+  return true;
+}

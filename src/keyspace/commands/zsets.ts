@@ -3,14 +3,15 @@
 // ZPOPMIN/ZPOPMAX with a count, and the *STORE commands as sent.
 import { reply, type ReplyValue } from '../../resp/encode';
 import type { ApplyOutcome, CommandContext, ReadCommand, WriteCommand } from '../command';
-import { noteZsetAdd, pinEncoding } from '../encoding';
+import { noteZsetAdd, pinEncoding, zsetIsListpack } from '../encoding';
 import type { Bytes, KeyEntry } from '../values';
 import {
   bulk, ERR_NOT_FLOAT, ERR_NOT_INT, ERR_OUT_OF_RANGE, ERR_SYNTAX, fail, fmtDouble, int, NIL, OK_OUTCOME, parseDouble,
   parseLong, read, readEntry, rerr, wrongArity, write, writeEntry, WRONGTYPE,
 } from './util';
 import {
-  byLex, byRank, byScore, parseLexRange, parseScoreRange, sortedEntries, type ZEntry, type ZsetValue,
+  byLex, byRank, byScore, lexWalkIsDeterministic, parseLexRange, parseScoreRange, sortedEntries, type LexRange,
+  type ZEntry, type ZsetValue,
 } from './zsetRange';
 import { zsetAlgebra, type ZsetOp } from './zsetAlgebra';
 
@@ -34,13 +35,22 @@ function zsetAdd(z: ZsetValue, member: Bytes, score: number, flags: number): boo
       if (Number.isNaN(score)) return false;
     }
     if ((flags & Z_LT && score >= cur) || (flags & Z_GT && score <= cur)) return true;
-    if (score !== cur) z.scores.set(member, score);
+    if (score !== cur) z.scores.set(member, listpackScore(z, score));
     return true;
   }
   if (flags & Z_XX) return true;
   z.scores.set(member, score);
   noteZsetAdd(z, member);
+  if (Object.is(score, -0)) z.scores.set(member, listpackScore(z, score));
   return true;
+}
+
+/**
+ * A listpack stores an integral score as an integer (double2ll), so -0 comes
+ * back as 0; a skiplist keeps the double as it is.
+ */
+function listpackScore(z: ZsetValue, score: number): number {
+  return Object.is(score, -0) && zsetIsListpack(z) ? 0 : score;
 }
 
 function zaddGeneric(ctx: CommandContext, argv: Bytes[], flags: number): ApplyOutcome {
@@ -107,6 +117,7 @@ type RangeKind = 'rank' | 'score' | 'lex';
 function zremrange(name: string, kind: RangeKind): WriteCommand {
   return write(name, 4, (ctx, argv) => {
     let pick: (sorted: ZEntry[]) => ZEntry[];
+    let lex: LexRange | null = null;
     if (kind === 'rank') {
       const s = parseLong(argv[2]!), e = parseLong(argv[3]!);
       if (s === null || e === null) return fail(ERR_NOT_INT);
@@ -118,13 +129,16 @@ function zremrange(name: string, kind: RangeKind): WriteCommand {
     } else {
       const r = parseLexRange(argv[2]!, argv[3]!);
       if (!r) return fail('ERR min or max not valid string range item');
+      lex = r;
       pick = (sorted) => byLex(sorted, r, 0, -1, false);
     }
     const z = zsetOf(writeEntry(ctx, argv[1]!));
     if (!z) return OK_OUTCOME;
     if (z === 'wrongtype') return fail(WRONGTYPE);
     pinEncoding(z);
-    for (const [m] of pick(sortedEntries(z))) z.scores.delete(m);
+    const sorted = sortedEntries(z);
+    if (lex && !lexWalkIsDeterministic(sorted, lex, false, zsetIsListpack(z))) return lexDiverged(argv[1]!);
+    for (const [m] of pick(sorted)) z.scores.delete(m);
     deleteIfEmpty(ctx, argv[1]!, z);
     return OK_OUTCOME;
   });
@@ -203,11 +217,17 @@ function zmpop(name: string, blocking: boolean): WriteCommand {
 }
 
 /** Stores a computed zset (setKey: TTL cleared) or deletes dst when it is empty. */
-function storeZset(ctx: CommandContext, dst: Bytes, entries: Iterable<ZEntry>): void {
+export function storeZset(ctx: CommandContext, dst: Bytes, entries: Iterable<ZEntry>): void {
   const scores = new Map<Bytes, number>(entries);
   const db = ctx.ks.db(ctx.db);
-  if (scores.size === 0) db.delete(dst);
-  else db.set(dst, { type: 'zset', scores });
+  if (scores.size === 0) {
+    db.delete(dst);
+    return;
+  }
+  const z: ZsetValue = { type: 'zset', scores };
+  // Built as a skiplist, converted to a listpack when small enough (zsetConvertToListpackIfNeeded).
+  if (zsetIsListpack(z)) for (const [m, s] of scores) if (Object.is(s, -0)) scores.set(m, 0);
+  db.set(dst, z);
 }
 
 function algebraStore(name: string, op: ZsetOp): WriteCommand {
@@ -225,7 +245,15 @@ interface RangeRequest {
   key: Bytes;
   entries: ZEntry[] | null; // null: the key is missing
   withScores: boolean;
+  /** A lex range over a skiplist whose result depends on its random node levels. */
+  undefinedLex: boolean;
 }
+
+const lexDiverged = (key: Bytes): ApplyOutcome => ({
+  kind: 'diverged',
+  keys: [key],
+  reason: 'lex range over members with different scores in a skiplist: redis-server\'s result depends on its random skiplist levels',
+});
 
 /**
  * zrangeGenericCommand: parses options after <src> <min> <max> (from argv[at]),
@@ -255,6 +283,7 @@ function zrangeGeneric(ctx: CommandContext, argv: Bytes[], at: number, store: bo
   let minArg = argv[at + 1]!, maxArg = argv[at + 2]!;
   if (rev && kind !== 'rank') [minArg, maxArg] = [maxArg, minArg];
   let pick: (sorted: ZEntry[]) => ZEntry[];
+  let lex: LexRange | null = null;
   if (kind === 'rank') {
     const s = parseLong(minArg), e = parseLong(maxArg);
     if (s === null || e === null) return ERR_NOT_INT;
@@ -266,17 +295,22 @@ function zrangeGeneric(ctx: CommandContext, argv: Bytes[], at: number, store: bo
   } else {
     const r = parseLexRange(minArg, maxArg);
     if (!r) return 'ERR min or max not valid string range item';
+    lex = r;
     pick = (sorted) => byLex(sorted, r, offset, limit, rev!);
   }
   const key = argv[at]!;
   const z = zsetOf(forWrite ? writeEntry(ctx, key) : readEntry(ctx, key));
   if (z === 'wrongtype') return WRONGTYPE;
-  return { key, entries: z ? pick(sortedEntries(z)) : null, withScores };
+  if (!z) return { key, entries: null, withScores, undefinedLex: false };
+  const sorted = sortedEntries(z);
+  const undefinedLex = lex !== null && !lexWalkIsDeterministic(sorted, lex, rev, zsetIsListpack(z));
+  return { key, entries: pick(sorted), withScores, undefinedLex };
 }
 
 const zrangestore = write('zrangestore', -5, (ctx, argv) => {
   const r = zrangeGeneric(ctx, argv, 2, true, null, null, true);
   if (typeof r === 'string') return fail(r);
+  if (r.undefinedLex) return lexDiverged(argv[1]!);
   storeZset(ctx, argv[1]!, r.entries ?? []);
   return OK_OUTCOME;
 });
