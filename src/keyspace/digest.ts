@@ -10,12 +10,18 @@
 // Value digest into d: mix(d, uint32 BE type code), then per type
 //   string: mix(value)            list: mix(item) in order
 //   set: xor(member)              hash: xor(d, e) with e = 0, mix(e, field), mix(e, value)
+//     (and, on 7.4, xor(e, "!!hexpire!!") for a field with a TTL)
 //   zset: xor(d, e) with e = 0, mix(e, member), mix(e, printf("%.17g", score))
 //   stream: per entry in id order mix("<ms>.<seq>") then mix(field), mix(value) —
 //     consumer groups, PELs and the stream's metadata are not part of it;
 //   module: only the module's own digest callback knows (we cannot compute it);
 // and finally xor(d, "!!expire!!") when the key has an expiry (its time is not hashed).
 // Functions libraries are not part of DEBUG DIGEST (checked on 7.0.15).
+//
+// Version note: 7.2 and later format scores with fpconv_dtoa (grisu2, the
+// shortest text that reads back: "0.1" where 7.0 hashes "0.10000000000000001").
+// This module follows 7.0, the only server these digests are proven against;
+// against a 7.2+ master a zset whose scores are not integers may not match.
 import type { Keyspace } from './keyspace';
 import { formatG17 } from './formatDouble';
 import { sha1Into } from './sha1';
@@ -81,6 +87,8 @@ function objectDigest(d: Uint8Array, entry: KeyEntry): void {
         element.fill(0);
         mixDigest(element, field);
         mixDigest(element, value);
+        // 7.4 marks a field that has a TTL (never the case on 7.0, which has no field TTLs).
+        if (v.fieldExpires.size && v.fieldExpires.has(field)) xorDigest(element, '!!hexpire!!');
         xorDigest(d, element);
       }
       break;

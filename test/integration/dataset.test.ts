@@ -111,3 +111,44 @@ describe('a random write workload keeps the digests equal', () => {
     assert.equal(replica.engine.info.stat_sync_full, 1);
   });
 });
+
+describe('a failed transfer under swapdb keeps the old dataset', () => {
+  test('corrupted payloads fail to load, the old data stays readable and whole, and the next clean sync replaces it', async () => {
+    const { FaultProxy, flipPayloadByte } = await import('../support/faultProxy');
+    const { datasetDigest } = await import('../../src/keyspace/digest');
+    const master = await RedisServer.start({ args: ['--repl-diskless-sync', 'yes', '--repl-diskless-sync-delay', '0', ...DEBUG] });
+    const client = await master.client();
+    const proxy = await FaultProxy.start(master.port);
+    let replica: ReplicaUnderTest | undefined;
+    try {
+      await run(client, everyEncoding());
+      replica = await ReplicaUnderTest.start({ replicaof: { host: '127.0.0.1', port: proxy.port }, 'repl-diskless-load': 'swapdb' });
+      await replica.waitForState(ReplState.CONNECTED, 20_000);
+      const [before] = await digestsWhenCaughtUp(client, replica);
+
+      // A new replication ID so the reconnect is a full sync, every payload corrupted, and new data meanwhile.
+      await client.call('DEBUG', 'CHANGE-REPL-ID');
+      proxy.always(flipPayloadByte((total) => Math.floor((total ?? 4000) / 2)));
+      await client.call('CLIENT', 'KILL', 'TYPE', 'replica');
+      await client.call('SET', 'written:after', 'new');
+      await waitFor('two failed loads', () => replica!.transitions.filter((t) => t.cause === 'rdb-error').length >= 2, 20_000);
+      assert.equal(datasetDigest(replica.engine.keyspace), before, 'the old dataset is intact');
+      const reader = await replica.client();
+      assert.equal(await reader.call('GET', 'written:after'), null);
+      assert.equal(await reader.call('GET', 's:embstr'), 'hello');
+      reader.close();
+      assert.ok(replica.hasLog('MASTER <-> REPLICA sync: Discarding temporary DB in background'));
+
+      proxy.behave();
+      await waitFor('a clean full sync', () => replica!.engine.info.stat_sync_full >= 3 && replica!.state === ReplState.CONNECTED, 20_000);
+      const [theirs, ours] = await digestsWhenCaughtUp(client, replica);
+      assert.equal(ours, theirs);
+      assert.notEqual(ours, before);
+    } finally {
+      client.close();
+      await replica?.stop();
+      await proxy.stop();
+      await master.stop();
+    }
+  });
+});

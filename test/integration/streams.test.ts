@@ -17,7 +17,7 @@ import type { RedisClient, Reply } from '../../src/net/redisClient';
 import { captureReplicationStream } from '../support/captureStream';
 import { asClientSees, plain, replay, runRead, type AppliedCommand, type Plain } from '../support/keyspaceReplay';
 import { RedisServer, waitFor } from '../support/redisServer';
-import { runStreamWorkload } from '../support/streamWorkload';
+import { runStreamWorkload, seededRandom } from '../support/streamWorkload';
 
 const KEYS: [number, string][] = [[0, 's:a'], [0, 's:b'], [0, 's:c'], [2, 's:a'], [0, 'nostream']];
 const GROUPS = ['g1', 'g2', 'grp-3'];
@@ -35,6 +35,7 @@ function readsFor(key: string): string[][] {
     ['XRANGE', key, '-', '+', 'COUNT', '7'],
     ['XREVRANGE', key, '+', '-', 'COUNT', '5'],
     ['XLEN', key],
+    ['XREAD', 'COUNT', '4', 'STREAMS', key, '0-0'],
   ];
   for (const g of GROUPS) {
     reads.push(['XINFO', 'CONSUMERS', key, g], ['XPENDING', key, g], ['XPENDING', key, g, '-', '+', '1000']);
@@ -139,4 +140,129 @@ describe('stream commands from a real master, next to a real replica', () => {
       }
     });
   }
+});
+
+describe("bad stream input gets redis-server's own answers", () => {
+  // Run on a real server and on a Keyspace from the same state. Writes compare
+  // Redis's error reply with the write's error outcome (or success with ok).
+  const SETUP = [['XADD', 's', '1-1', 'a', '1'], ['XADD', 's', '2-1', 'b', '2'], ['XGROUP', 'CREATE', 's', 'g', '0'], ['XGROUP', 'CREATE', 's', 'grüppe', '0']];
+  const BAD_WRITES = [
+    ['XADD', 's', '1-1', 'a', '1'], ['XADD', 's', '0-0', 'a', '1'], ['XADD', 's', 'bad-id', 'a', '1'], ['XADD', 's', '*', 'a'],
+    ['XADD', 's', 'MAXLEN', '-1', '*', 'a', '1'], ['XADD', 's', 'MAXLEN', 'x', '*', 'a', '1'], ['XADD', 's', 'MAXLEN', '1', 'MINID', '1', '*', 'a', '1'],
+    ['XADD', 's', 'LIMIT', '10', '*', 'a', '1'], ['XADD', 's', 'LIMIT', '-1', '*', 'a', '1'], ['XADD', 's', 'MINID', '+', '*', 'a', '1'], ['XADD', 'str', '*', 'a', '1'],
+    ['XADD', 's', '2-*', 'a', '1'], ['XADD', 's', '18446744073709551616-1', 'a', '1'], ['XADD', 's', ' 7-1', 'a', '1'],
+    ['XDEL', 's', 'bad'], ['XDEL', 'str', '1-1'], ['XDEL', 'nokey', 'bad'],
+    ['XTRIM', 's', 'FOO', '1'], ['XTRIM', 's', 'MAXLEN', '1', 'LIMIT', 'x'], ['XTRIM', 's', 'LIMIT', '5', 'FOO'], ['XTRIM', 'str', 'MAXLEN', '1'],
+    ['XSETID', 's', '1-0'], ['XSETID', 's', '90-0', 'ENTRIESADDED', '0'], ['XSETID', 's', '90-0', 'MAXDELETEDID', '100-0'], ['XSETID', 'nokey', '1-1'],
+    ['XSETID', 's', 'x'], ['XSETID', 's', '90-0', 'FOO', '1'], ['XSETID', 's', '90-0', 'ENTRIESADDED', '-1'], ['XSETID', 's', '+'],
+    ['XGROUP', 'CREATE', 's', 'g', '$'], ['XGROUP', 'CREATE', 'nokey', 'g', '$'], ['XGROUP', 'SETID', 's', 'nog', '0'], ['XGROUP', 'CREATE', 's', 'g2', 'bad'],
+    ['XGROUP', 'CREATE', 's', 'g3', '0', 'ENTRIESREAD', '-5'], ['XGROUP', 'CREATE', 's', 'g3', '0', 'FOO'], ['XGROUP', 'FOO', 's', 'g'], ['XGROUP', 'CREATE', 's'],
+    ['XGROUP', 'DESTROY', 's', 'g', 'x'], ['XGROUP', 'CREATE', 'str', 'g', '$'], ['XGROUP', 'SETID', 's', 'g', '0', 'ENTRIESREAD'], ['XGROUP', 'CREATECONSUMER', 's', 'nog', 'c'],
+    ['XGROUP', 'DELCONSUMER', 'nokey', 'g', 'c'], ['XGROUP', 'CREATE', 's', 'g4', '+'],
+    ['XACK', 's', 'g', 'bad'], ['XACK', 'str', 'g', '1-1'], ['XACK', 's', 'nog', 'bad'],
+    ['XCLAIM', 's', 'nog', 'c', '0', '1-1'], ['XCLAIM', 's', 'grüppe', 'c', 'x', '1-1'], ['XCLAIM', 's', 'g', 'c', '0', '1-1', 'IDLE', 'x'],
+    ['XCLAIM', 's', 'g', 'c', '0', '1-1', 'FOO'], ['XCLAIM', 's', 'g', 'c', '0', '1-1', 'LASTID', 'bad'], ['XCLAIM', 'str', 'g', 'c', '0', '1-1'],
+    ['XCLAIM', 's', 'g', 'c', '0', '1-1', 'RETRYCOUNT', 'y'], ['XCLAIM', 's', 'g', 'c', '0', '1-1', 'TIME', 'z'],
+    ['XAUTOCLAIM', 's', 'g', 'c', 'x', '0'], ['XAUTOCLAIM', 's', 'g', 'c', '0', 'bad'], ['XAUTOCLAIM', 's', 'g', 'c', '0', '0', 'COUNT', '0'],
+    ['XAUTOCLAIM', 's', 'nog', 'c', '0', '0'], ['XAUTOCLAIM', 's', 'g', 'c', '0', '0', 'FOO'], ['XAUTOCLAIM', 's', 'g', 'c', '0', '(18446744073709551615-18446744073709551615'],
+  ];
+  const BAD_READS = [
+    ['XRANGE', 's', 'bad', '+'], ['XRANGE', 's', '(', '+'], ['XRANGE', 's', '(18446744073709551615-18446744073709551615', '+'], ['XRANGE', 's', '-', '(0-0'],
+    ['XRANGE', 's', '-', '+', 'COUNT'], ['XRANGE', 's', '-', '+', 'COUNT', 'x'], ['XRANGE', 's', '-', '+', 'COUNT', '0'], ['XRANGE', 's', '-', '+', 'COUNT', '-5'],
+    ['XRANGE', 'str', '-', '+'], ['XRANGE', 'nokey', '-', '+'], ['XRANGE', 's', '(1-1', '(2-1'], ['XRANGE', 's', '2', '1'], ['XREVRANGE', 's', '+', '-', 'COUNT', '1'],
+    ['XRANGE', 's', '1', '1'], ['XRANGE', 's', '001-1', '+'],
+    ['XLEN', 'str'], ['XLEN', 'nokey'],
+    ['XINFO', 'STREAM', 'nokey'], ['XINFO', 'STREAM', 's', 'FULL', 'COUNT'], ['XINFO', 'STREAM', 's', 'BLAH'], ['XINFO', 'STREAM', 's', 'FULL', 'COUNT', 'x'],
+    ['XINFO', 'STREAM', 's', 'FULL', 'COUNT', '-1'], ['XINFO', 'CONSUMERS', 's', 'nog'], ['XINFO', 'FOO', 's'], ['XINFO', 'GROUPS'], ['XINFO', 'HELP'],
+    ['XINFO', 'STREAM', 'str'], ['XINFO', 'STREAM', 's', 'FULL', 'BLAH', '1'],
+    ['XPENDING', 's', 'g', '-', '+'], ['XPENDING', 's', 'nog'], ['XPENDING', 's', 'g', 'IDLE', 'x', '-', '+', '1'], ['XPENDING', 's', 'g', 'IDLE', '10', '-', '+'],
+    ['XPENDING', 's', 'g', '-', '+', 'x'], ['XPENDING', 's', 'g', 'bad', '+', '1'], ['XPENDING', 'str', 'g'], ['XPENDING', 's', 'g'],
+    ['XPENDING', 's', 'g', '-', '+', '10', 'nobody'], ['XPENDING', 'nokey', 'grüppe'], ['XPENDING', 's', 'g', '(+', '+', '1'],
+    ['XREAD', 'STREAMS', 's', '0'], ['XREAD', 'COUNT', '1', 'STREAMS', 's', 'nokey', '1-1', '0'], ['XREAD', 'STREAMS', 's', '$'], ['XREAD', 'STREAMS', 's', '2-1'],
+    ['XREAD', 'STREAMS', 's'], ['XREAD', 'STREAMS', 's', '>'], ['XREAD', 'STREAMS', 's', '-'], ['XREAD', 'STREAMS', 's', '(1-1'], ['XREAD', 'GROUP', 'g', 'c', 'STREAMS', 's', '0'],
+    ['XREAD', 'NOACK', 'STREAMS', 's', '0'], ['XREAD', 'BLOCK', 'x', 'STREAMS', 's', '0'], ['XREAD', 'BLOCK', '-1', 'STREAMS', 's', '0'], ['XREAD', 'COUNT', '1'],
+    ['XREAD', 'STREAMS', 'str', '0'], ['XREAD', 'BLOCK', '10', 'STREAMS', 's', '0'], ['XREAD', 'FOO', 'STREAMS', 's', '0'], ['XREAD', 'STREAMS', 's', '1'],
+  ];
+  const set = { name: 'set', arity: -3, apply: (ctx: { ks: Keyspace; db: number }, argv: string[]) => (ctx.ks.db(ctx.db).set(argv[1]!, { type: 'string', value: argv[2]! }), { kind: 'ok' as const }) };
+  const utf8 = (s: string): string => Buffer.from(s, 'utf8').toString('latin1');
+
+  test('writes and reads answer alike, error texts included', async () => {
+    const server = await RedisServer.start();
+    const c = await server.client({ returnBuffers: true });
+    const ks = new Keyspace();
+    const writes = new Map([...streamWriteCommands, set].map((w) => [w.name, w]));
+    try {
+      for (const cmd of [['SET', 'str', 'v'], ...SETUP]) {
+        await c.call(...cmd);
+        writes.get(cmd[0]!.toLowerCase())!.apply({ ks, db: 0, now: Date.now() }, cmd.map(utf8));
+      }
+      for (const cmd of BAD_WRITES) {
+        const real = plain(await c.send(...cmd));
+        const argv = cmd.map(utf8);
+        const w = writes.get(argv[0]!.toLowerCase())!;
+        const argc = argv.length;
+        const outcome = (w.arity > 0 ? argc === w.arity : argc >= -w.arity)
+          ? w.apply({ ks, db: 0, now: Date.now() }, argv)
+          : { kind: 'error' as const, error: `ERR wrong number of arguments for '${argv[0]!.toLowerCase()}' command` };
+        const ours = outcome.kind === 'error' ? { error: outcome.error } : outcome.kind;
+        if (real !== null && typeof real === 'object' && 'error' in real) assert.deepEqual(ours, { error: utf8(real.error) }, cmd.join(' '));
+        else assert.equal(ours, 'ok', `${cmd.join(' ')} succeeded on redis-server`);
+      }
+      for (const cmd of BAD_READS) {
+        const real = plain(await c.send(...cmd));
+        const ours = asClientSees(runRead(ks, 0, streamReadCommands, cmd.map(utf8)));
+        assert.deepEqual(ours, real, cmd.join(' '));
+      }
+    } finally {
+      c.close();
+      await server.stop();
+    }
+  });
+});
+
+describe('approximate trimming follows redis-server node boundaries', () => {
+  // A 7.0 master never propagates "~", but older masters did: the replica
+  // reproduces it from its own copy of the node layout (listpack sizes and the
+  // 100-entry / 4096-byte node limits). Checked here by running the same
+  // commands on a real server and on a Keyspace.
+  test('XTRIM and XADD with MAXLEN ~ and MINID ~ leave the same entries and nodes', async () => {
+    const server = await RedisServer.start();
+    const c = await server.client({ returnBuffers: true });
+    const ks = new Keyspace();
+    const writes = new Map(streamWriteCommands.map((w) => [w.name, w]));
+    const both = async (...argv: string[]): Promise<void> => {
+      await c.call(...argv);
+      const outcome = writes.get(argv[0]!.toLowerCase())!.apply({ ks, db: 0, now: Date.now() }, argv);
+      assert.equal(outcome.kind, 'ok', argv.join(' '));
+    };
+    const rnd = seededRandom(99);
+    const compare = async (what: string): Promise<void> => {
+      for (const argv of [['XINFO', 'STREAM', 's'], ['XRANGE', 's', '-', '+', 'COUNT', '3']]) {
+        assert.deepEqual(asClientSees(runRead(ks, 0, streamReadCommands, argv)), plain(await c.send(...argv)), `${what}: ${argv.join(' ')}`);
+      }
+    };
+    try {
+      for (let i = 1; i <= 2500; i++) {
+        const v = rnd() < 0.05 ? 'x'.repeat(Math.floor(rnd() * 2000)) : String(Math.floor(rnd() * 1e9) - 5e8);
+        await both('XADD', 's', `${i}-0`, rnd() < 0.7 ? 'f' : 'g', v, ...(rnd() < 0.3 ? ['h', String(i)] : []));
+        if (rnd() < 0.05) await both('XDEL', 's', `${Math.floor(rnd() * i) + 1}-0`);
+      }
+      await compare('built');
+      for (const n of [2400, 2000, 1510, 900]) {
+        await both('XTRIM', 's', 'MAXLEN', '~', String(n));
+        await compare(`MAXLEN ~ ${n}`);
+        const len = Number(await c.call('XLEN', 's'));
+        assert.ok(len >= Math.min(n, 2300) && (n > 2300 || len < n + 100), `MAXLEN ~ ${n} kept ${len}: whole nodes only`);
+      }
+      for (const id of ['1700-0', '1850-0', '1851-0']) {
+        await both('XTRIM', 's', 'MINID', '~', id);
+        await compare(`MINID ~ ${id}`);
+      }
+      await both('XADD', 's', 'MAXLEN', '~', '500', '3000-0', 'f', 'v');
+      await compare('XADD MAXLEN ~ 500');
+    } finally {
+      c.close();
+      await server.stop();
+    }
+  });
 });

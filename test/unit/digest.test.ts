@@ -125,6 +125,15 @@ describe('what the digest depends on', () => {
     assert.equal(soon, later);
   });
 
+  test("a hash field's TTL (7.4) marks that field's digest, whatever the time", () => {
+    const hash = (ttl: [string, number][]): Value => ({ type: 'hash', fields: new Map([['a', '1'], ['b', '2']]), fieldExpires: new Map(ttl) });
+    const plainHash = valueDigest(ks1([['h', hash([])]]), 0, 'h');
+    const withTtl = valueDigest(ks1([['h', hash([['a', 1000]])]]), 0, 'h');
+    assert.notEqual(plainHash, withTtl);
+    assert.equal(withTtl, valueDigest(ks1([['h', hash([['a', 99_999]])]]), 0, 'h'));
+    assert.notEqual(withTtl, valueDigest(ks1([['h', hash([['b', 1000]])]]), 0, 'h'));
+  });
+
   test('the database index is part of the dataset digest', () => {
     const v: Value = { type: 'string', value: 'x' };
     assert.notEqual(datasetDigest(ks1([['k', v]], 0)), datasetDigest(ks1([['k', v]], 1)));

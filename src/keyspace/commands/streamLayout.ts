@@ -42,7 +42,8 @@ const layouts = new WeakMap<StreamValue, StreamLayout>();
 export function layoutOf(s: StreamValue): StreamLayout {
   let layout = layouts.get(s);
   if (!layout) {
-    layout = { nodes: [], exact: s.entries.length === 0 && s.entriesAdded === 0 };
+    // With no entries there is no node to know about (short of a MINID-trimmed node left empty, which we accept not to see).
+    layout = { nodes: [], exact: s.entries.length === 0 };
     for (const e of s.entries) appendToLayout(layout, e);
     layouts.set(s, layout);
   }

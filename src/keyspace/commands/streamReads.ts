@@ -1,30 +1,14 @@
-// Stream reads on the replica's RESP port (RESP2): XRANGE, XREVRANGE, XLEN,
-// XINFO STREAM [FULL [COUNT n]] / GROUPS / CONSUMERS, XPENDING. A replica hides
+// Stream reads on the replica's RESP port (RESP2): XRANGE, XREVRANGE, XLEN, XREAD,
+// XINFO (streamInfo.ts), XPENDING. A replica hides
 // expired keys from reads without deleting them.
 import { reply, type ReplyValue } from '../../resp/encode';
 import { WRONGTYPE, type CommandContext, type ReadCommand } from '../command';
-import type { Bytes, StreamEntry, StreamGroup, StreamId, StreamPendingEntry, StreamValue } from '../values';
-import { arityError, bulkBytes, bulkText, cText, helpReply, subcommandSyntaxError, unknownSubcommand } from './replyText';
-import { compareIds, formatId, NOT_INTEGER, parseIdKey, parseLongLong, parseRangeBound, SYNTAX_ERROR } from './streamId';
-import { layoutOf, radixTreeNodes } from './streamLayout';
-import { groupLag, INVALID_ENTRIES_READ, lowerBound } from './streamOps';
-
-type ReadLookup = { kind: 'missing' } | { kind: 'wrongtype' } | { kind: 'stream'; s: StreamValue };
-
-function streamForRead(ctx: CommandContext, key: Bytes): ReadLookup {
-  const entry = ctx.ks.db(ctx.db).read(key, ctx.now);
-  if (!entry) return { kind: 'missing' };
-  if (entry.value.type !== 'stream') return { kind: 'wrongtype' };
-  return { kind: 'stream', s: entry.value.stream };
-}
-
-const nullBulk = (): ReplyValue => reply.bulk(null);
-const idReply = (id: StreamId): ReplyValue => bulkText(formatId(id));
-const int = (n: number | bigint): ReplyValue => reply.integer(n);
-
-function entryReply(e: StreamEntry): ReplyValue {
-  return reply.array([idReply(e.id), reply.array(e.fields.map(bulkBytes))]);
-}
+import type { Bytes, StreamEntry, StreamId, StreamPendingEntry, StreamValue } from '../values';
+import { bulkBytes, bulkText, cText } from './replyText';
+import { compareIds, formatId, INVALID_ID, NOT_INTEGER, parseLongLong, parseRangeBound, parseStrictId, SYNTAX_ERROR } from './streamId';
+import { byName, sortedPending, xinfo } from './streamInfo';
+import { lowerBound } from './streamOps';
+import { entryReply, idReply, int, nullBulk, streamForRead } from './streamReply';
 
 /** Entries with start <= id <= end, forward or backward, at most `count` (0 = all). */
 function range(s: StreamValue, start: StreamId, end: StreamId, count: number, rev: boolean): StreamEntry[] {
@@ -68,146 +52,6 @@ function xlen(ctx: CommandContext, argv: Bytes[]): ReplyValue {
   if (found.kind === 'missing') return int(0);
   if (found.kind === 'wrongtype') return reply.error(WRONGTYPE);
   return int(found.s.entries.length);
-}
-
-/** Groups and consumers come out of radix trees: in byte order of their names. */
-function byName<T>(m: Map<Bytes, T>): [Bytes, T][] {
-  return [...m.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-}
-
-function sortedPending(keys: Iterable<string>): StreamId[] {
-  return [...keys].map(parseIdKey).sort(compareIds);
-}
-
-function entriesReadReply(g: StreamGroup): ReplyValue {
-  return g.entriesRead === INVALID_ENTRIES_READ ? nullBulk() : int(g.entriesRead);
-}
-
-function lagReply(s: StreamValue, g: StreamGroup): ReplyValue {
-  const lag = groupLag(s, g);
-  return lag === null ? nullBulk() : int(lag);
-}
-
-function streamHeader(s: StreamValue): ReplyValue[] {
-  const layout = layoutOf(s);
-  return [
-    bulkText('length'), int(s.entries.length),
-    bulkText('radix-tree-keys'), int(layout.nodes.length),
-    bulkText('radix-tree-nodes'), int(radixTreeNodes(layout)),
-    bulkText('last-generated-id'), idReply(s.lastId),
-    bulkText('max-deleted-entry-id'), idReply(s.maxDeletedId),
-    bulkText('entries-added'), int(s.entriesAdded),
-    bulkText('recorded-first-entry-id'), idReply(s.firstId),
-  ];
-}
-
-function fullGroup(s: StreamValue, g: StreamGroup, count: number): ReplyValue {
-  const pel = sortedPending(g.pending.keys());
-  const limited = count ? pel.slice(0, count) : pel;
-  const pending = limited.map((id) => {
-    const nack = g.pending.get(formatId(id))!;
-    return reply.array([idReply(id), bulkBytes(nack.consumer), int(nack.deliveryTime), int(nack.deliveryCount)]);
-  });
-  const consumers = byName(g.consumers).map(([name, c]) => {
-    const own = sortedPending(c.pending);
-    const ownLimited = count ? own.slice(0, count) : own;
-    const ownReply = ownLimited.map((id) => {
-      const nack = g.pending.get(formatId(id))!;
-      return reply.array([idReply(id), int(nack.deliveryTime), int(nack.deliveryCount)]);
-    });
-    return reply.array([
-      bulkText('name'), bulkBytes(name),
-      bulkText('seen-time'), int(c.seenTime),
-      bulkText('pel-count'), int(c.pending.size),
-      bulkText('pending'), reply.array(ownReply),
-    ]);
-  });
-  return reply.array([
-    bulkText('name'), bulkBytes(g.name),
-    bulkText('last-delivered-id'), idReply(g.lastId),
-    bulkText('entries-read'), entriesReadReply(g),
-    bulkText('lag'), lagReply(s, g),
-    bulkText('pel-count'), int(g.pending.size),
-    bulkText('pending'), reply.array(pending),
-    bulkText('consumers'), reply.array(consumers),
-  ]);
-}
-
-function xinfoStream(s: StreamValue, sub: Bytes, opts: Bytes[]): ReplyValue {
-  let count = 10;
-  if (opts.length === 0) {
-    const first = s.entries[0];
-    const last = s.entries[s.entries.length - 1];
-    return reply.array([
-      ...streamHeader(s),
-      bulkText('groups'), int(s.groups.size),
-      bulkText('first-entry'), first ? entryReply(first) : nullBulk(),
-      bulkText('last-entry'), last ? entryReply(last) : nullBulk(),
-    ]);
-  }
-  if ((opts.length !== 1 && opts.length !== 3) || opts[0]!.toLowerCase() !== 'full') return reply.error(subcommandSyntaxError('xinfo', sub));
-  if (opts.length === 3) {
-    if (opts[1]!.toLowerCase() !== 'count') return reply.error(subcommandSyntaxError('xinfo', sub));
-    const n = parseLongLong(opts[2]!);
-    if (n === null) return reply.error(NOT_INTEGER);
-    count = n < 0 ? 10 : n;
-  }
-  const entries = count ? s.entries.slice(0, count) : s.entries;
-  return reply.array([
-    ...streamHeader(s),
-    bulkText('entries'), reply.array(entries.map(entryReply)),
-    bulkText('groups'), reply.array(byName(s.groups).map(([, g]) => fullGroup(s, g, count))),
-  ]);
-}
-
-const XINFO_ARITY: Record<string, number> = { consumers: 4, groups: 3, stream: -3, help: 2 };
-const XINFO_HELP = [
-  'CONSUMERS <key> <groupname>',
-  '    Show consumers of <groupname>.',
-  'GROUPS <key>',
-  '    Show the stream consumer groups.',
-  'STREAM <key> [FULL [COUNT <count>]',
-  '    Show information about the stream.',
-];
-
-function xinfo(ctx: CommandContext, argv: Bytes[]): ReplyValue {
-  const sub = argv[1]!;
-  const opt = sub.toLowerCase();
-  const arity = XINFO_ARITY[opt];
-  if (arity === undefined) return reply.error(unknownSubcommand('xinfo', sub));
-  if (arity > 0 ? argv.length !== arity : argv.length < -arity) return reply.error(arityError(`xinfo|${opt}`));
-  if (opt === 'help') return helpReply('xinfo', XINFO_HELP);
-  const key = argv[2]!;
-  const found = streamForRead(ctx, key);
-  if (found.kind === 'missing') return reply.error('ERR no such key');
-  if (found.kind === 'wrongtype') return reply.error(WRONGTYPE);
-  const s = found.s;
-  if (opt === 'stream') return xinfoStream(s, sub, argv.slice(3));
-  if (opt === 'groups') {
-    return reply.array(
-      byName(s.groups).map(([name, g]) =>
-        reply.array([
-          bulkText('name'), bulkBytes(name),
-          bulkText('consumers'), int(g.consumers.size),
-          bulkText('pending'), int(g.pending.size),
-          bulkText('last-delivered-id'), idReply(g.lastId),
-          bulkText('entries-read'), entriesReadReply(g),
-          bulkText('lag'), lagReply(s, g),
-        ]),
-      ),
-    );
-  }
-  const g = s.groups.get(argv[3]!);
-  if (!g) return reply.error(`NOGROUP No such consumer group '${cText(argv[3]!)}' for key name '${cText(key)}'`);
-  return reply.array(
-    byName(g.consumers).map(([name, c]) =>
-      reply.array([
-        bulkText('name'), bulkBytes(name),
-        bulkText('pending'), int(c.pending.size),
-        bulkText('idle'), int(Math.max(0, ctx.now - c.seenTime)),
-      ]),
-    ),
-  );
 }
 
 function xpending(ctx: CommandContext, argv: Bytes[]): ReplyValue {
@@ -270,7 +114,73 @@ function xpending(ctx: CommandContext, argv: Bytes[]): ReplyValue {
   return reply.array(out);
 }
 
+/**
+ * XREAD [COUNT n] [BLOCK ms] STREAMS key… id…: served at once. A read on this
+ * port cannot wait, so BLOCK answers what is there now, or a null array as if
+ * the timeout had passed (a client that loops on XREAD BLOCK keeps working).
+ */
+function xread(ctx: CommandContext, argv: Bytes[]): ReplyValue {
+  let count = 0;
+  let streamsArg = 0;
+  for (let i = 1; i < argv.length; i++) {
+    const moreargs = argv.length - i - 1;
+    const o = argv[i]!.toLowerCase();
+    if (o === 'block' && moreargs) {
+      const t = parseLongLong(argv[++i]!);
+      if (t === null) return reply.error('ERR timeout is not an integer or out of range');
+      if (t < 0) return reply.error('ERR timeout is negative');
+    } else if (o === 'count' && moreargs) {
+      const n = parseLongLong(argv[++i]!);
+      if (n === null) return reply.error(NOT_INTEGER);
+      count = Math.max(0, n);
+    } else if (o === 'streams' && moreargs) {
+      streamsArg = i + 1;
+      if ((argv.length - streamsArg) % 2 !== 0) {
+        return reply.error("ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.");
+      }
+      break;
+    } else if (o === 'group' && moreargs >= 2) {
+      return reply.error('ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.');
+    } else if (o === 'noack') {
+      return reply.error('ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.');
+    } else {
+      return reply.error(SYNTAX_ERROR);
+    }
+  }
+  if (streamsArg === 0) return reply.error(SYNTAX_ERROR);
+  const n = (argv.length - streamsArg) / 2;
+  const after: StreamId[] = [];
+  for (let i = 0; i < n; i++) {
+    const key = argv[streamsArg + i]!;
+    const idArg = argv[streamsArg + n + i]!;
+    const found = streamForRead(ctx, key);
+    if (found.kind === 'wrongtype') return reply.error(WRONGTYPE);
+    if (idArg === '$') {
+      after.push(found.kind === 'stream' ? found.s.lastId : { ms: 0n, seq: 0n });
+    } else if (idArg === '>') {
+      return reply.error('ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.');
+    } else {
+      const id = parseStrictId(idArg);
+      if (!id) return reply.error(INVALID_ID);
+      after.push(id);
+    }
+  }
+  const out: ReplyValue[] = [];
+  for (let i = 0; i < n; i++) {
+    const found = streamForRead(ctx, argv[streamsArg + i]!);
+    if (found.kind !== 'stream' || found.s.entries.length === 0) continue;
+    const s = found.s;
+    if (compareIds(s.entries[s.entries.length - 1]!.id, after[i]!) <= 0) continue;
+    const from = lowerBound(s.entries, after[i]!);
+    const start = from < s.entries.length && compareIds(s.entries[from]!.id, after[i]!) === 0 ? from + 1 : from;
+    const end = count ? Math.min(s.entries.length, start + count) : s.entries.length;
+    out.push(reply.array([bulkBytes(argv[streamsArg + i]!), reply.array(s.entries.slice(start, end).map(entryReply))]));
+  }
+  return out.length ? reply.array(out) : reply.array(null);
+}
+
 export const streamReadCommands: ReadCommand[] = [
+  { name: 'xread', arity: -4, run: xread },
   { name: 'xrange', arity: -4, run: (ctx, argv) => xrangeGeneric(ctx, argv, false) },
   { name: 'xrevrange', arity: -4, run: (ctx, argv) => xrangeGeneric(ctx, argv, true) },
   { name: 'xlen', arity: 2, run: xlen },

@@ -1,0 +1,151 @@
+// XINFO STREAM [FULL [COUNT n]], XINFO GROUPS, XINFO CONSUMERS (RESP2: maps
+// as flat arrays). Groups, consumers and PELs are radix trees in Redis, so
+// they come out in byte order of their names / IDs.
+import { reply, type ReplyValue } from '../../resp/encode';
+import { WRONGTYPE, type CommandContext } from '../command';
+import type { Bytes, StreamGroup, StreamId, StreamValue } from '../values';
+import { arityError, bulkBytes, bulkText, cText, helpReply, subcommandSyntaxError, unknownSubcommand } from './replyText';
+import { compareIds, formatId, NOT_INTEGER, parseIdKey, parseLongLong } from './streamId';
+import { layoutOf, radixTreeNodes } from './streamLayout';
+import { groupLag, INVALID_ENTRIES_READ } from './streamOps';
+import { entryReply, idReply, int, nullBulk, streamForRead } from './streamReply';
+
+/** In byte order of the names (memcmp, as the radix tree orders them). */
+export function byName<T>(m: Map<Bytes, T>): [Bytes, T][] {
+  return [...m.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+export function sortedPending(keys: Iterable<string>): StreamId[] {
+  return [...keys].map(parseIdKey).sort(compareIds);
+}
+
+function entriesReadReply(g: StreamGroup): ReplyValue {
+  return g.entriesRead === INVALID_ENTRIES_READ ? nullBulk() : int(g.entriesRead);
+}
+
+function lagReply(s: StreamValue, g: StreamGroup): ReplyValue {
+  const lag = groupLag(s, g);
+  return lag === null ? nullBulk() : int(lag);
+}
+
+function streamHeader(s: StreamValue): ReplyValue[] {
+  const layout = layoutOf(s);
+  return [
+    bulkText('length'), int(s.entries.length),
+    bulkText('radix-tree-keys'), int(layout.nodes.length),
+    bulkText('radix-tree-nodes'), int(radixTreeNodes(layout)),
+    bulkText('last-generated-id'), idReply(s.lastId),
+    bulkText('max-deleted-entry-id'), idReply(s.maxDeletedId),
+    bulkText('entries-added'), int(s.entriesAdded),
+    bulkText('recorded-first-entry-id'), idReply(s.firstId),
+  ];
+}
+
+function fullGroup(s: StreamValue, g: StreamGroup, count: number): ReplyValue {
+  const pel = sortedPending(g.pending.keys());
+  const limited = count ? pel.slice(0, count) : pel;
+  const pending = limited.map((id) => {
+    const nack = g.pending.get(formatId(id))!;
+    return reply.array([idReply(id), bulkBytes(nack.consumer), int(nack.deliveryTime), int(nack.deliveryCount)]);
+  });
+  const consumers = byName(g.consumers).map(([name, c]) => {
+    const own = sortedPending(c.pending);
+    const ownLimited = count ? own.slice(0, count) : own;
+    const ownReply = ownLimited.map((id) => {
+      const nack = g.pending.get(formatId(id))!;
+      return reply.array([idReply(id), int(nack.deliveryTime), int(nack.deliveryCount)]);
+    });
+    return reply.array([
+      bulkText('name'), bulkBytes(name),
+      bulkText('seen-time'), int(c.seenTime),
+      bulkText('pel-count'), int(c.pending.size),
+      bulkText('pending'), reply.array(ownReply),
+    ]);
+  });
+  return reply.array([
+    bulkText('name'), bulkBytes(g.name),
+    bulkText('last-delivered-id'), idReply(g.lastId),
+    bulkText('entries-read'), entriesReadReply(g),
+    bulkText('lag'), lagReply(s, g),
+    bulkText('pel-count'), int(g.pending.size),
+    bulkText('pending'), reply.array(pending),
+    bulkText('consumers'), reply.array(consumers),
+  ]);
+}
+
+function xinfoStream(s: StreamValue, sub: Bytes, opts: Bytes[]): ReplyValue {
+  let count = 10;
+  if (opts.length === 0) {
+    const first = s.entries[0];
+    const last = s.entries[s.entries.length - 1];
+    return reply.array([
+      ...streamHeader(s),
+      bulkText('groups'), int(s.groups.size),
+      bulkText('first-entry'), first ? entryReply(first) : nullBulk(),
+      bulkText('last-entry'), last ? entryReply(last) : nullBulk(),
+    ]);
+  }
+  if ((opts.length !== 1 && opts.length !== 3) || opts[0]!.toLowerCase() !== 'full') return reply.error(subcommandSyntaxError('xinfo', sub));
+  if (opts.length === 3) {
+    if (opts[1]!.toLowerCase() !== 'count') return reply.error(subcommandSyntaxError('xinfo', sub));
+    const n = parseLongLong(opts[2]!);
+    if (n === null) return reply.error(NOT_INTEGER);
+    count = n < 0 ? 10 : n;
+  }
+  const entries = count ? s.entries.slice(0, count) : s.entries;
+  return reply.array([
+    ...streamHeader(s),
+    bulkText('entries'), reply.array(entries.map(entryReply)),
+    bulkText('groups'), reply.array(byName(s.groups).map(([, g]) => fullGroup(s, g, count))),
+  ]);
+}
+
+const XINFO_ARITY: Record<string, number> = { consumers: 4, groups: 3, stream: -3, help: 2 };
+const XINFO_HELP = [
+  'CONSUMERS <key> <groupname>',
+  '    Show consumers of <groupname>.',
+  'GROUPS <key>',
+  '    Show the stream consumer groups.',
+  'STREAM <key> [FULL [COUNT <count>]',
+  '    Show information about the stream.',
+];
+
+export function xinfo(ctx: CommandContext, argv: Bytes[]): ReplyValue {
+  const sub = argv[1]!;
+  const opt = sub.toLowerCase();
+  const arity = XINFO_ARITY[opt];
+  if (arity === undefined) return reply.error(unknownSubcommand('xinfo', sub));
+  if (arity > 0 ? argv.length !== arity : argv.length < -arity) return reply.error(arityError(`xinfo|${opt}`));
+  if (opt === 'help') return helpReply('xinfo', XINFO_HELP);
+  const key = argv[2]!;
+  const found = streamForRead(ctx, key);
+  if (found.kind === 'missing') return reply.error('ERR no such key');
+  if (found.kind === 'wrongtype') return reply.error(WRONGTYPE);
+  const s = found.s;
+  if (opt === 'stream') return xinfoStream(s, sub, argv.slice(3));
+  if (opt === 'groups') {
+    return reply.array(
+      byName(s.groups).map(([name, g]) =>
+        reply.array([
+          bulkText('name'), bulkBytes(name),
+          bulkText('consumers'), int(g.consumers.size),
+          bulkText('pending'), int(g.pending.size),
+          bulkText('last-delivered-id'), idReply(g.lastId),
+          bulkText('entries-read'), entriesReadReply(g),
+          bulkText('lag'), lagReply(s, g),
+        ]),
+      ),
+    );
+  }
+  const g = s.groups.get(argv[3]!);
+  if (!g) return reply.error(`NOGROUP No such consumer group '${cText(argv[3]!)}' for key name '${cText(key)}'`);
+  return reply.array(
+    byName(g.consumers).map(([name, c]) =>
+      reply.array([
+        bulkText('name'), bulkBytes(name),
+        bulkText('pending'), int(c.pending.size),
+        bulkText('idle'), int(Math.max(0, ctx.now - c.seenTime)),
+      ]),
+    ),
+  );
+}

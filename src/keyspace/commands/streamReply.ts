@@ -1,0 +1,24 @@
+// Pieces every stream read shares: the key as a replica's read sees it
+// (expired keys hidden) and the reply shapes of IDs and entries.
+import { reply, type ReplyValue } from '../../resp/encode';
+import type { CommandContext } from '../command';
+import type { Bytes, StreamEntry, StreamId, StreamValue } from '../values';
+import { bulkBytes, bulkText } from './replyText';
+import { formatId } from './streamId';
+
+export type ReadLookup = { kind: 'missing' } | { kind: 'wrongtype' } | { kind: 'stream'; s: StreamValue };
+
+export function streamForRead(ctx: CommandContext, key: Bytes): ReadLookup {
+  const entry = ctx.ks.db(ctx.db).read(key, ctx.now);
+  if (!entry) return { kind: 'missing' };
+  if (entry.value.type !== 'stream') return { kind: 'wrongtype' };
+  return { kind: 'stream', s: entry.value.stream };
+}
+
+export const nullBulk = (): ReplyValue => reply.bulk(null);
+export const idReply = (id: StreamId): ReplyValue => bulkText(formatId(id));
+export const int = (n: number | bigint): ReplyValue => reply.integer(n);
+
+export function entryReply(e: StreamEntry): ReplyValue {
+  return reply.array([idReply(e.id), reply.array(e.fields.map(bulkBytes))]);
+}
