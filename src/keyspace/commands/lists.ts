@@ -7,8 +7,7 @@ import type { ApplyOutcome, CommandContext, ReadCommand, WriteCommand } from '..
 import type { Bytes, KeyEntry, Value } from '../values';
 import {
   bulk, clampRange, ERR_INDEX, ERR_NO_SUCH_KEY, ERR_NOT_INT, ERR_OUT_OF_RANGE, ERR_SYNTAX, fail, int, NIL, OK_OUTCOME,
-  parseDouble, parseLong, read, readEntry, rerr, wrongArity, write, writeEntry, WRONGTYPE,
-} from './util';
+  parseDouble, parseLong, read, readEntry, rerr, wrongArity, write, writeEntry, WRONGTYPE, optionalCount } from './util';
 
 type ListValue = Extract<Value, { type: 'list' }>;
 type Where = 'left' | 'right';
@@ -50,12 +49,8 @@ function popItems(ctx: CommandContext, key: Bytes, l: ListValue, where: Where, c
 function pop(name: string, where: Where): WriteCommand {
   return write(name, -2, (ctx, argv) => {
     if (argv.length > 3) return fail(wrongArity(name));
-    let count = 1;
-    if (argv.length === 3) {
-      const c = parseLong(argv[2]!);
-      if (c === null || c < 0) return fail(ERR_OUT_OF_RANGE);
-      count = c;
-    }
+    const count = optionalCount(argv);
+    if (count === null) return fail(ERR_OUT_OF_RANGE);
     const l = listOf(writeEntry(ctx, argv[1]!));
     if (l === 'wrongtype') return fail(WRONGTYPE);
     if (l && count > 0) popItems(ctx, argv[1]!, l, where, count);

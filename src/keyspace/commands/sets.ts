@@ -6,8 +6,7 @@ import { noteSetAdd, objectEncoding, pinEncoding } from '../encoding';
 import type { Bytes, KeyEntry, Value } from '../values';
 import {
   bulk, diverged, ERR_OUT_OF_RANGE, ERR_SYNTAX, fail, int, OK_OUTCOME, parseLong, read, readEntry, rerr, write,
-  writeEntry, WRONGTYPE,
-} from './util';
+  writeEntry, WRONGTYPE, optionalCount } from './util';
 
 export type SetValue = Extract<Value, { type: 'set' }>;
 
@@ -72,12 +71,8 @@ const smove = write('smove', 4, (ctx, argv) => {
 // at random and replicates SREM with its picks, which is what a master sends.
 const spop = write('spop', -2, (ctx, argv) => {
   if (argv.length > 3) return fail(ERR_SYNTAX);
-  let count = 1;
-  if (argv.length === 3) {
-    const c = parseLong(argv[2]!);
-    if (c === null || c < 0) return fail(ERR_OUT_OF_RANGE);
-    count = c;
-  }
+  const count = optionalCount(argv);
+  if (count === null) return fail(ERR_OUT_OF_RANGE);
   const s = setOf(writeEntry(ctx, argv[1]!));
   if (!s) return OK_OUTCOME;
   if (s === 'wrongtype') return fail(WRONGTYPE);

@@ -126,6 +126,13 @@ export function parseLong(s: Bytes): number | null {
 }
 
 /** True when string2ll accepts the bytes: the test intsets and int encodings use. */
+/** The optional COUNT (argv[2]) of LPOP/RPOP/SPOP/ZPOPMIN/ZPOPMAX: 1 when absent, null when not a non-negative integer. */
+export function optionalCount(argv: Bytes[]): number | null {
+  if (argv.length < 3) return 1;
+  const c = parseLong(argv[2]!);
+  return c === null || c < 0 ? null : c;
+}
+
 export function isInt64(s: Bytes): boolean {
   return parseLong(s) !== null && (s.length < 16 || parseInt64(s) !== null);
 }

@@ -7,8 +7,7 @@ import { noteZsetAdd, pinEncoding, zsetIsListpack } from '../encoding';
 import type { Bytes, KeyEntry } from '../values';
 import {
   bulk, ERR_NOT_FLOAT, ERR_NOT_INT, ERR_OUT_OF_RANGE, ERR_SYNTAX, fail, fmtDouble, int, NIL, OK_OUTCOME, parseDouble,
-  parseLong, read, readEntry, rerr, wrongArity, write, writeEntry, WRONGTYPE,
-} from './util';
+  parseLong, read, readEntry, rerr, wrongArity, write, writeEntry, WRONGTYPE, optionalCount } from './util';
 import {
   byLex, byRank, byScore, lexWalkIsDeterministic, parseLexRange, parseScoreRange, sortedEntries, type LexRange,
   type ZEntry, type ZsetValue,
@@ -164,12 +163,8 @@ function zpopFrom(ctx: CommandContext, keys: Bytes[], max: boolean, count: numbe
 function zpop(name: string, max: boolean): WriteCommand {
   return write(name, -2, (ctx, argv) => {
     if (argv.length > 3) return fail(wrongArity(name));
-    let count = 1;
-    if (argv.length === 3) {
-      const c = parseLong(argv[2]!);
-      if (c === null || c < 0) return fail(ERR_OUT_OF_RANGE);
-      count = c;
-    }
+    const count = optionalCount(argv);
+    if (count === null) return fail(ERR_OUT_OF_RANGE);
     return zpopFrom(ctx, [argv[1]!], max, count);
   });
 }
