@@ -253,6 +253,7 @@ function* finishLoad(core: ReplicaCore, load: LoadState): Work {
   }
   // A replica keeps keys whose TTL has passed: the master will send their DEL.
   core.log('notice', `Done loading RDB, keys loaded: ${load.keysLoaded}, keys expired: 0.`);
+  checkReplicationAux(core, load);
   if (transfer.file !== null) core.emit({ type: 'rdb-file-discard', file: transfer.file });
 
   const streamDb = Number(load.aux.get('repl-stream-db') ?? -1);
@@ -282,6 +283,21 @@ function* finishLoad(core: ReplicaCore, load: LoadState): Work {
   // A diskless master streams nothing until the first ACK.
   if (usedMark) core.sendAck();
   yield point;
+}
+
+/**
+ * A master's RDB for a sync carries the history it was cut from (repl-id,
+ * repl-offset): the +FULLRESYNC ID and offset. Redis does not check them; a
+ * debugger says when they disagree, since the stream offsets would then be off.
+ */
+function checkReplicationAux(core: ReplicaCore, load: LoadState): void {
+  const id = load.aux.get('repl-id');
+  const offset = load.aux.get('repl-offset');
+  const info = core.info;
+  if (id === undefined || offset === undefined || info.master_initial_offset === -1) return;
+  if (id !== info.master_replid || Number(offset) !== info.master_initial_offset) {
+    core.log('warning', `The RDB's replication info (repl-id ${id}, repl-offset ${offset}) differs from +FULLRESYNC ${info.master_replid}:${info.master_initial_offset}`);
+  }
 }
 
 /** Diskless load only: the blocking socket read timed out (SO_RCVTIMEO = repl-timeout). */

@@ -64,6 +64,9 @@ describe('full sync: the engine holds what the master holds', () => {
         assert.deepEqual(counts(await engineClient.info('keyspace')), counts(await client.info('keyspace')));
         engineClient.close();
         assert.ok(replica.hasLog(/^Done loading RDB, keys loaded: \d+, keys expired: 0\.$/));
+        // The master's RDB carries the +FULLRESYNC history (repl-id, repl-offset): no warning.
+        assert.ok(!replica.hasLog(/differs from \+FULLRESYNC/));
+        assert.ok(replica.hasLog(/^Loading RDB produced by version 7\.0\.\d+$/));
         assert.ok(replica.hasLog(mode.load === 'disabled' ? 'receiving' : 'to parser'));
       } finally {
         client.close();
