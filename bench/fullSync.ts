@@ -1,6 +1,6 @@
 // The engine next to redis-server itself, in one run, against the same master:
-//   1. full sync of ~1M keys of mixed types: time and peak memory (VmHWM) of an
-//      engine process and of a redis-server replica process, median of rounds;
+//   1. full sync of 1M small strings and of 1M keys of mixed types: time and peak
+//      memory (VmHWM) of an engine process and of a redis-server replica process;
 //   2. RDB decode throughput: the engine's decoder vs redis-check-rdb on the same file;
 //   3. stream apply: both replicas attached while redis-benchmark writes, with lag.
 //   npm run bench                 (1,000,000 keys, 3 rounds)
@@ -158,70 +158,85 @@ function table(header: string[], rows: string[][]): string {
   return [line(header), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...rows.map(line)].join('\n') + '\n';
 }
 
+interface Dataset {
+  name: string;
+  build(client: RedisClient, keys: number): Promise<void>;
+}
+
+const DATASETS: Dataset[] = [
+  { name: 'small strings', build: async (c, keys) => void (await c.call('DEBUG', 'POPULATE', keys, 'key', 16)) },
+  { name: 'mixed types', build: buildMixed },
+];
+
 async function main(): Promise<void> {
-  const master = await RedisServer.start({ args: ['--repl-diskless-sync', 'yes', '--repl-diskless-sync-delay', '0', '--enable-debug-command', 'yes'] });
-  const admin = await master.client();
-  try {
-    await buildMixed(admin, KEYS);
-    await admin.call('SAVE');
-    const rdb = path.join(master.dir, 'dump.rdb');
-    const rdbMb = fs.statSync(rdb).size / 1e6;
-    process.stdout.write(`Dataset: ${Number(await admin.call('DBSIZE')).toLocaleString('en')} keys (80% strings, the rest hashes/lists/sets/zsets of 20), RDB ${rdbMb.toFixed(1)} MB; ${ROUNDS} rounds, median\n\n`);
-
-    const redisRuns: Sync[] = [];
-    const engineRuns: Sync[] = [];
-    for (let i = 0; i < ROUNDS; i++) {
-      // Alternate the order so neither side always gets the warmer caches.
-      if (i % 2 === 0) {
-        redisRuns.push(await redisReplicaSync(master.port));
-        engineRuns.push(await engineSync(master.port));
-      } else {
-        engineRuns.push(await engineSync(master.port));
-        redisRuns.push(await redisReplicaSync(master.port));
-      }
-    }
-    const rs = median(redisRuns.map((r) => r.seconds));
-    const es = median(engineRuns.map((r) => r.seconds));
-    process.stdout.write('Full sync (diskless master, replicas with repl-diskless-load disabled: to a temp file, then load)\n');
-    process.stdout.write(table(['replica', 'sync s (median)', 'runs', 'peak RSS MB', 'engine/redis'], [
-      ['redis-server', rs.toFixed(3), redisRuns.map((r) => r.seconds.toFixed(2)).join(' '), median(redisRuns.map((r) => r.peakMb)).toFixed(0), '1.00'],
-      ['engine', es.toFixed(3), engineRuns.map((r) => r.seconds.toFixed(2)).join(' '), median(engineRuns.map((r) => r.peakMb)).toFixed(0), (es / rs).toFixed(2)],
-    ]));
-
-    const decode = Array.from({ length: ROUNDS }, () => decodeThroughput(rdb));
-    const check = Array.from({ length: ROUNDS }, () => checkRdbThroughput(rdb));
-    process.stdout.write('\nRDB decode throughput (same file, median)\n');
-    process.stdout.write(table(['decoder', 'MB/s', 'runs'], [
-      ['redis-check-rdb', median(check).toFixed(0), check.map((x) => x.toFixed(0)).join(' ')],
-      ['engine RdbDecoder', median(decode).toFixed(0), decode.map((x) => x.toFixed(0)).join(' ')],
-    ]));
-
-    // Stream apply on a fresh, empty master so the sync is quick.
-    const streamMaster = await RedisServer.start({ args: ['--repl-diskless-sync-delay', '0'] });
-    const realReplica = await RedisServer.start({ args: ['--replicaof', '127.0.0.1', String(streamMaster.port)] });
-    const enginePort = await freePort();
-    const engine = spawn(process.execPath, [CLI, '--port', String(enginePort), '--replicaof', '127.0.0.1', String(streamMaster.port), '--log-format', 'json'], { stdio: 'ignore' });
+  process.stdout.write(`${KEYS.toLocaleString('en')} keys per dataset, ${ROUNDS} round(s), medians. Replicas use repl-diskless-load disabled (temp file, then load); the master is diskless with delay 0.\n`);
+  process.stdout.write('small strings = DEBUG POPULATE (16-byte values); mixed types = 80% strings, the rest hashes/lists/sets/zsets of 20 elements.\n\n');
+  const syncRows: string[][] = [];
+  const decodeRows: string[][] = [];
+  for (const dataset of DATASETS) {
+    const master = await RedisServer.start({ args: ['--repl-diskless-sync', 'yes', '--repl-diskless-sync-delay', '0', '--enable-debug-command', 'yes'] });
+    const admin = await master.client();
     try {
-      await poll(async () => {
-        const c = await RedisClient.connect(enginePort).catch(() => null);
-        if (!c) return false;
-        const up = (await c.info('replication')).get('master_link_status') === 'up';
-        c.close();
-        return up;
-      });
-      const rc = await realReplica.client();
-      await poll(async () => (await rc.info('replication')).get('master_link_status') === 'up');
-      rc.close();
-      process.stdout.write('\nStream apply: redis-benchmark -t set -n 1000000 -P 16 -c 50 -r 1000000 on the master, both replicas attached\n');
-      process.stdout.write(table(['replica', 'master SET/s', 'max lag MB', 'median lag KB', 'catch-up ms'], await streamApply(streamMaster.port, realReplica.port, enginePort)));
+      await dataset.build(admin, KEYS);
+      await admin.call('SAVE');
+      const rdb = path.join(master.dir, 'dump.rdb');
+      const rdbMb = (fs.statSync(rdb).size / 1e6).toFixed(1);
+      const redisRuns: Sync[] = [];
+      const engineRuns: Sync[] = [];
+      for (let i = 0; i < ROUNDS; i++) {
+        // Alternate the order so neither side always gets the warmer caches.
+        if (i % 2 === 0) {
+          redisRuns.push(await redisReplicaSync(master.port));
+          engineRuns.push(await engineSync(master.port));
+        } else {
+          engineRuns.push(await engineSync(master.port));
+          redisRuns.push(await redisReplicaSync(master.port));
+        }
+      }
+      const rs = median(redisRuns.map((r) => r.seconds));
+      const es = median(engineRuns.map((r) => r.seconds));
+      syncRows.push(
+        [dataset.name, `${rdbMb} MB`, 'redis-server', rs.toFixed(3), redisRuns.map((r) => r.seconds.toFixed(2)).join(' '), median(redisRuns.map((r) => r.peakMb)).toFixed(0), '1.00'],
+        [dataset.name, `${rdbMb} MB`, 'engine', es.toFixed(3), engineRuns.map((r) => r.seconds.toFixed(2)).join(' '), median(engineRuns.map((r) => r.peakMb)).toFixed(0), (es / rs).toFixed(2)],
+      );
+      const decode = Array.from({ length: ROUNDS }, () => decodeThroughput(rdb));
+      const check = Array.from({ length: ROUNDS }, () => checkRdbThroughput(rdb));
+      decodeRows.push(
+        [dataset.name, 'redis-check-rdb', median(check).toFixed(0), check.map((x) => x.toFixed(0)).join(' ')],
+        [dataset.name, 'engine RdbDecoder', median(decode).toFixed(0), decode.map((x) => x.toFixed(0)).join(' ')],
+      );
     } finally {
-      engine.kill('SIGKILL');
-      await realReplica.stop();
-      await streamMaster.stop();
+      admin.close();
+      await master.stop();
     }
+  }
+  process.stdout.write('Full sync: REPLICAOF until master_link_status:up\n');
+  process.stdout.write(table(['dataset', 'RDB', 'replica', 'sync s', 'runs', 'peak RSS MB', 'vs redis'], syncRows));
+  process.stdout.write('\nRDB decode throughput, same file (MB/s)\n');
+  process.stdout.write(table(['dataset', 'decoder', 'MB/s', 'runs'], decodeRows));
+
+  // Stream apply on a fresh, empty master so the syncs are quick.
+  const streamMaster = await RedisServer.start({ args: ['--repl-diskless-sync-delay', '0'] });
+  const realReplica = await RedisServer.start({ args: ['--replicaof', '127.0.0.1', String(streamMaster.port)] });
+  const enginePort = await freePort();
+  const engine = spawn(process.execPath, [CLI, '--port', String(enginePort), '--replicaof', '127.0.0.1', String(streamMaster.port), '--log-format', 'json'], { stdio: 'ignore' });
+  try {
+    await poll(async () => {
+      const c = await RedisClient.connect(enginePort).catch(() => null);
+      if (!c) return false;
+      const up = (await c.info('replication')).get('master_link_status') === 'up';
+      c.close();
+      return up;
+    });
+    const rc = await realReplica.client();
+    await poll(async () => (await rc.info('replication')).get('master_link_status') === 'up');
+    rc.close();
+    process.stdout.write('\nStream apply: redis-benchmark -t set -n 1000000 -P 16 -c 50 -r 1000000 on the master, both replicas attached\n');
+    process.stdout.write(table(['replica', 'master SET/s', 'max lag MB', 'median lag KB', 'catch-up ms'], await streamApply(streamMaster.port, realReplica.port, enginePort)));
   } finally {
-    admin.close();
-    await master.stop();
+    engine.kill('SIGKILL');
+    await realReplica.stop();
+    await streamMaster.stop();
   }
 }
 
