@@ -22,7 +22,7 @@ async function loadSampleData(client: RedisClient): Promise<void> {
 
 async function main(): Promise<void> {
   process.stdout.write('Starting a throwaway redis-server master...\n');
-  const master = await RedisServer.start({ args: ['--repl-diskless-sync', 'yes', '--repl-diskless-sync-delay', '2'] });
+  const master = await RedisServer.start({ args: ['--repl-diskless-sync', 'yes', '--repl-diskless-sync-delay', '2', '--enable-debug-command', 'yes'] });
   const client = await master.client();
   await loadSampleData(client);
   const replicaPort = await freePort();
@@ -47,12 +47,18 @@ async function main(): Promise<void> {
     client.pipeline(commands).catch(() => undefined);
   }, 200);
 
+  // Every 5 s: offsets, key counts and DEBUG DIGEST of the master and of the replica engine, side by side.
+  const replicaClient = await RedisClient.connect(replicaPort);
   const status = setInterval(() => {
-    void client.info('replication').then((info) => {
-      const engine = replica!.shell.engine.info;
-      const ours = engine.master ? engine.master.reploff : -1;
-      process.stdout.write(`  status: master_repl_offset=${info.get('master_repl_offset')} replica reploff=${ours} (${info.get('slave0') ?? 'no replica online yet'})\n`);
-    }, () => undefined);
+    void (async () => {
+      const info = await client.info('replication');
+      const ours = await replicaClient.info('replication');
+      const [masterKeys, replicaKeys] = [await client.call('DBSIZE'), await replicaClient.call('DBSIZE')];
+      const [masterDigest, replicaDigest] = [String(await client.call('DEBUG', 'DIGEST')), String(await replicaClient.send('DEBUG', 'DIGEST'))];
+      const same = masterDigest === replicaDigest ? 'equal' : `differ (${replicaDigest})`;
+      process.stdout.write(`  status: master_repl_offset=${info.get('master_repl_offset')} replica slave_repl_offset=${ours.get('slave_repl_offset')}` +
+        ` | keys master=${masterKeys} replica=${replicaKeys} | DEBUG DIGEST ${same}\n`);
+    })().catch(() => undefined);
   }, 5000);
 
   let stopping = false;
@@ -62,6 +68,7 @@ async function main(): Promise<void> {
     clearInterval(writer);
     clearInterval(status);
     process.stdout.write('\nStopping the replica engine and the master...\n');
+    replicaClient.close();
     await replica!.stop();
     client.close();
     await master.stop();
