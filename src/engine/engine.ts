@@ -21,7 +21,9 @@ export type ReplicaEngineOptions = EngineDeps;
 
 export class ReplicaEngine {
   private readonly core: ReplicaCore;
-  private readonly inbox: EngineInput[] = [];
+  // A FIFO with a moving head: shift() on a long array (a stopped replica can queue thousands of reads) is O(n).
+  private inbox: EngineInput[] = [];
+  private inboxHead = 0;
   private work: Work | null = null;
   private inboxBytes = 0;
 
@@ -64,6 +66,16 @@ export class ReplicaEngine {
     this.inbox.push(input);
   }
 
+  private nextInput(): EngineInput | undefined {
+    if (this.inboxHead >= this.inbox.length) return undefined;
+    const input = this.inbox[this.inboxHead++]!;
+    if (this.inboxHead > 1024 && this.inboxHead * 2 > this.inbox.length) {
+      this.inbox = this.inbox.slice(this.inboxHead);
+      this.inboxHead = 0;
+    }
+    return input;
+  }
+
   /** Bytes received but not yet read by the replica (queued inputs and the link's input). */
   get bufferedBytes(): number {
     return this.inboxBytes + this.unreadBytes;
@@ -71,10 +83,11 @@ export class ReplicaEngine {
 
   /** Whether step() would do something now. */
   get hasWork(): boolean {
-    return this.work !== null || this.inbox.length > 0 || this.readable();
+    return this.work !== null || this.inboxHead < this.inbox.length || this.readable();
   }
 
   step(): StepResult {
+    let idleReads = 0;
     for (;;) {
       if (this.work) {
         const r = this.work.next();
@@ -83,10 +96,12 @@ export class ReplicaEngine {
         continue;
       }
       if (this.readable()) {
+        // A handler that neither yields nor consumes would spin here for ever: that is an engine bug.
+        if (++idleReads > 2) throw new Error(`engine bug: input readable in ${ReplState[this.core.info.repl_state]} but nothing consumes it`);
         this.work = this.onReadable();
         continue;
       }
-      const input = this.inbox.shift();
+      const input = this.nextInput();
       if (!input) return { point: { kind: 'idle' }, ...this.core.drain() };
       this.work = this.dispatch(input);
     }
