@@ -1,0 +1,55 @@
+// Names a person types into a breakpoint or an expression: replication state
+// names as server.h spells them (any case, REPL_STATE_ prefix optional), and a
+// "did you mean" for the ones that are almost right.
+import { ALL_STATES, ReplState, shortStateName } from '../engine/states';
+
+const PREFIX = 'REPL_STATE_';
+
+/** `transfer`, `TRANSFER`, `repl_state_transfer` → ReplState.TRANSFER; anything else → undefined. */
+export function parseStateName(text: string): ReplState | undefined {
+  let name = text.trim().toUpperCase();
+  if (name.startsWith(PREFIX)) name = name.slice(PREFIX.length);
+  return ALL_STATES.find((s) => shortStateName(s) === name);
+}
+
+/** The short state names, in Redis order. */
+export const STATE_NAMES: readonly string[] = ALL_STATES.map(shortStateName);
+
+/** Levenshtein distance, small strings only (names, not data). */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/**
+ * The candidate nearest to `name`, or undefined when none is close enough to
+ * be a typo (more than a third of the letters wrong). Case is ignored for the
+ * distance; a candidate that merely differs in case is the best match.
+ */
+export function closestName(name: string, candidates: Iterable<string>): string | undefined {
+  const wanted = name.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = distance(wanted, c.toLowerCase());
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  const limit = Math.max(2, Math.floor(name.length / 3));
+  return bestDistance <= limit ? best : undefined;
+}
+
+/** `A, B or C` for messages. */
+export function listing(items: readonly string[], conjunction = 'or'): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} ${conjunction} ${items.at(-1)}`;
+}
