@@ -1,0 +1,145 @@
+// A launch request's arguments turned into what the session needs: the
+// ReplicaConfig every hosted replica starts from (validated by the same rules
+// redis-server applies to its config, see config/redisConf.ts), how many, and
+// what a stop does. Anything wrong is an AdapterError with a message that
+// never repeats a password.
+import * as fs from 'node:fs';
+import { ConfigError } from '../config/configError';
+import { applyDirectives, parseRedisConf, type ConfigDirective } from '../config/redisConf';
+import { defaultConfig, type ReplicaConfig } from '../config/replicaConfig';
+import type { PauseMode } from '../net/replicaShell';
+import { AdapterError, errors } from './errors';
+
+export interface LaunchSettings {
+  base: ReplicaConfig;
+  replicas: number;
+  pauseMode: PauseMode;
+  stopOnEntry: boolean;
+  /** `host:port` of the master, for thread names (never the URL: it may hold a password). */
+  masterLabel: string;
+}
+
+/** The most replicas one session hosts: each is a socket, a port and a cron timer. */
+export const MAX_REPLICAS = 64;
+
+interface MasterAddress {
+  host: string;
+  port: number;
+  tls: boolean;
+  user: string | null;
+  password: string | null;
+}
+
+/** `redis://user:***@host:port`: the form errors may show. */
+function redactUrl(text: string): string {
+  return text.replace(/^(rediss?:\/\/)([^@/]*)@/i, (_m, scheme: string, cred: string) =>
+    `${scheme}${cred.includes(':') ? `${cred.slice(0, cred.indexOf(':'))}:***` : cred}@`);
+}
+
+function parsePort(text: string, shown: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 65535) throw errors.launchConfig(`master '${shown}': port must be 1..65535`);
+  return Number(text);
+}
+
+export function parseMaster(value: unknown): MasterAddress {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw errors.launchConfig("'master' is required: host:port, redis://[user:pass@]host:port or rediss://… for TLS");
+  }
+  const text = value.trim();
+  const shown = redactUrl(text);
+  if (/^rediss?:\/\//i.test(text)) {
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      throw errors.launchConfig(`master '${shown}' is not a valid redis:// URL`);
+    }
+    if (url.hostname === '') throw errors.launchConfig(`master '${shown}' has no host`);
+    return {
+      host: url.hostname.replace(/^\[|\]$/g, ''),
+      port: url.port === '' ? 6379 : parsePort(url.port, shown),
+      tls: url.protocol.toLowerCase() === 'rediss:',
+      user: url.username === '' ? null : decodeURIComponent(url.username),
+      password: url.password === '' ? null : decodeURIComponent(url.password),
+    };
+  }
+  // host:port, or [v6]:port.
+  const m = /^(?:\[([^\]]+)\]|([^:\s]+)):(\S+)$/.exec(text);
+  if (!m) throw errors.launchConfig(`master '${shown}' must be host:port, redis://[user:pass@]host:port or rediss://…`);
+  return { host: (m[1] ?? m[2])!, port: parsePort(m[3]!, shown), tls: false, user: null, password: null };
+}
+
+/** A launch.json config value as the words of a redis.conf line. */
+function configWords(name: string, value: unknown): string[] {
+  if (typeof value === 'boolean') return [value ? 'yes' : 'no'];
+  if (typeof value === 'number' && Number.isFinite(value)) return [String(value)];
+  if (typeof value === 'string') return [value];
+  throw errors.launchConfig(`config '${name}' must be a string, a number or a boolean`);
+}
+
+const LAUNCH_SOURCE = 'launch configuration';
+/** Set by `master` and by the session, not by `config`. */
+const RESERVED = new Set(['replicaof', 'slaveof']);
+
+function directive(name: string, args: string[], line: number): ConfigDirective {
+  // The text is only ever shown through redactLine() (ConfigError does that).
+  return { name: name.toLowerCase(), args, line, source: LAUNCH_SOURCE, text: [name, ...args].join(' ') };
+}
+
+function applyAll(config: ReplicaConfig, directives: ConfigDirective[], where: (e: ConfigError) => AdapterError): ReplicaConfig {
+  try {
+    return applyDirectives(config, directives).config;
+  } catch (err) {
+    if (err instanceof ConfigError) throw where(err);
+    throw err;
+  }
+}
+
+function readRedisConf(file: unknown, base: ReplicaConfig): ReplicaConfig {
+  if (file === undefined || file === null || file === '') return base;
+  if (typeof file !== 'string') throw errors.launchConfig("'redisConf' must be a file path");
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw errors.redisConf(file, err instanceof Error ? err.message : String(err));
+  }
+  const fail = (e: ConfigError): AdapterError => errors.redisConf(file, e.message);
+  try {
+    return applyAll(base, parseRedisConf(text, { fileName: file }), fail);
+  } catch (err) {
+    // parseRedisConf's own errors (unbalanced quotes) are ConfigErrors too.
+    if (err instanceof ConfigError) throw fail(err);
+    throw err;
+  }
+}
+
+/** Validates `args` (a launch request's arguments, as the client sent them). */
+export function parseLaunchArguments(args: Readonly<Record<string, unknown>>): LaunchSettings {
+  const master = parseMaster(args['master']);
+  const replicas = args['replicas'] ?? 1;
+  if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 1 || replicas > MAX_REPLICAS) {
+    throw errors.launchConfig(`'replicas' must be an integer from 1 to ${MAX_REPLICAS}`);
+  }
+  const pauseMode = args['pauseMode'] ?? 'keepalive';
+  if (pauseMode !== 'keepalive' && pauseMode !== 'freeze') throw errors.launchConfig("'pauseMode' must be 'keepalive' or 'freeze'");
+  const stopOnEntry = args['stopOnEntry'] ?? false;
+  if (typeof stopOnEntry !== 'boolean') throw errors.launchConfig("'stopOnEntry' must be true or false");
+
+  // Port 0: each replica's RESP port is picked by the OS, so replicas never clash with a local redis.
+  let config = readRedisConf(args['redisConf'], { ...defaultConfig(), port: 0 });
+  const extra = args['config'] ?? {};
+  if (typeof extra !== 'object' || extra === null || Array.isArray(extra)) throw errors.launchConfig("'config' must be an object of redis.conf names to values");
+  const directives: ConfigDirective[] = [];
+  if (master.tls) directives.push(directive('tls-replication', ['yes'], directives.length + 1));
+  if (master.user !== null) directives.push(directive('masteruser', [master.user], directives.length + 1));
+  if (master.password !== null) directives.push(directive('masterauth', [master.password], directives.length + 1));
+  for (const [name, value] of Object.entries(extra)) {
+    if (RESERVED.has(name.toLowerCase())) throw errors.launchConfig(`config '${name}' is set by 'master'`);
+    directives.push(directive(name, configWords(name, value), directives.length + 1));
+  }
+  directives.push(directive('replicaof', [master.host, String(master.port)], directives.length + 1));
+  config = applyAll(config, directives, (e) => errors.launchConfig(e.directive === null ? e.reason : `config '${e.directive}': ${e.reason}`));
+  const hostLabel = master.host.includes(':') ? `[${master.host}]` : master.host;
+  return { base: config, replicas, pauseMode, stopOnEntry, masterLabel: `${hostLabel}:${master.port}` };
+}

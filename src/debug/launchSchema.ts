@@ -1,0 +1,74 @@
+// The `launch` attributes of the `redis-replica` debug type, as JSON Schema,
+// for package.json's contributes.debuggers[].configurationAttributes.launch.
+// launchConfig.ts validates the same attributes at run time; keep the two in
+// step (test/dap/launchSchema.test.ts checks the names match).
+import { MAX_REPLICAS } from './launchConfig';
+
+export interface AttributeSchema {
+  type: string | string[];
+  description: string;
+  default?: unknown;
+  enum?: readonly string[];
+  enumDescriptions?: readonly string[];
+  minimum?: number;
+  maximum?: number;
+  additionalProperties?: AttributeSchema | boolean;
+  properties?: Record<string, AttributeSchema>;
+}
+
+export const DEBUG_TYPE = 'redis-replica';
+
+export const LAUNCH_ATTRIBUTES: { required: readonly string[]; properties: Record<string, AttributeSchema> } = {
+  required: ['master'],
+  properties: {
+    master: {
+      type: 'string',
+      description: 'The master to replicate from: host:port, redis://[user:password@]host:port, or rediss://… for TLS (sets tls-replication). A user and password in the URL become masteruser and masterauth.',
+      default: '127.0.0.1:6379',
+    },
+    replicas: {
+      type: 'integer',
+      description: 'How many replica engines to host, each shown as a thread.',
+      default: 1,
+      minimum: 1,
+      maximum: MAX_REPLICAS,
+    },
+    redisConf: {
+      type: 'string',
+      description: 'Optional redis.conf read first, as redis-server reads it (masterauth, repl-timeout, repl-diskless-load, …); `include` lines are not followed. `master` and `config` apply after it.',
+    },
+    config: {
+      type: 'object',
+      description: 'redis.conf settings by their Redis names, applied after redisConf, e.g. { "repl-timeout": 60, "masterauth": "${env:REDIS_PASSWORD}", "repl-diskless-load": "disabled" }. `port` 0 (the default) lets each replica\'s RESP port be picked free; replicaof comes from `master`.',
+      default: { 'repl-timeout': 60, 'repl-diskless-load': 'disabled' },
+      additionalProperties: { type: ['string', 'number', 'boolean'], description: 'The directive\'s value, as in redis.conf.' },
+    },
+    pauseMode: {
+      type: 'string',
+      description: 'What a stop does to the replica\'s time and link.',
+      enum: ['keepalive', 'freeze'],
+      enumDescriptions: [
+        'Keep the link alive while stopped: the socket is drained into a buffer, ACKs go out, and the replica\'s clock leaves the stopped time out, so no timeout fires because of the stop.',
+        'Stop like a redis-server under gdb: nothing is read or sent and wall time runs on, so on continue the replica\'s cron may fire its timeouts and the master may have dropped the link.',
+      ],
+      default: 'keepalive',
+    },
+    stopOnEntry: {
+      type: 'boolean',
+      description: 'Stop every replica before its first step (before NONE -> CONNECT).',
+      default: false,
+    },
+  },
+};
+
+/** The initial configuration VS Code offers in a new launch.json. */
+export const INITIAL_CONFIGURATION = {
+  type: DEBUG_TYPE,
+  request: 'launch',
+  name: 'Debug replication',
+  master: '127.0.0.1:6379',
+  replicas: 1,
+  config: { 'repl-timeout': 60 },
+  pauseMode: 'keepalive',
+  stopOnEntry: false,
+};

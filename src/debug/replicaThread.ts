@@ -1,0 +1,205 @@
+// One hosted replica as a DAP thread: it owns the replica's stepping mode and
+// its current stop, and decides at each step (the shell's shouldStop hook)
+// whether the person asked to stop there. Only this replica stops; the shell
+// buffers its input meanwhile (DESIGN principle 2).
+import type { ReplicaConfig } from '../config/replicaConfig';
+import type { StepPoint, StepResult, TransitionRecord } from '../engine/io';
+import { phaseOf, shortStateName, type Phase } from '../engine/states';
+import { HostedReplica } from '../net/hostedReplica';
+import type { PauseMode } from '../net/replicaShell';
+import type { BreakpointRegistry } from './breakpoints';
+import type { DataBreakpoints, WatchMemory } from './dataBreakpoints';
+import { classify, classifyCommand, type Classified, type ExceptionFilterId } from './exceptionFilters';
+import { replicaScope, transitionValues } from './replicaScope';
+
+export type StopReason = 'entry' | 'breakpoint' | 'data breakpoint' | 'exception' | 'step' | 'pause';
+
+export interface StopInfo {
+  reason: StopReason;
+  /** The point the replica stopped at; null at entry (before its first step) or when paused while idle. */
+  point: StepPoint | null;
+  hitBreakpointIds: number[];
+  exception: Classified | null;
+  /** What a data breakpoint saw change (`master_repl_offset: 14 → 56`). */
+  description?: string;
+}
+
+/** What stops a running replica besides breakpoints: the last stepping request. */
+type RunMode =
+  | { kind: 'run' }
+  /** next: the next transition. */
+  | { kind: 'next' }
+  /** stepIn when nothing was ready to step: the next step of any kind. */
+  | { kind: 'step' }
+  /** stepOut: the first transition that leaves `phase`. */
+  | { kind: 'out'; phase: Phase };
+
+/** Shared by every thread of a session: what the client has asked to stop on. */
+export interface StopPolicy {
+  readonly breakpoints: BreakpointRegistry;
+  readonly dataBreakpoints: DataBreakpoints;
+  readonly exceptionFilters: ReadonlySet<ExceptionFilterId>;
+  /** A logpoint's text, or why a condition could not be evaluated. */
+  output(thread: ReplicaThread, text: string, category: 'console' | 'stderr'): void;
+  /** The replica has stopped; `thread.stop` says why. */
+  stopped(thread: ReplicaThread): void;
+  /** Every step (Redis log lines, state changes for views). */
+  step?(thread: ReplicaThread, result: StepResult): void;
+}
+
+export class ReplicaThread {
+  readonly replica: HostedReplica;
+  private mode: RunMode = { kind: 'run' };
+  private current: StopInfo | null = null;
+  private last: StepPoint | null = null;
+  private readonly watched: WatchMemory = new Map();
+
+  constructor(
+    readonly id: number,
+    config: ReplicaConfig,
+    readonly pauseMode: PauseMode,
+    private readonly masterLabel: string,
+    private readonly policy: StopPolicy,
+  ) {
+    this.replica = new HostedReplica(config, {
+      shouldStop: (r) => this.onStepDone(r),
+      onStep: (r) => policy.step?.(this, r),
+    });
+  }
+
+  get stop(): StopInfo | null {
+    return this.current;
+  }
+
+  get name(): string {
+    const info = this.replica.shell.engine.info;
+    return `replica ${this.id} :${this.replica.port} → ${this.masterLabel} [${shortStateName(info.repl_state)}]`;
+  }
+
+  /** The transition that brought the replica where it is. */
+  get lastTransition(): TransitionRecord | null {
+    return this.replica.shell.engine.transitions.at(-1) ?? null;
+  }
+
+  /** The point of the stop, or the last point reached. */
+  get point(): StepPoint | null {
+    return this.current?.point ?? this.last;
+  }
+
+  /** Binds the RESP port, then starts replicating (or stands stopped at entry). */
+  async start(stopOnEntry: boolean): Promise<void> {
+    // Paused before the shell starts, the engine takes no step until the person continues.
+    if (stopOnEntry) this.halt({ reason: 'entry', point: null, hitBreakpointIds: [], exception: null });
+    await this.replica.start();
+  }
+
+  /** Data breakpoints were (re)set: remember today's values, so the next change stops. */
+  primeWatches(): void {
+    this.watched.clear();
+    this.policy.dataBreakpoints.prime(replicaScope(this.replica.shell.engine.info), this.watched);
+  }
+
+  continue(): void {
+    this.run({ kind: 'run' });
+  }
+
+  next(): void {
+    this.run({ kind: 'next' });
+  }
+
+  stepOut(): void {
+    this.run({ kind: 'out', phase: phaseOf(this.replica.shell.engine.info.repl_state) });
+  }
+
+  /** One engine step now if one is ready; otherwise run to the next step. */
+  stepIn(): void {
+    const engine = this.replica.shell.engine;
+    if (!this.current || !engine.hasWork) {
+      this.run({ kind: 'step' });
+      return;
+    }
+    this.current = null;
+    this.mode = { kind: 'step' };
+    const r = this.replica.shell.stepOnce();
+    if (r.point.kind === 'idle' || !this.onStepDone(r)) this.run({ kind: 'step' });
+  }
+
+  /** Stops at the current step boundary (the shell only runs steps inside its pump, so between requests it is at one). */
+  pause(): void {
+    if (this.current) return;
+    this.halt({ reason: 'pause', point: this.last, hitBreakpointIds: [], exception: null });
+    this.policy.stopped(this);
+  }
+
+  async close(): Promise<void> {
+    this.current = null;
+    await this.replica.stop();
+  }
+
+  private run(mode: RunMode): void {
+    this.mode = mode;
+    this.current = null;
+    this.replica.shell.resume();
+  }
+
+  private halt(stop: StopInfo): void {
+    // Pausing here, before the shell's own pause('keepalive') after shouldStop, makes that a
+    // no-op: so the stop takes the launch's pauseMode.
+    this.replica.shell.pause(this.pauseMode);
+    this.current = stop;
+    this.mode = { kind: 'run' };
+  }
+
+  /** The shell's shouldStop: true stops this replica at `r`. */
+  private onStepDone(r: StepResult): boolean {
+    if (r.point.kind === 'idle') return false;
+    this.last = r.point;
+    const stop = this.decide(r.point);
+    if (!stop) return false;
+    this.halt(stop);
+    this.policy.stopped(this);
+    return true;
+  }
+
+  private decide(point: StepPoint): StopInfo | null {
+    const stop = (reason: StopReason, extra: Partial<StopInfo> = {}): StopInfo => ({ reason, point, hitBreakpointIds: [], exception: null, ...extra });
+    const filters = this.policy.exceptionFilters;
+    if (point.kind === 'command') {
+      const diverged = filters.size > 0 ? classifyCommand(point) : null;
+      if (diverged && filters.has(diverged.filter)) return stop('exception', { exception: diverged });
+    }
+    if (point.kind === 'transition') {
+      const t = point.transition;
+      const failure = filters.size > 0 ? classify(t) : null;
+      if (failure && filters.has(failure.filter)) return stop('exception', { exception: failure });
+      const bps = this.policy.breakpoints;
+      if (!bps.empty) {
+        const hit = bps.onTransition(t, () => replicaScope(this.replica.shell.engine.info, transitionValues(t)));
+        for (const text of hit.logs) this.policy.output(this, text, 'console');
+        for (const error of hit.errors) this.policy.output(this, `breakpoint condition: ${error}`, 'stderr');
+        if (hit.stopIds.length > 0) return stop('breakpoint', { hitBreakpointIds: hit.stopIds });
+      }
+      const changed = this.dataChange(point);
+      if (changed) return changed;
+      if (this.mode.kind === 'next') return stop('step');
+      if (this.mode.kind === 'out' && phaseOf(t.from) === this.mode.phase && phaseOf(t.to) !== this.mode.phase) return stop('step');
+    }
+    if (point.kind !== 'transition') {
+      const changed = this.dataChange(point);
+      if (changed) return changed;
+    }
+    if (this.mode.kind === 'step') return stop('step');
+    return null;
+  }
+
+  private dataChange(point: StepPoint): StopInfo | null {
+    const data = this.policy.dataBreakpoints;
+    if (data.empty) return null;
+    const hit = data.check(replicaScope(this.replica.shell.engine.info), this.watched);
+    for (const text of hit.logs) this.policy.output(this, text, 'console');
+    for (const error of hit.errors) this.policy.output(this, `data breakpoint condition: ${error}`, 'stderr');
+    if (hit.stopIds.length === 0) return null;
+    const description = hit.changes.map((c) => `${c.dataId}: ${c.before} → ${c.after}`).join(', ');
+    return { reason: 'data breakpoint', point, hitBreakpointIds: hit.stopIds, exception: null, description };
+  }
+}

@@ -1,0 +1,413 @@
+// The Debug Adapter Protocol session: replicas as threads, transitions as
+// breakpoints, ReplicaInfo as variables. A translator (DESIGN principle 7):
+// each request converts its arguments, calls one thing on a ReplicaThread or
+// a pure helper, and converts the result. No replication logic lives here.
+import {
+  Breakpoint, Event, InitializedEvent, LoggingDebugSession, OutputEvent, Scope, Source, StackFrame, StoppedEvent,
+  TerminatedEvent, Thread, ThreadEvent,
+} from '@vscode/debugadapter';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { TransitionRecord } from '../engine/io';
+import { stateName } from '../engine/states';
+import { BreakpointRegistry } from './breakpoints';
+import { DataBreakpoints } from './dataBreakpoints';
+import { AdapterError, errors } from './errors';
+import { EXCEPTION_FILTERS, type ExceptionFilterId } from './exceptionFilters';
+import { checkNames, compile, evaluate } from './expression';
+import { parseLaunchArguments, type LaunchSettings } from './launchConfig';
+import { commandWords, runCommand } from './replicaConsole';
+import { keyspaceChildren } from './keyspaceVariables';
+import { REPLICA_NAMES, replicaScope } from './replicaScope';
+import { ReplicaThread, type StopPolicy } from './replicaThread';
+import { stackFrames, STATE_MACHINE_DOCUMENT } from './stack';
+import { formatValue, typeName } from './values';
+import { findNode, SCOPES, scopeVariables, type ReplicaSnapshot } from './variables';
+import { VariableHandles } from './variableHandles';
+
+/** The one source this adapter serves: the state-machine document. */
+const DOCUMENT_REFERENCE = 1;
+const DOCUMENT_NAME = 'replication state machine';
+/** Frame ids encode the thread, so scopes know whose model to read. */
+const FRAMES_PER_THREAD = 1000;
+/** How long launch waits for configurationDone before starting anyway (mock-debug waits 1 s). */
+const CONFIGURATION_WAIT_MS = 5000;
+
+export class ReplicaDebugSession extends LoggingDebugSession {
+  private readonly threads = new Map<number, ReplicaThread>();
+  private readonly breakpoints = new BreakpointRegistry();
+  private readonly dataBreakpoints = new DataBreakpoints();
+  private readonly exceptionFilters = new Set<ExceptionFilterId>();
+  private readonly handles = new VariableHandles();
+  private configurationDone!: () => void;
+  private readonly configured = new Promise<void>((resolve) => (this.configurationDone = resolve));
+  private closing: Promise<void> | null = null;
+
+  constructor() {
+    super();
+    this.setDebuggerLinesStartAt1(true);
+    this.setDebuggerColumnsStartAt1(true);
+  }
+
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+    response.body = {
+      ...response.body,
+      supportsConfigurationDoneRequest: true,
+      supportsFunctionBreakpoints: true,
+      supportsConditionalBreakpoints: true,
+      supportsHitConditionalBreakpoints: true,
+      supportsLogPoints: true,
+      supportsEvaluateForHovers: true,
+      exceptionBreakpointFilters: EXCEPTION_FILTERS.map((f) => ({ filter: f.filter, label: f.label, description: f.description, default: f.default })),
+      supportsExceptionInfoRequest: true,
+      supportsDataBreakpoints: true,
+      supportsTerminateRequest: true,
+      supportsSingleThreadExecutionRequests: true,
+      supportsStepBack: false,
+      supportsDelayedStackTraceLoading: false,
+    };
+    this.sendResponse(response);
+    this.sendEvent(new InitializedEvent());
+  }
+
+  protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
+    this.sendResponse(response);
+    this.configurationDone();
+  }
+
+  protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: DebugProtocol.LaunchRequestArguments): Promise<void> {
+    await this.guard(response, async () => {
+      const settings = parseLaunchArguments(args as Readonly<Record<string, unknown>>);
+      // Breakpoints set during configuration must be in place before the first step.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.configured, new Promise((r) => (timer = setTimeout(r, CONFIGURATION_WAIT_MS)))]);
+      clearTimeout(timer);
+      await this.startReplicas(settings);
+    });
+  }
+
+  private async startReplicas(settings: LaunchSettings): Promise<void> {
+    const policy: StopPolicy = {
+      breakpoints: this.breakpoints,
+      dataBreakpoints: this.dataBreakpoints,
+      exceptionFilters: this.exceptionFilters,
+      output: (thread, text, category) => this.sendEvent(new OutputEvent(`[replica ${thread.id}] ${text}\n`, category)),
+      stopped: (thread) => this.onStopped(thread),
+      step: (thread, r) => {
+        for (const entry of r.logs) this.sendEvent(new OutputEvent(`[replica ${thread.id}] ${entry.message}\n`, 'stdout'));
+        if (r.point.kind === 'transition') this.sendEvent(stateChangedEvent(thread, r.point.transition));
+      },
+    };
+    for (let i = 1; i <= settings.replicas; i++) {
+      const port = settings.base.port === 0 ? 0 : settings.base.port + i - 1;
+      const thread = new ReplicaThread(i, { ...settings.base, port }, settings.pauseMode, settings.masterLabel, policy);
+      this.threads.set(i, thread);
+      try {
+        await thread.start(settings.stopOnEntry);
+      } catch (err) {
+        throw errors.replicaStart(i, err instanceof Error ? err.message : String(err));
+      }
+      this.sendEvent(new ThreadEvent('started', i));
+      if (settings.stopOnEntry) this.onStopped(thread);
+    }
+  }
+
+  private onStopped(thread: ReplicaThread): void {
+    const stop = thread.stop;
+    if (!stop) return;
+    const event: DebugProtocol.StoppedEvent = new StoppedEvent(stop.reason, thread.id, stop.exception?.exception.description);
+    event.body.allThreadsStopped = false;
+    event.body.preserveFocusHint = false;
+    if (stop.hitBreakpointIds.length > 0) event.body.hitBreakpointIds = stop.hitBreakpointIds;
+    if (stop.description) event.body.description = stop.description;
+    if (stop.exception) event.body.description = `${stop.exception.exception.exceptionId}: ${stop.exception.exception.description}`;
+    this.sendEvent(event);
+  }
+
+  // ---- breakpoints ------------------------------------------------------------------------------
+
+  protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
+    const statuses = this.breakpoints.setFunctionBreakpoints(args.breakpoints);
+    response.body = { breakpoints: statuses.map((s) => toBreakpoint(s)) };
+    this.sendResponse(response);
+  }
+
+  protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
+    const requested = args.breakpoints ?? (args.lines ?? []).map((line) => ({ line }));
+    if (args.source.sourceReference !== DOCUMENT_REFERENCE) {
+      response.body = { breakpoints: requested.map(() => ({ verified: false, message: `only the ${DOCUMENT_NAME} document has line breakpoints` })) };
+      this.sendResponse(response);
+      return;
+    }
+    const statuses = this.breakpoints.setLineBreakpoints(requested.map((b) => ({ ...b, line: this.convertClientLineToDebugger(b.line) })));
+    response.body = { breakpoints: statuses.map((s) => toBreakpoint(s, documentSource())) };
+    this.sendResponse(response);
+  }
+
+  protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
+    this.exceptionFilters.clear();
+    const known = new Set<string>(EXCEPTION_FILTERS.map((f) => f.filter));
+    for (const f of args.filters) if (known.has(f)) this.exceptionFilters.add(f as ExceptionFilterId);
+    response.body = { breakpoints: args.filters.map((f) => ({ verified: known.has(f), ...(known.has(f) ? {} : { message: `unknown exception filter '${f}'` }) })) };
+    this.sendResponse(response);
+  }
+
+  protected override dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): void {
+    // A variable of a struct (master > reploff) is watched by its dotted name, as a condition reads it.
+    const where = args.variablesReference ? this.handles.lookup(args.variablesReference) : undefined;
+    const name = where && where.scope !== 'timeouts' ? [...where.path, args.name].join('.') : args.name;
+    response.body = DataBreakpoints.canWatch(name)
+      ? { dataId: name, description: `${name} changes`, accessTypes: ['write'], canPersist: true }
+      : { dataId: null, description: `'${name}' is not a replication variable that can be watched` };
+    this.sendResponse(response);
+  }
+
+  protected override setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
+    const statuses = this.dataBreakpoints.set(args.breakpoints);
+    for (const t of this.threads.values()) t.primeWatches();
+    response.body = { breakpoints: statuses.map((s) => toBreakpoint(s)) };
+    this.sendResponse(response);
+  }
+
+  protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse, args: DebugProtocol.ExceptionInfoArguments): void {
+    this.guardSync(response, () => {
+      const exception = this.thread(args.threadId).stop?.exception;
+      if (!exception) throw errors.noException(args.threadId);
+      const e = exception.exception;
+      response.body = { exceptionId: e.exceptionId, description: e.description, breakMode: 'always', details: e.details };
+    });
+  }
+
+  // ---- threads, stacks, variables ---------------------------------------------------------------
+
+  protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
+    response.body = { threads: [...this.threads.values()].map((t) => new Thread(t.id, t.name)) };
+    this.sendResponse(response);
+  }
+
+  protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
+    this.guardSync(response, () => {
+      const thread = this.thread(args.threadId);
+      const frames = stackFrames(thread.point, thread.lastTransition, thread.replica.shell.engine.info.repl_state);
+      const start = args.startFrame ?? 0;
+      const shown = frames.slice(start, args.levels ? start + args.levels : undefined);
+      response.body = {
+        stackFrames: shown.map((f, i) => new StackFrame(thread.id * FRAMES_PER_THREAD + start + i, f.name, documentSource(), this.convertDebuggerLineToClient(f.line), 1)),
+        totalFrames: frames.length,
+      };
+    });
+  }
+
+  protected override sourceRequest(response: DebugProtocol.SourceResponse, args: DebugProtocol.SourceArguments): void {
+    this.guardSync(response, () => {
+      const ref = args.source?.sourceReference ?? args.sourceReference;
+      if (ref !== DOCUMENT_REFERENCE) throw errors.unknownSource();
+      response.body = { content: STATE_MACHINE_DOCUMENT.text, mimeType: 'text/plain' };
+    });
+  }
+
+  protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
+    this.guardSync(response, () => {
+      const thread = this.thread(Math.floor(args.frameId / FRAMES_PER_THREAD));
+      response.body = { scopes: SCOPES.map((s) => new Scope(s.name, this.handles.get(thread.id, s.id, []), s.expensive ?? false)) };
+    });
+  }
+
+  protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
+    this.guardSync(response, () => {
+      const where = this.handles.lookup(args.variablesReference);
+      if (!where) throw errors.unknownVariables(args.variablesReference);
+      if (where.scope === 'keyspace') {
+        response.body = { variables: this.keyspaceVariables(where.threadId, where.path, args) };
+        return;
+      }
+      const nodes = scopeVariables(where.scope, this.snapshot(this.thread(where.threadId)));
+      const children = where.path.length === 0 ? nodes : findNode(nodes, where.path)?.children ?? [];
+      response.body = {
+        variables: children.map((n) => ({
+          name: n.name,
+          value: n.value,
+          ...(n.type ? { type: n.type } : {}),
+          ...(n.evaluateName ? { evaluateName: n.evaluateName } : {}),
+          variablesReference: n.children && n.children.length > 0 ? this.handles.get(where.threadId, where.scope, [...where.path, n.name]) : 0,
+        })),
+      };
+    });
+  }
+
+  protected override async evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): Promise<void> {
+    await this.guard(response, async () => {
+      const threadId = args.frameId !== undefined ? Math.floor(args.frameId / FRAMES_PER_THREAD) : this.threads.keys().next().value;
+      if (threadId === undefined) throw errors.evaluate('no replica is running');
+      const thread = this.thread(threadId);
+      if (args.context === 'repl' && looksLikeCommand(args.expression)) {
+        const words = commandWords(args.expression);
+        if (!words) throw errors.evaluate('unbalanced quotes in the command');
+        response.body = { result: await runCommand(thread.replica.port, words), variablesReference: 0 };
+        return;
+      }
+      const c = compile(args.expression);
+      if (!c.ok) throw errors.evaluate(c.message);
+      const r = evaluate(c.expr, replicaScope(thread.replica.shell.engine.info));
+      if (!r.ok) throw errors.evaluate(r.message);
+      response.body = { result: formatValue(r.value, true), type: typeName(r.value), variablesReference: 0 };
+    });
+  }
+
+  private keyspaceVariables(threadId: number, path: readonly string[], args: DebugProtocol.VariablesArguments): DebugProtocol.Variable[] {
+    const shell = this.thread(threadId).replica.shell;
+    const nodes = keyspaceChildren(shell.engine.keyspace, path, args.start ?? 0, args.count || Infinity, shell.clock.now());
+    return nodes.map((n) => ({
+      name: n.name,
+      value: n.value,
+      ...(n.type ? { type: n.type } : {}),
+      ...(n.indexed ? { indexedVariables: n.indexed } : {}),
+      variablesReference: n.indexed && n.step !== undefined ? this.handles.get(threadId, 'keyspace', [...path, n.step]) : 0,
+    }));
+  }
+
+  private snapshot(thread: ReplicaThread): ReplicaSnapshot {
+    const shell = thread.replica.shell;
+    return {
+      info: shell.engine.info,
+      replTimeout: shell.engine.config['repl-timeout'],
+      nowMs: shell.clock.now(),
+      unreadBytes: shell.engine.bufferedBytes,
+      clockHeld: shell.clock.held,
+      transitions: shell.engine.transitions,
+    };
+  }
+
+  // ---- execution ----------------------------------------------------------------------------------
+
+  protected override continueRequest(response: DebugProtocol.ContinueResponse, args: DebugProtocol.ContinueArguments): void {
+    this.resume(response, args.threadId, (t) => t.continue());
+  }
+
+  protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
+    this.resume(response, args.threadId, (t) => t.next());
+  }
+
+  protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
+    this.resume(response, args.threadId, (t) => t.stepIn());
+  }
+
+  protected override stepOutRequest(response: DebugProtocol.StepOutResponse, args: DebugProtocol.StepOutArguments): void {
+    this.resume(response, args.threadId, (t) => t.stepOut());
+  }
+
+  protected override pauseRequest(response: DebugProtocol.PauseResponse, args: DebugProtocol.PauseArguments): void {
+    this.resume(response, args.threadId, (t) => t.pause());
+  }
+
+  /** Answers first, then acts: a stop the action causes must follow its response (as mock-debug orders them). */
+  private resume(response: DebugProtocol.Response, threadId: number, act: (t: ReplicaThread) => void): void {
+    const thread = this.threads.get(threadId);
+    if (!thread) {
+      this.fail(response, errors.unknownThread(threadId));
+      return;
+    }
+    if (response.command === 'continue') response.body = { allThreadsContinued: false };
+    this.sendResponse(response);
+    act(thread);
+  }
+
+  // ---- ending ---------------------------------------------------------------------------------------
+
+  protected override async terminateRequest(response: DebugProtocol.TerminateResponse): Promise<void> {
+    await this.closeAll();
+    this.sendResponse(response);
+    this.sendEvent(new TerminatedEvent());
+  }
+
+  protected override async disconnectRequest(response: DebugProtocol.DisconnectResponse): Promise<void> {
+    await this.closeAll();
+    this.sendResponse(response);
+    this.shutdown();
+  }
+
+  protected override customRequest(command: string, response: DebugProtocol.Response): void {
+    if (command === 'activeResources') {
+      // What keeps this process alive: after terminate, only the DAP stdio pipes should remain.
+      response.body = { resources: process.getActiveResourcesInfo() };
+      this.sendResponse(response);
+      return;
+    }
+    this.fail(response, errors.unknownRequest(command));
+  }
+
+  private closeAll(): Promise<void> {
+    this.closing ??= Promise.all([...this.threads.values()].map((t) => t.close())).then(() => undefined);
+    return this.closing;
+  }
+
+  // ---- helpers --------------------------------------------------------------------------------------
+
+  private thread(threadId: number): ReplicaThread {
+    const t = this.threads.get(threadId);
+    if (!t) throw errors.unknownThread(threadId);
+    return t;
+  }
+
+  private fail(response: DebugProtocol.Response, err: unknown): void {
+    if (err instanceof AdapterError) {
+      this.sendErrorResponse(response, { id: err.code, format: err.message, showUser: true });
+      return;
+    }
+    // A bug, not a user error: say so with the stack on stderr rather than crash the session.
+    process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+    this.sendErrorResponse(response, { id: 9999, format: `internal error: ${err instanceof Error ? err.message : String(err)}`, showUser: true });
+  }
+
+  private guardSync(response: DebugProtocol.Response, body: () => void): void {
+    try {
+      body();
+      this.sendResponse(response);
+    } catch (err) {
+      this.fail(response, err);
+    }
+  }
+
+  private async guard(response: DebugProtocol.Response, body: () => Promise<void>): Promise<void> {
+    try {
+      await body();
+      this.sendResponse(response);
+    } catch (err) {
+      this.fail(response, err);
+    }
+  }
+}
+
+/**
+ * In the debug console, `GET foo` or `DBSIZE` is a Redis command and `master_repl_offset > 0` an
+ * expression: a first word of letters only that no variable is named (Redis command names have no
+ * `_` or `.`) makes a command, so a mistyped variable still gets the expression's "did you mean".
+ */
+function looksLikeCommand(text: string): boolean {
+  const first = text.trim().split(/\s+/)[0] ?? '';
+  return /^[A-Za-z]+$/.test(first) && !REPLICA_NAMES.includes(first) && !compiles(text);
+}
+
+function compiles(text: string): boolean {
+  const c = compile(text);
+  return c.ok && checkNames(c.expr, REPLICA_NAMES) === undefined;
+}
+
+/** A custom event for views (a tree of replicas, a status bar) that follow state without polling. */
+export const STATE_CHANGED_EVENT = 'replicaStateChanged';
+
+function stateChangedEvent(thread: ReplicaThread, t: TransitionRecord): DebugProtocol.Event {
+  return new Event(STATE_CHANGED_EVENT, {
+    threadId: thread.id, name: thread.name, from: stateName(t.from), to: stateName(t.to), cause: t.cause, message: t.message, seq: t.seq,
+  });
+}
+
+function documentSource(): Source {
+  return new Source(DOCUMENT_NAME, undefined, DOCUMENT_REFERENCE, 'redis-replica-debugger');
+}
+
+function toBreakpoint(s: { id: number; verified: boolean; message?: string; line?: number }, source?: Source): DebugProtocol.Breakpoint {
+  const bp: DebugProtocol.Breakpoint = new Breakpoint(s.verified, s.line, undefined, source);
+  bp.id = s.id;
+  if (s.message !== undefined) bp.message = s.message;
+  return bp;
+}

@@ -1,0 +1,155 @@
+// The scopes of a stopped replica as trees of named values: what the session
+// hands to DAP's scopes/variables. Pure: it reads the model (ReplicaInfo under
+// Redis's names, principle 4) and the timeout countdowns, and formats values
+// the way watches and hovers do (values.ts), so a variable and an expression
+// over it read the same.
+import type { TransitionRecord } from '../engine/io';
+import type { ReplicaInfo } from '../engine/replicaInfo';
+import { shortStateName } from '../engine/states';
+import { cronTimeouts, type TimeoutView } from './timeouts';
+import { formatValue, state, toValue, typeName } from './values';
+
+export interface VariableNode {
+  name: string;
+  value: string;
+  type?: string;
+  /** Present for a struct: its fields, expanded on demand. */
+  children?: readonly VariableNode[];
+  /** What a watch would write to read this value (`master.reploff`). */
+  evaluateName?: string;
+}
+
+export type ScopeId = 'replication' | 'master-link' | 'timeouts' | 'transfer' | 'recent' | 'keyspace';
+
+/** `expensive`: the client expands it only when asked (the Keyspace is read a page at a time). */
+export const SCOPES: readonly { id: ScopeId; name: string; expensive?: boolean }[] = [
+  { id: 'replication', name: 'Replication' },
+  { id: 'master-link', name: 'Master link' },
+  { id: 'timeouts', name: 'Timeouts' },
+  { id: 'transfer', name: 'Transfer' },
+  { id: 'recent', name: 'Recent events' },
+  { id: 'keyspace', name: 'Keyspace', expensive: true },
+];
+
+/** Transitions shown in Recent events, newest first. */
+const RECENT = 20;
+
+/** What the views read of one replica right now. */
+export interface ReplicaSnapshot {
+  info: Readonly<ReplicaInfo>;
+  replTimeout: number;
+  /** The engine's clock, ms. */
+  nowMs: number;
+  /** Bytes received from the master that the engine has not read (kept while stopped). */
+  unreadBytes: number;
+  /** Whether the engine's clock is held (a keepalive stop): the countdowns stand still. */
+  clockHeld: boolean;
+  /** The engine's transition history, oldest first. */
+  transitions: readonly TransitionRecord[];
+}
+
+/** Lives in Master link, not Replication. */
+const LINK_FIELDS = new Set(['master', 'cached_master']);
+
+function node(name: string, raw: unknown, path: string = name): VariableNode {
+  const v = name === 'repl_state' ? state(raw as ReplicaInfo['repl_state']) : toValue(raw);
+  if (v === undefined) return { name, value: String(raw) };
+  const out: VariableNode = { name, value: formatValue(v, true), type: typeName(v), evaluateName: path };
+  if (v.type === 'record' && raw !== null && typeof raw === 'object') {
+    out.children = Object.entries(raw).map(([k, child]) => node(k, child, `${path}.${k}`));
+  }
+  return out;
+}
+
+function replication(s: ReplicaSnapshot): VariableNode[] {
+  const fields = Object.entries(s.info).filter(([k]) => !LINK_FIELDS.has(k)).map(([k, v]) => node(k, v));
+  // repl-timeout is a config, but Redis's C code reads it as server.repl_timeout next to these fields.
+  fields.push({ name: 'repl_timeout', value: String(s.replTimeout), type: 'integer' });
+  return fields;
+}
+
+function masterLink(s: ReplicaSnapshot): VariableNode[] {
+  return [
+    node('master', s.info.master),
+    node('cached_master', s.info.cached_master),
+    { name: 'unread_bytes', value: String(s.unreadBytes), type: 'integer' },
+  ];
+}
+
+const seconds = (ms: number): string => String(Math.ceil(ms / 1000));
+
+function timeoutNode(t: TimeoutView, clockHeld: boolean): VariableNode {
+  const name = `${t.id}_timeout`;
+  if (!t.active) return { name, value: `not armed (${t.label})` };
+  const remaining = seconds(t.remainingMs!);
+  return {
+    name,
+    value: `${t.label} in ${remaining} s${clockHeld ? ' (clock held while stopped)' : ''}`,
+    children: [
+      { name: 'elapsed', value: String(t.elapsed), type: 'integer' },
+      { name: 'limit', value: String(t.limit), type: 'integer' },
+      { name: 'remaining', value: remaining, type: 'integer' },
+      { name: 'since', value: t.since },
+    ],
+  };
+}
+
+function timeouts(s: ReplicaSnapshot): VariableNode[] {
+  const view = cronTimeouts(s.info, s.replTimeout, s.nowMs);
+  return [
+    ...view.timeouts.map((t) => timeoutNode(t, s.clockHeld)),
+    { name: 'fires_first', value: view.firesFirst === null ? 'none' : `${view.firesFirst}_timeout` },
+    { name: 'repl_timeout', value: String(s.replTimeout), type: 'integer' },
+  ];
+}
+
+function transfer(s: ReplicaSnapshot): VariableNode[] {
+  const i = s.info;
+  const size = i.repl_transfer_size;
+  // -1: the `$` header is not read yet; 0: an $EOF: stream, whose length is known only at its end.
+  const sizeText = size < 0 ? 'unknown yet' : size === 0 ? 'streamed ($EOF: mark)' : String(size);
+  const percent = size > 0 ? `${((100 * i.repl_transfer_read) / size).toFixed(1)}%` : 'n/a';
+  return [
+    { name: 'repl_transfer_size', value: sizeText, type: size > 0 ? 'integer' : 'string', evaluateName: 'repl_transfer_size' },
+    { name: 'repl_transfer_read', value: String(i.repl_transfer_read), type: 'integer', evaluateName: 'repl_transfer_read' },
+    { name: 'percent', value: percent },
+    { name: 'diskless_load', value: String(i.repl_transfer_diskless_load), type: 'boolean', evaluateName: 'repl_transfer_diskless_load' },
+    { name: 'stat_net_repl_input_bytes', value: String(i.stat_net_repl_input_bytes), type: 'integer', evaluateName: 'stat_net_repl_input_bytes' },
+  ];
+}
+
+function recent(s: ReplicaSnapshot): VariableNode[] {
+  return s.transitions.slice(-RECENT).reverse().map((t) => ({
+    name: `#${t.seq}`,
+    value: `${shortStateName(t.from)} -> ${shortStateName(t.to)} (${t.cause}): ${t.message}`,
+    children: [
+      { name: 'at', value: new Date(t.at).toISOString() },
+      { name: 'cause', value: t.cause },
+      { name: 'message', value: t.message },
+      { name: 'callPath', value: t.callPath.join(' > ') },
+    ],
+  }));
+}
+
+export function scopeVariables(id: ScopeId, snapshot: ReplicaSnapshot): VariableNode[] {
+  switch (id) {
+    case 'replication': return replication(snapshot);
+    case 'master-link': return masterLink(snapshot);
+    case 'timeouts': return timeouts(snapshot);
+    case 'transfer': return transfer(snapshot);
+    case 'recent': return recent(snapshot);
+    // Paged from the dataset by keyspaceVariables.ts, not built as a tree.
+    case 'keyspace': return [];
+  }
+}
+
+/** The node at `path` (names from the scope down), or undefined when the model no longer has it. */
+export function findNode(nodes: readonly VariableNode[], path: readonly string[]): VariableNode | undefined {
+  let current: VariableNode | undefined;
+  let level: readonly VariableNode[] | undefined = nodes;
+  for (const name of path) {
+    current = level?.find((n) => n.name === name);
+    level = current?.children;
+  }
+  return current;
+}
