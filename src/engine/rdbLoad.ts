@@ -48,6 +48,8 @@ export function beginLoad(core: ReplicaCore, source: 'socket' | 'file'): LoadSta
       maxVersion: 12,
       ...(core.loadPauseBytes > 0 ? { pauseEveryBytes: core.loadPauseBytes } : {}),
       ...(size > 0 ? { expectedSize: size } : {}),
+      // A disk load reads back a temp file whose CRC was verified as it arrived (RdbPayloadVerifier).
+      ...(source === 'file' ? { skipChecksum: true } : {}),
     }),
     target: swap ? new Keyspace(core.config.databases) : core.keyspace,
     swap,
@@ -117,7 +119,7 @@ function handleEvent(core: ReplicaCore, load: LoadState, event: RdbEvent): strin
       }
       load.keysLoaded++;
       if (event.key.value.type === 'module') {
-        core.log('warning', `Key '${event.key.key.toString('latin1')}' holds a value of module ${event.key.value.moduleName} that this replica cannot interpret: kept as its raw RDB bytes`);
+        core.log('warning', `Key '${event.key.key}' holds a value of module ${event.key.value.moduleName} that this replica cannot interpret: kept as its raw RDB bytes`);
       }
       return null;
     case 'function':

@@ -1,7 +1,10 @@
-// An RDB load into the keyspace: the decoder's values (Buffers) become the
-// value model (latin1 strings). As on a Redis replica, keys already expired are
-// kept (the master will send their DEL), a duplicate key is fatal, and an
-// empty aggregate is skipped (rdbLoadObject's "skipping empty key").
+// An RDB load into the keyspace. The decoder already gives the value model's
+// own representation (latin1 strings, and the Set/Map the keyspace keeps), so
+// a key is stored as decoded: no copy, no conversion, except for streams,
+// whose groups and PELs are shaped differently. As on a Redis replica, keys
+// already expired are kept (the master will send their DEL), a duplicate key
+// is fatal, and an empty aggregate is skipped (rdbLoadObject's "skipping empty
+// key").
 import type { DecodedKey, DecodedStreamGroup, DecodedValue } from '../rdb/decodedValue';
 import { cText } from './commands/replyText';
 import { createLibrary, installLibrary } from './commands/functionLibrary';
@@ -9,55 +12,54 @@ import { formatId } from './commands/streamId';
 import type { Keyspace } from './keyspace';
 import { toBytes, type Bytes, type StreamGroup, type StreamPendingEntry, type Value } from './values';
 
-/** Adds one decoded key; throws Redis's message for a duplicate. */
+/**
+ * Adds one decoded key; throws Redis's message for a duplicate. The keyspace
+ * takes the decoded value's collections over: load a decoded key once.
+ */
 export function loadDecodedKey(ks: Keyspace, k: DecodedKey): void {
-  const db = ks.db(k.db);
-  const key = toBytes(k.key);
-  if (db.has(key)) throw new Error(`RDB has duplicated key '${cText(key)}' in DB ${k.db}`);
-  const value = toValue(k.value);
+  const value = valueFromDecoded(k.value);
   if (value === null) return;
-  db.set(key, value, k.expireAt);
+  const db = ks.db(k.db);
+  // One insert, then the size says whether the key was new: checking first
+  // would cost a second lookup in a Map of millions of keys for every key. A
+  // duplicate ends the load (and the half-loaded data), so what it overwrote
+  // does not matter.
+  const size = db.size;
+  db.set(k.key, value, k.expireAt);
+  if (db.size === size) throw new Error(`RDB has duplicated key '${cText(k.key)}' in DB ${k.db}`);
 }
 
-/** The value model for a decoded value, or null for an empty aggregate Redis would skip. */
-function toValue(v: DecodedValue): Value | null {
+/**
+ * The value model for a decoded value (an RDB load, a RESTORE payload), or
+ * null for an empty aggregate Redis would skip. Strings and collections are
+ * the decoded objects themselves: they already have the model's shape.
+ */
+export function valueFromDecoded(v: DecodedValue): Value | null {
   switch (v.type) {
     case 'string':
-      return { type: 'string', value: toBytes(v.value) };
+      return v;
     case 'list':
-      return v.items.length ? { type: 'list', items: v.items.map(toBytes) } : null;
+      return v.items.length > 0 ? v : null;
     case 'set':
-      return v.members.length ? { type: 'set', members: new Set(v.members.map(toBytes)) } : null;
-    case 'zset': {
-      if (!v.entries.length) return null;
-      const scores = new Map<Bytes, number>();
-      for (const e of v.entries) scores.set(toBytes(e.member), e.score);
-      return { type: 'zset', scores };
-    }
-    case 'hash': {
-      if (!v.entries.length) return null;
-      const fields = new Map<Bytes, Bytes>();
-      const fieldExpires = new Map<Bytes, number>();
-      for (const e of v.entries) {
-        const f = toBytes(e.field);
-        fields.set(f, toBytes(e.value));
-        if (e.expireAt > 0) fieldExpires.set(f, e.expireAt);
-      }
-      return { type: 'hash', fields, fieldExpires };
-    }
+      return v.members.size > 0 ? v : null;
+    case 'zset':
+      return v.scores.size > 0 ? v : null;
+    case 'hash':
+      return v.fields.size > 0 ? v : null;
     case 'stream':
       return {
         type: 'stream',
         stream: {
-          entries: v.entries.map((e) => ({ id: { ...e.id }, fields: e.fields.map(toBytes) })),
+          entries: v.entries.map((e) => ({ id: { ...e.id }, fields: e.fields })),
           lastId: { ...v.lastId },
           firstId: { ...v.firstId },
           maxDeletedId: { ...v.maxDeletedId },
           entriesAdded: Number(v.entriesAdded),
-          groups: new Map(v.groups.map((g) => [toBytes(g.name), toGroup(g)])),
+          groups: new Map(v.groups.map((g) => [g.name, toGroup(g)])),
         },
       };
     case 'module':
+      // Copied: the decoder's raw bytes may be a view of an input chunk, which it would pin.
       return { type: 'module', moduleName: v.moduleName, moduleId: v.moduleId, encver: v.encver, raw: Buffer.from(v.raw) };
   }
 }
@@ -68,9 +70,9 @@ function toGroup(g: DecodedStreamGroup): StreamGroup {
     // The owner is named in the consumers' own PELs, read next.
     pending.set(formatId(p.id), { id: { ...p.id }, consumer: '', deliveryTime: Number(p.deliveryTime), deliveryCount: Number(p.deliveryCount) });
   }
-  const group: StreamGroup = { name: toBytes(g.name), lastId: { ...g.lastId }, entriesRead: Number(g.entriesRead), pending, consumers: new Map() };
+  const group: StreamGroup = { name: g.name, lastId: { ...g.lastId }, entriesRead: Number(g.entriesRead), pending, consumers: new Map() };
   for (const c of g.consumers) {
-    const name = toBytes(c.name);
+    const name = c.name;
     const own = new Set<string>();
     for (const id of c.pending) {
       const key = formatId(id);

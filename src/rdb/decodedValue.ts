@@ -1,6 +1,16 @@
 // What the RDB decoder emits at the data level: plain decoded values, whatever
 // encoding the file used, plus the encoding it used (for views and OBJECT
-// ENCODING after a load). The keyspace converts these into its own values.
+// ENCODING after a load).
+//
+// Binary data is `Bytes`: latin1 strings, one character per byte, the
+// keyspace's own representation, made once from the input bytes. Sets, zsets
+// and hashes arrive as the JS Set/Map the keyspace keeps (insertion order =
+// file order), so a load stores them as they are: no copy, no intermediate
+// array. The decoder owns nothing of the keyspace; these are plain JS
+// collections of strings. Module payloads, which nothing interprets, stay Buffers.
+import type { Bytes } from './bytes';
+
+export type { Bytes } from './bytes';
 
 /** The storage an RDB record used, by Redis's names. */
 export type RdbEncoding =
@@ -17,7 +27,7 @@ export interface StreamIdValue {
 export interface DecodedStreamEntry {
   id: StreamIdValue;
   /** field, value, field, value… */
-  fields: Buffer[];
+  fields: Bytes[];
 }
 
 export interface DecodedStreamPending {
@@ -27,7 +37,7 @@ export interface DecodedStreamPending {
 }
 
 export interface DecodedStreamConsumer {
-  name: Buffer;
+  name: Bytes;
   seenTime: bigint;
   /** v3 (7.2+) only; -1n when the file has none. */
   activeTime: bigint;
@@ -35,7 +45,7 @@ export interface DecodedStreamConsumer {
 }
 
 export interface DecodedStreamGroup {
-  name: Buffer;
+  name: Bytes;
   lastId: StreamIdValue;
   /** v2+; -1n (SCG_INVALID_ENTRIES_READ) when unknown. */
   entriesRead: bigint;
@@ -44,13 +54,13 @@ export interface DecodedStreamGroup {
 }
 
 export type DecodedValue =
-  | { type: 'string'; value: Buffer }
-  | { type: 'list'; items: Buffer[] }
-  | { type: 'set'; members: Buffer[] }
-  /** Scores as doubles; ±Infinity and NaN as in the file. */
-  | { type: 'zset'; entries: { member: Buffer; score: number }[] }
-  /** expireAt: absolute unix ms per field, 0 = none (7.4 field expiry). */
-  | { type: 'hash'; entries: { field: Buffer; value: Buffer; expireAt: number }[] }
+  | { type: 'string'; value: Bytes }
+  | { type: 'list'; items: Bytes[] }
+  | { type: 'set'; members: Set<Bytes> }
+  /** member → score; scores as doubles, ±Infinity as in the file (a NaN score is refused). */
+  | { type: 'zset'; scores: Map<Bytes, number> }
+  /** field → value; fieldExpires: field → absolute unix ms (7.4 field expiry), only fields that have one. */
+  | { type: 'hash'; fields: Map<Bytes, Bytes>; fieldExpires: Map<Bytes, number> }
   | {
       type: 'stream';
       entries: DecodedStreamEntry[];
@@ -66,7 +76,7 @@ export type DecodedValue =
 
 export interface DecodedKey {
   db: number;
-  key: Buffer;
+  key: Bytes;
   /** Absolute unix ms, or -1 for no expiry. */
   expireAt: number;
   value: DecodedValue;

@@ -10,13 +10,15 @@
 // inside collection values between items. When a record that crosses the
 // boundary ends in an event, the event comes first and the pause next.
 //
-// Buffers in events are views of the written chunks (or of the decoder's own
-// joined copies), which the decoder never writes to: callers must not modify a
-// chunk after write(), and should treat event Buffers as read-only; copy one to
-// keep it without pinning its chunk.
+// Keys and values in key events are latin1 strings (Bytes), copied out of the
+// chunks once: they pin no chunk. The Buffers in other events (AUX fields,
+// function code, module payloads) are views of the written chunks (or of the
+// decoder's own joined copies), which the decoder never writes to: callers must
+// not modify a chunk after write(), and should treat event Buffers as
+// read-only; copy one to keep it without pinning its chunk.
 import { isBlobType, readBlobValue, type Containers } from './blobValues';
 import { collectionParser, type ValueParser } from './collectionValues';
-import type { DecodedKey, DecodedValue, RdbEncoding } from './decodedValue';
+import type { Bytes, DecodedKey, DecodedValue, RdbEncoding } from './decodedValue';
 import type { RdbDecoderOptions, RdbEvent, RdbNext, RdbPosition } from './decoderEvents';
 import { DecoderInput } from './decoderInput';
 import { ListpackCursor } from './listpack';
@@ -56,12 +58,13 @@ export class RdbDecoder {
   private freq = -1;
   private opcode: string | null = null;
   private typeName: string | null = null;
-  private key: Buffer | null = null;
+  private key: Bytes | null = null;
   private rdbType = 0;
   private encoding: RdbEncoding = 'string';
   private parser: ValueParser | null = null;
   private auxParser: ModuleAuxParser | null = null;
-  private readonly keysByDb: Map<number, Set<string>> | null;
+  private readonly keysByDb: Map<number, Set<Bytes>> | null;
+  private readonly verifyCrc: boolean;
 
   constructor(opts: RdbDecoderOptions = {}) {
     this.maxVersion = opts.maxVersion ?? DEFAULT_MAX_VERSION;
@@ -70,7 +73,8 @@ export class RdbDecoder {
       opts.maxElementBytes ?? DEFAULT_MAX_ELEMENT,
       opts.expectedSize ?? Infinity,
     );
-    this.input = new DecoderInput(this.r);
+    this.verifyCrc = opts.skipChecksum !== true;
+    this.input = new DecoderInput(this.r, this.verifyCrc);
     this.keysByDb = opts.detectDuplicateKeys ? new Map() : null;
   }
 
@@ -206,11 +210,11 @@ export class RdbDecoder {
         return this.emit({ kind: 'resizedb', dbSize, expiresSize: r.length() });
       }
       case Op.AUX: {
-        const name = r.string();
-        return this.emit({ kind: 'aux', name, value: r.string() });
+        const name = r.blob();
+        return this.emit({ kind: 'aux', name, value: r.blob() });
       }
       case Op.FUNCTION2:
-        return this.emit({ kind: 'function', code: r.string() });
+        return this.emit({ kind: 'function', code: r.blob() });
       case Op.FUNCTION_PRE_GA:
         return this.emit({ kind: 'function', code: readPreGaFunction(this.r) });
       case Op.SLOT_INFO: {
@@ -244,7 +248,7 @@ export class RdbDecoder {
 
   private checksum(): RdbNext {
     const stored = this.r.bytes(8).readBigUInt64LE(0);
-    if (stored !== 0n) {
+    if (stored !== 0n && this.verifyCrc) {
       const computed = this.computedCrc;
       // rdbLoad's wording: "expected" is what it computed, "got" what the file holds.
       if (stored !== computed) {
@@ -283,12 +287,12 @@ export class RdbDecoder {
     return { status: 'event', event: { kind: 'key', key } };
   }
 
-  private checkDuplicate(key: Buffer): void {
+  private checkDuplicate(key: Bytes): void {
     let keys = this.keysByDb!.get(this.db);
     if (keys === undefined) this.keysByDb!.set(this.db, (keys = new Set()));
-    const k = key.toString('latin1');
-    if (keys.has(k)) fail(`Duplicated key found in RDB file: RDB has duplicated key '${k}' in DB ${this.db}`);
-    keys.add(k);
+    const size = keys.size;
+    keys.add(key);
+    if (keys.size === size) fail(`Duplicated key found in RDB file: RDB has duplicated key '${key}' in DB ${this.db}`);
   }
 
   /** A record that sets state for the next key and emits nothing. */
@@ -310,9 +314,9 @@ export class RdbDecoder {
 
 /** The 7.0-rc FUNCTION record, converted as Redis 7.0 GA converts it on load. */
 function readPreGaFunction(r: RdbReader): Buffer {
-  const name = r.string();
-  const engine = r.string();
-  if (r.length() !== 0) r.string(); // the description, which Redis drops
-  const code = r.string();
+  const name = r.blob();
+  const engine = r.blob();
+  if (r.length() !== 0) r.blob(); // the description, which Redis drops
+  const code = r.blob();
   return Buffer.concat([Buffer.from(`#!${engine.toString('latin1')} name=${name.toString('latin1')}\n`, 'latin1'), code]);
 }

@@ -1,5 +1,5 @@
 // What RdbDecoder.next() returns: one event per RDB record, or a status.
-import type { DecodedKey } from './decodedValue';
+import type { Bytes, DecodedKey } from './decodedValue';
 
 export type RdbEvent =
   | { kind: 'header'; version: number }
@@ -12,7 +12,10 @@ export type RdbEvent =
   | { kind: 'module-aux'; moduleId: bigint; moduleName: string; when: number; raw: Buffer }
   | { kind: 'slot-info'; slot: number; slotSize: number; expiresSlotSize: number }
   | { kind: 'key'; key: DecodedKey }
-  /** checksum: the stored CRC64, verified; null when the file stores 0 (disabled) or predates CRCs (v < 5). */
+  /**
+   * checksum: the stored CRC64, verified (with skipChecksum: as stored, the caller having verified it);
+   * null when the file stores 0 (disabled) or predates CRCs (v < 5).
+   */
   | { kind: 'eof'; checksum: bigint | null };
 
 export interface RdbPosition {
@@ -22,7 +25,7 @@ export interface RdbPosition {
   opcode: string | null;
   /** The key record's type by Redis's name (RDB_TYPE_<type>), when in or just after a key record. */
   type: string | null;
-  key: Buffer | null;
+  key: Bytes | null;
   db: number;
 }
 
@@ -47,4 +50,10 @@ export interface RdbDecoderOptions {
    * it keeps every key name, and the keyspace loader detects duplicates for free as it inserts.
    */
   detectDuplicateKeys?: boolean;
+  /**
+   * Do not compute the payload's CRC64: the caller has verified it already (a
+   * disk load, whose payload was checked by RdbPayloadVerifier as it was
+   * received). The stored checksum is still read and reported in the eof event.
+   */
+  skipChecksum?: boolean;
 }

@@ -12,9 +12,12 @@ export class DecoderInput {
   private readonly crc = new Crc64();
   /** r.buf index from which bytes are not yet in the CRC. */
   private crcFrom = 0;
-  private crcOn = true;
+  private crcOn: boolean;
 
-  constructor(private readonly r: RdbReader) {}
+  /** computeCrc false: the payload's CRC was verified elsewhere; finishCrc() then returns 0n. */
+  constructor(private readonly r: RdbReader, computeCrc = true) {
+    this.crcOn = computeCrc;
+  }
 
   /** Kept by reference, not copied. */
   write(chunk: Buffer): void {

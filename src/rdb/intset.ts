@@ -1,10 +1,16 @@
 // Intset (spec §7.9): little-endian header (width in bytes, count), then the
 // sorted integers. Members come back as decimal text, as SMEMBERS shows them.
-import { fail, intText } from './reader';
+import { intText, type Bytes } from './bytes';
+import { fail } from './reader';
 
 const ERR = 'Intset integrity check failed.';
 
-export function decodeIntset(blob: Buffer): Buffer[] {
+/**
+ * Adds the members to `out`. A repeated member is kept once: Redis checks
+ * order and uniqueness only with sanitize-dump-payload (deep validation),
+ * which a default load does not do.
+ */
+export function decodeIntset(blob: Buffer, out: Set<Bytes>): void {
   if (blob.length < 8) fail(`${ERR} (${blob.length} bytes is shorter than an intset header)`);
   const width = blob.readUInt32LE(0);
   const count = blob.readUInt32LE(4);
@@ -12,11 +18,9 @@ export function decodeIntset(blob: Buffer): Buffer[] {
   if (8 + width * count !== blob.length) {
     fail(`${ERR} (${count} elements of ${width} bytes do not fill ${blob.length - 8} bytes)`);
   }
-  const out: Buffer[] = new Array<Buffer>(count);
   for (let i = 0, p = 8; i < count; i++, p += width) {
-    out[i] = intText(width === 8 ? bigOrNumber(blob.readBigInt64LE(p)) : blob.readIntLE(p, width));
+    out.add(intText(width === 2 ? blob.readInt16LE(p) : width === 4 ? blob.readInt32LE(p) : bigOrNumber(blob.readBigInt64LE(p))));
   }
-  return out;
 }
 
 function bigOrNumber(v: bigint): number | bigint {

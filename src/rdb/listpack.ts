@@ -1,7 +1,8 @@
 // Listpack (spec §7.7), walked entry by entry with every bound checked, since
 // the blob comes from the wire: header size and terminator, each entry inside
 // the blob, each back-length consistent with its entry, and the element count.
-import { fail, intText } from './reader';
+import { intText, latin1, type Bytes } from './bytes';
+import { fail } from './reader';
 
 const HEADER = 6;
 const UNKNOWN_COUNT = 65535;
@@ -13,11 +14,13 @@ export class ListpackCursor {
   private declared = 0;
   private seen = 0;
   private what = '';
-  /** The current entry: a string (str) or an integer (num, or big beyond 2^53). */
+  /** The current entry: a string (strFrom/strTo) or an integer (num, or big beyond 2^53). */
   isInt = false;
   num = 0;
   big: bigint | null = null;
-  str: Buffer = this.blob;
+  /** A string entry: blob[strFrom, strTo). */
+  strFrom = 0;
+  strTo = 0;
 
   /** Starts on a blob; `what` names the container in errors, as Redis does ("Hash listpack"). */
   reset(blob: Buffer, what: string): this {
@@ -127,19 +130,20 @@ export class ListpackCursor {
   private setStr(from: number, to: number): void {
     if (to > this.end) this.corrupt(`entry at ${this.p} runs past the end`);
     this.isInt = false;
-    this.str = this.blob.subarray(from, to);
+    this.strFrom = from;
+    this.strTo = to;
   }
 
   /** The entry as Redis would return it: strings as they are, integers as decimal text. */
-  bytes(): Buffer {
-    if (!this.isInt) return this.str;
+  bytes(): Bytes {
+    if (!this.isInt) return latin1(this.blob, this.strFrom, this.strTo);
     return intText(this.big ?? this.num);
   }
 
   /** The entry as an exact integer (stream fields); a string entry must be one. */
   bigint(): bigint {
     if (this.isInt) return this.big ?? BigInt(this.num);
-    const text = this.str.toString('latin1');
+    const text = latin1(this.blob, this.strFrom, this.strTo);
     if (!/^-?\d{1,20}$/.test(text)) this.corrupt(`expected an integer entry, found "${text}"`);
     return BigInt(text);
   }

@@ -46,7 +46,7 @@ class ModuleBody {
         case OP_SINT: case OP_UINT: r.lengthBig(); break;
         case OP_FLOAT: r.bytes(4); break;
         case OP_DOUBLE: r.bytes(8); break;
-        case OP_STRING: r.string(); break;
+        case OP_STRING: r.blob(); break;
         default: fail(`Unknown module opcode ${op} in data of module '${this.moduleName}'`);
       }
       this.keep(r, from);

@@ -6,7 +6,8 @@
 // Exceptions, not result objects: the happy path then costs no allocation, and
 // a throw happens only at a chunk boundary.
 import { ENC_INT16, ENC_INT32, ENC_INT8, ENC_LZF, ERR_LENGTH_ENCODING } from './lengths';
-import { lzfDecompress } from './lzf';
+import { intText, latin1, type Bytes } from './bytes';
+import { lzfDecompressInto } from './lzf';
 
 class NeedMore { readonly kind = 'need-more'; }
 class Pause { readonly kind = 'pause'; }
@@ -27,6 +28,9 @@ export function fail(message: string): never {
 // length above 88× the compressed size cannot be honest: refuse it unallocated.
 const LZF_MAX_RATIO = 88;
 const EMPTY = Buffer.alloc(0);
+// LZF strings up to this size decompress into one reused buffer (larger ones
+// into their own, so a single huge value is not kept alive by the reader).
+const SCRATCH_MAX = 64 * 1024;
 // JS arrays stop at 2^32-1 elements; every item takes at least one byte anyway.
 const MAX_COUNT = 2 ** 32 - 1;
 
@@ -44,6 +48,9 @@ export class RdbReader {
   pauseAt = Infinity;
   /** Strings longer than this are checked against the limits before they are waited for. */
   private readonly checkAbove: number;
+  /** Where the compressed bytes of the LZF string being read start (lzfHeader). */
+  private lzfFrom = 0;
+  private scratch: Buffer = EMPTY;
 
   constructor(
     readonly pauseEvery: number,
@@ -168,8 +175,40 @@ export class RdbReader {
     }
   }
 
-  /** An RDB string; integer encodings become their decimal text, as Redis loads them. Plain strings are views. */
-  string(): Buffer {
+  /**
+   * An RDB string as Bytes (a latin1 string), copied straight out of the
+   * buffer; integer encodings become their decimal text, as Redis loads them.
+   */
+  string(): Bytes {
+    const buf = this.buf, at = this.p;
+    if (at >= buf.length) this.short(at + 1);
+    const b = buf[at];
+    if (b < 0xc0) {
+      let len = b;
+      if (b < 0x40) this.p = at + 1;
+      else len = this.length();
+      if (len > this.checkAbove) this.checkLength(len, this.base + at);
+      const p = this.p, end = p + len;
+      if (end > buf.length) this.short(end);
+      this.p = end;
+      return latin1(buf, p, end);
+    }
+    const int = this.intString(b, at + 1);
+    if (int !== null) return int;
+    const ulen = this.lzfHeader(at);
+    if (ulen === 0) return '';
+    // Decompressed into a reused buffer, then copied once into the string: no Buffer per value.
+    const out = ulen <= SCRATCH_MAX ? this.scratchFor(ulen) : Buffer.allocUnsafe(ulen);
+    this.lzfInto(out, ulen, at);
+    return latin1(out, 0, ulen);
+  }
+
+  /**
+   * An RDB string as bytes, for what is parsed further (ziplists, listpacks,
+   * intsets, stream IDs) or kept as bytes (AUX fields, function code): a view
+   * of the buffer when stored plain, a new Buffer when LZF or an integer.
+   */
+  blob(): Buffer {
     const buf = this.buf, at = this.p;
     if (at >= buf.length) this.short(at + 1);
     const b = buf[at];
@@ -183,7 +222,26 @@ export class RdbReader {
       this.p = end;
       return buf.subarray(p, end);
     }
-    const p = at + 1;
+    const int = this.intString(b, at + 1);
+    if (int !== null) return Buffer.from(int, 'latin1');
+    const ulen = this.lzfHeader(at);
+    // The result outlives the next read (a container is walked after it), so it gets its own memory.
+    const out = Buffer.allocUnsafe(ulen);
+    if (ulen > 0) this.lzfInto(out, ulen, at);
+    return out;
+  }
+
+  /** n raw bytes as Bytes (zset scores stored as text). */
+  text(n: number): Bytes {
+    const p = this.p, end = p + n;
+    if (end > this.buf.length) this.short(end);
+    this.p = end;
+    return latin1(this.buf, p, end);
+  }
+
+  /** The INT8/16/32 string encodings as decimal text; null for LZF (ENC_LZF leaves the cursor for lzfHeader). */
+  private intString(b: number, p: number): Bytes | null {
+    const buf = this.buf;
     switch (b & 0x3f) {
       case ENC_INT8:
         if (p + 1 > buf.length) this.short(p + 1);
@@ -199,29 +257,44 @@ export class RdbReader {
         return intText(buf.readInt32LE(p));
       case ENC_LZF:
         this.p = p;
-        return this.lzfString(this.base + at);
+        return null;
       default:
         return fail(`Unknown RDB string encoding type ${b & 0x3f}`);
     }
   }
 
-  private lzfString(at: number): Buffer {
+  /**
+   * Reads an LZF string's lengths and waits for its compressed bytes, which
+   * end at this.p and start at this.lzfFrom; returns the declared length.
+   * `at` is the string's own offset in buf, for messages.
+   */
+  private lzfHeader(at: number): number {
+    const offset = this.base + at;
     const clen = this.length();
     const ulen = this.length();
-    this.checkLength(clen, at);
-    if (ulen > this.maxElement) this.checkLength(ulen, at);
+    this.checkLength(clen, offset);
+    if (ulen > this.maxElement) this.checkLength(ulen, offset);
     if (ulen > clen * LZF_MAX_RATIO) {
-      fail(`Invalid LZF compressed string at offset ${at}: ${clen} compressed bytes cannot expand to ${ulen}`);
+      fail(`Invalid LZF compressed string at offset ${offset}: ${clen} compressed bytes cannot expand to ${ulen}`);
     }
     const from = this.p, to = from + clen;
     if (to > this.buf.length) this.short(to);
     this.p = to;
+    this.lzfFrom = from;
     // liblzf reports failure as 0 output bytes, which Redis compares with ulen:
     // a declared length of 0 loads as "" whatever the compressed bytes are.
-    if (ulen === 0) return EMPTY;
-    const out = lzfDecompress(this.buf, ulen, from, to);
-    if (out === null) fail(`Invalid LZF compressed string at offset ${at}`);
-    return out;
+    return ulen;
+  }
+
+  private lzfInto(out: Buffer, ulen: number, at: number): void {
+    if (!lzfDecompressInto(this.buf, this.lzfFrom, this.p, out, ulen)) {
+      fail(`Invalid LZF compressed string at offset ${this.base + at}`);
+    }
+  }
+
+  private scratchFor(n: number): Buffer {
+    if (this.scratch.length < n) this.scratch = Buffer.allocUnsafe(Math.max(n, 2 * this.scratch.length, 256));
+    return this.scratch;
   }
 
   /** int64 little-endian as a number (times in ms; exact below 2^53). */
@@ -253,14 +326,4 @@ export class RdbReader {
     this.p = p + 8;
     return this.buf.readDoubleLE(p);
   }
-}
-
-// Small integers recur constantly (counters, ids); their text is cached once.
-const SMALL_INT_TEXT: Buffer[] = [];
-for (let i = -128; i < 1024; i++) SMALL_INT_TEXT.push(Buffer.from(String(i), 'latin1'));
-
-/** Decimal text of an integer, as Redis stores an integer-encoded string. Small values share one Buffer. */
-export function intText(v: number | bigint): Buffer {
-  if (typeof v === 'number' && v >= -128 && v < 1024) return SMALL_INT_TEXT[v + 128];
-  return Buffer.from(String(v), 'latin1');
 }

@@ -2,6 +2,7 @@
 // (count, deleted, field names, 0), then per entry flags, ID deltas from the
 // node's master ID, fields (or values only, when flagged SAMEFIELDS) and a
 // back-count. Deleted entries are tombstones: XRANGE never returns them.
+import type { Bytes } from './bytes';
 import type { DecodedStreamEntry, StreamIdValue } from './decodedValue';
 import type { ListpackCursor } from './listpack';
 import { fail } from './reader';
@@ -21,7 +22,7 @@ export function decodeStreamNode(master: StreamIdValue, lp: ListpackCursor, out:
   next('the master field count');
   const masterCount = lp.int();
   if (masterCount < 0) lp.corrupt(`master field count ${masterCount}`);
-  const masterFields: Buffer[] = [];
+  const masterFields: Bytes[] = [];
   for (let i = 0; i < masterCount; i++) {
     next('a master field');
     masterFields.push(lp.bytes());
@@ -37,7 +38,7 @@ export function decodeStreamNode(master: StreamIdValue, lp: ListpackCursor, out:
     next('an entry ID');
     const seq = master.seq + lp.bigint();
     // Counts come from the data: arrays grow as entries are found, never sized by a count.
-    const fields: Buffer[] = [];
+    const fields: Bytes[] = [];
     if (flags & FLAG_SAMEFIELDS) {
       for (let i = 0; i < masterCount; i++) {
         next('a value');

@@ -80,10 +80,11 @@ export class StreamParser implements ValueParser {
   }
 
   private node(r: RdbReader): void {
-    const key = r.string();
+    const key = r.blob();
     if (key.length !== 16) fail('Stream node key entry is not the size of a stream ID');
+    const node = r.blob();
     // Both strings are complete here, so a failure below is corruption, never a retry.
-    decodeStreamNode(rawId(key), this.c.lp.reset(r.string(), 'Stream listpack'), this.entries);
+    decodeStreamNode(rawId(key), this.c.lp.reset(node, 'Stream listpack'), this.entries);
   }
 
   private meta(r: RdbReader): void {
@@ -116,9 +117,8 @@ export class StreamParser implements ValueParser {
     // v1 files carry no entries-read counter: -1 = unknown (Redis estimates one on load).
     const entriesRead = this.version >= 2 ? BigInt.asIntN(64, r.lengthBig()) : -1n;
     const pelSize = r.count('stream PEL size');
-    const nameKey = name.toString('latin1');
-    if (this.groupNames.has(nameKey)) fail(`Duplicated consumer group name ${nameKey}`);
-    this.groupNames.add(nameKey);
+    if (this.groupNames.has(name)) fail(`Duplicated consumer group name ${name}`);
+    this.groupNames.add(name);
     this.group = { name, lastId, entriesRead, pending: [], consumers: [] };
     this.groups.push(this.group);
     this.groupPel = new Map();
@@ -149,9 +149,8 @@ export class StreamParser implements ValueParser {
     const seenTime = r.int64Big();
     const activeTime = this.version >= 3 ? r.int64Big() : -1n;
     const pelSize = r.count('stream consumer PEL size');
-    const nameKey = name.toString('latin1');
-    if (this.consumerNames.has(nameKey)) fail('Duplicate stream consumer detected.');
-    this.consumerNames.add(nameKey);
+    if (this.consumerNames.has(name)) fail('Duplicate stream consumer detected.');
+    this.consumerNames.add(name);
     this.consumer = { name, seenTime, activeTime, pending: [] };
     this.group!.consumers.push(this.consumer);
     this.left = pelSize;

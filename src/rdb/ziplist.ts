@@ -1,7 +1,8 @@
 // Ziplist (spec §7.8): the pre-7.0 container of small lists, hashes, zsets and
 // quicklist nodes. Read-only here; every bound and each entry's prevlen is
 // checked, since a ziplist from the wire is untrusted.
-import { fail, intText } from './reader';
+import { intText, latin1, type Bytes } from './bytes';
+import { fail } from './reader';
 
 const HEADER = 10;
 const UNKNOWN_COUNT = 65535;
@@ -17,7 +18,9 @@ export class ZiplistCursor {
   isInt = false;
   num = 0;
   big: bigint | null = null;
-  str: Buffer = this.blob;
+  /** A string entry: blob[strFrom, strTo). */
+  strFrom = 0;
+  strTo = 0;
 
   reset(blob: Buffer, what: string): this {
     this.blob = blob;
@@ -110,12 +113,14 @@ export class ZiplistCursor {
     const to = from + len;
     if (to > this.end) this.corrupt(`entry at ${this.p} runs past the end`);
     this.isInt = false;
-    this.str = this.blob.subarray(from, to);
+    this.strFrom = from;
+    this.strTo = to;
     return to;
   }
 
-  bytes(): Buffer {
-    if (!this.isInt) return this.str;
+  /** The entry as Redis would return it: strings as they are, integers as decimal text. */
+  bytes(): Bytes {
+    if (!this.isInt) return latin1(this.blob, this.strFrom, this.strTo);
     return intText(this.big ?? this.num);
   }
 }

@@ -1,12 +1,14 @@
 // Zipmap (spec §7.10), the hash container of Redis < 2.6: a count byte (254 or
 // more = unknown), then `len key len free value <free bytes>` pairs, 0xFF ends.
+import { latin1, type Bytes } from './bytes';
 import { fail } from './reader';
 
 const ERR = 'Zipmap integrity check failed.';
 const BIGLEN = 254;
 const END = 0xff;
 
-export function decodeZipmap(blob: Buffer, out: { field: Buffer; value: Buffer; expireAt: number }[]): void {
+/** Adds the pairs to `out`; a repeated field is corrupt, as Redis's (deep) zipmap validation on load says. */
+export function decodeZipmap(blob: Buffer, out: Map<Bytes, Bytes>): void {
   const corrupt = (detail: string): never => fail(`${ERR} (${detail})`);
   if (blob.length < 2) corrupt(`${blob.length} bytes is too short`);
   const declared = blob[0];
@@ -22,9 +24,9 @@ export function decodeZipmap(blob: Buffer, out: { field: Buffer; value: Buffer; 
     p += 5;
     return v;
   };
-  const take = (n: number): Buffer => {
+  const take = (n: number): Bytes => {
     if (p + n > blob.length) corrupt('runs past the end');
-    const b = blob.subarray(p, p + n);
+    const b = latin1(blob, p, p + n);
     p += n;
     return b;
   };
@@ -33,10 +35,14 @@ export function decodeZipmap(blob: Buffer, out: { field: Buffer; value: Buffer; 
     if (blob[p] === END) break;
     const field = take(len());
     const vlen = len();
-    const free = take(1)[0];
+    if (p >= blob.length) corrupt('runs past the end');
+    const free = blob[p++];
     const value = take(vlen);
-    take(free);
-    out.push({ field, value, expireAt: 0 });
+    if (p + free > blob.length) corrupt('runs past the end');
+    p += free;
+    const before = out.size;
+    out.set(field, value);
+    if (out.size === before) corrupt(`duplicate field at pair ${pairs}`);
     pairs++;
   }
   if (p !== blob.length - 1) corrupt(`${blob.length - 1 - p} bytes after the end marker`);

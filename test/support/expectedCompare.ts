@@ -30,10 +30,12 @@ export function firstDifference(want: string, got: string): string {
 }
 
 /**
- * Bytes as text the way Go's encoding/json writes them (HDT3213's output):
- * valid UTF-8 as is, every byte of an invalid sequence as one U+FFFD.
+ * Bytes (a Buffer, or latin1 text as the decoder gives them) as text the way
+ * Go's encoding/json writes them (HDT3213's output): valid UTF-8 as is, every
+ * byte of an invalid sequence as one U+FFFD.
  */
-export function goUtf8(b: Buffer): string {
+export function goUtf8(bytes: Buffer | string): string {
+  const b = typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes;
   let out = '';
   for (let i = 0; i < b.length;) {
     const c = b[i];
@@ -58,7 +60,7 @@ export function goUtf8(b: Buffer): string {
 export const idText = (id: StreamIdValue): string => `${id.ms}-${id.seq}`;
 
 /** field, value, field, value… as an object (later duplicates win, as in a JSON map). */
-export function pairsObject(fields: Buffer[], text: (b: Buffer) => string): Record<string, string> {
+export function pairsObject<T>(fields: T[], text: (b: T) => string): Record<string, string> {
   const o: Record<string, string> = {};
   for (let i = 0; i + 1 < fields.length; i += 2) o[text(fields[i])] = text(fields[i + 1]);
   return o;

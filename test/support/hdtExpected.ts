@@ -24,17 +24,17 @@ function hdtView(k: DecodedKey): Json {
   const v = k.value;
   switch (v.type) {
     case 'string': o.value = goUtf8(v.value); break;
-    case 'list': o.values = v.items.map(goUtf8); break;
-    case 'set': o.members = v.members.map(goUtf8); break;
-    case 'zset': o.entries = v.entries.map((e) => ({ member: goUtf8(e.member), score: e.score })); break;
+    case 'list': o.values = v.items.map((x) => goUtf8(x)); break;
+    case 'set': o.members = [...v.members].map((x) => goUtf8(x)); break;
+    case 'zset': o.entries = [...v.scores].map(([member, score]) => ({ member: goUtf8(member), score })); break;
     case 'hash':
-      o.hash = Object.fromEntries(v.entries.map((e) => [goUtf8(e.field), goUtf8(e.value)]));
-      if (k.rdbType >= 22) o.expire = Object.fromEntries(v.entries.map((e) => [goUtf8(e.field), e.expireAt]));
+      o.hash = Object.fromEntries([...v.fields].map(([f, x]) => [goUtf8(f), goUtf8(x)]));
+      if (k.rdbType >= 22) o.expire = Object.fromEntries([...v.fields.keys()].map((f) => [goUtf8(f), v.fieldExpires.get(f) ?? 0]));
       break;
     case 'stream': {
       const version = STREAM_VERSION[k.rdbType];
       o.version = version;
-      o.entries = v.entries.map((e) => ({ id: idText(e.id), fields: pairsObject(e.fields, goUtf8) }));
+      o.entries = v.entries.map((e) => ({ id: idText(e.id), fields: pairsObject(e.fields, (x) => goUtf8(x)) }));
       o.len = Number(v.length);
       o.lastId = idText(v.lastId);
       if (version >= 2) {

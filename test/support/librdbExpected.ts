@@ -19,7 +19,7 @@ export interface LibrdbCheck {
   only?: DecodedKey['value']['type'];
 }
 
-const latin1 = (b: Buffer): string => b.toString('latin1');
+const latin1 = (b: Buffer | string): string => (typeof b === 'string' ? b : b.toString('latin1'));
 
 /** A run of `"name": value,` members (or an array of per-db objects), as librdb writes them. */
 export function parseLibrdbJson(text: string): Json | Json[] {
@@ -85,11 +85,11 @@ function structContainers(raw: Buffer): string[] | null {
 function dataView(k: DecodedKey, withStreamMeta: boolean): unknown {
   const v = k.value;
   switch (v.type) {
-    case 'string': return latin1(v.value);
-    case 'list': return v.items.map(latin1);
-    case 'set': return v.members.map(latin1);
-    case 'zset': return Object.fromEntries(v.entries.map((e) => [latin1(e.member), e.score]));
-    case 'hash': return Object.fromEntries(v.entries.map((e) => [latin1(e.field), latin1(e.value)]));
+    case 'string': return v.value;
+    case 'list': return v.items;
+    case 'set': return [...v.members];
+    case 'zset': return Object.fromEntries(v.scores);
+    case 'hash': return Object.fromEntries(v.fields);
     case 'module': return `<Content of Module '${v.moduleName}'. Occupies a serialized size of ${v.raw.length} bytes>`;
     case 'stream': {
       const entries = v.entries.map((e) => {

@@ -1,5 +1,5 @@
-// Decoded RDB keys into the keyspace: Buffers become latin1 strings byte for
-// byte, expired keys stay (a replica keeps them for the master's DEL), a
+// Decoded RDB keys into the keyspace: the decoder's latin1 strings and
+// collections are stored as they are, byte for byte, expired keys stay (a replica keeps them for the master's DEL), a
 // duplicate key is Redis's fatal error, empty aggregates are skipped, stream
 // PELs are joined to their consumers; and function libraries load as FUNCTION
 // LOAD would.
@@ -10,21 +10,21 @@ import { Keyspace } from '../../src/keyspace/keyspace';
 import { loadDecodedKey, loadFunctionLibrary } from '../../src/keyspace/load';
 import type { DecodedKey, DecodedValue } from '../../src/rdb/decodedValue';
 
-const key = (name: string | Buffer, value: DecodedValue, expireAt = -1, db = 0): DecodedKey => ({
-  db, key: Buffer.isBuffer(name) ? name : Buffer.from(name), expireAt, value, encoding: 'string', rdbType: 0,
+const key = (name: string, value: DecodedValue, expireAt = -1, db = 0): DecodedKey => ({
+  db, key: name, expireAt, value, encoding: 'string', rdbType: 0,
 });
 
 test('binary keys and values keep every byte', () => {
   const ks = new Keyspace();
-  const bytes = Buffer.from([0, 0xff, 0x80, 0x0d, 0x0a]);
+  const bytes = Buffer.from([0, 0xff, 0x80, 0x0d, 0x0a]).toString('latin1');
   loadDecodedKey(ks, key(bytes, { type: 'string', value: bytes }));
-  const e = ks.db(0).get(bytes.toString('latin1'));
-  assert.deepEqual(e?.value, { type: 'string', value: bytes.toString('latin1') });
+  const e = ks.db(0).get(bytes);
+  assert.deepEqual(e?.value, { type: 'string', value: bytes });
 });
 
 test('an expired key is kept with its expiry; reads hide it', () => {
   const ks = new Keyspace();
-  loadDecodedKey(ks, key('old', { type: 'string', value: Buffer.from('v') }, 1000, 3));
+  loadDecodedKey(ks, key('old', { type: 'string', value: 'v' }, 1000, 3));
   assert.equal(ks.db(3).get('old')?.expireAt, 1000);
   assert.equal(ks.db(3).expires, 1);
   assert.equal(ks.db(3).read('old', Date.now()), undefined);
@@ -32,25 +32,35 @@ test('an expired key is kept with its expiry; reads hide it', () => {
 
 test('a duplicate key fails the load with the text Redis logs', () => {
   const ks = new Keyspace();
-  loadDecodedKey(ks, key('k', { type: 'string', value: Buffer.from('1') }));
-  assert.throws(() => loadDecodedKey(ks, key('k', { type: 'string', value: Buffer.from('2') })), { message: "RDB has duplicated key 'k' in DB 0" });
+  loadDecodedKey(ks, key('k', { type: 'string', value: '1' }));
+  assert.throws(() => loadDecodedKey(ks, key('k', { type: 'string', value: '2' })), { message: "RDB has duplicated key 'k' in DB 0" });
 });
 
 test('empty aggregates are skipped, as rdbLoadObject does', () => {
   const ks = new Keyspace();
   loadDecodedKey(ks, key('l', { type: 'list', items: [] }));
-  loadDecodedKey(ks, key('h', { type: 'hash', entries: [] }));
+  loadDecodedKey(ks, key('h', { type: 'hash', fields: new Map(), fieldExpires: new Map() }));
+  loadDecodedKey(ks, key('s', { type: 'set', members: new Set() }));
+  loadDecodedKey(ks, key('z', { type: 'zset', scores: new Map() }));
   assert.equal(ks.db(0).size, 0);
 });
 
-test('collections and hash field expiry convert to the value model', () => {
+test('collections and hash field expiry are stored as decoded, without a copy', () => {
   const ks = new Keyspace();
-  loadDecodedKey(ks, key('z', { type: 'zset', entries: [{ member: Buffer.from('a'), score: -Infinity }, { member: Buffer.from('b'), score: 2.5 }] }));
-  loadDecodedKey(ks, key('h', { type: 'hash', entries: [{ field: Buffer.from('f'), value: Buffer.from('v'), expireAt: 0 }, { field: Buffer.from('g'), value: Buffer.from('w'), expireAt: 1234 }] }));
-  loadDecodedKey(ks, key('s', { type: 'set', members: [Buffer.from('1'), Buffer.from('x')] }));
+  const scores = new Map([['a', -Infinity], ['b', 2.5]]);
+  const fields = new Map([['f', 'v'], ['g', 'w']]);
+  const members = new Set(['1', 'x']);
+  const items = ['a', 'b', 'a'];
+  loadDecodedKey(ks, key('z', { type: 'zset', scores }));
+  loadDecodedKey(ks, key('h', { type: 'hash', fields, fieldExpires: new Map([['g', 1234]]) }));
+  loadDecodedKey(ks, key('s', { type: 'set', members }));
+  loadDecodedKey(ks, key('l', { type: 'list', items }));
   assert.deepEqual(ks.db(0).get('z')?.value, { type: 'zset', scores: new Map([['a', -Infinity], ['b', 2.5]]) });
   assert.deepEqual(ks.db(0).get('h')?.value, { type: 'hash', fields: new Map([['f', 'v'], ['g', 'w']]), fieldExpires: new Map([['g', 1234]]) });
   assert.deepEqual(ks.db(0).get('s')?.value, { type: 'set', members: new Set(['1', 'x']) });
+  const z = ks.db(0).get('z')?.value, h = ks.db(0).get('h')?.value, st = ks.db(0).get('s')?.value, l = ks.db(0).get('l')?.value;
+  assert.ok(z?.type === 'zset' && z.scores === scores && h?.type === 'hash' && h.fields === fields);
+  assert.ok(st?.type === 'set' && st.members === members && l?.type === 'list' && l.items === items);
 });
 
 const id = (ms: number, seq = 0): { ms: bigint; seq: bigint } => ({ ms: BigInt(ms), seq: BigInt(seq) });
@@ -58,12 +68,12 @@ const id = (ms: number, seq = 0): { ms: bigint; seq: bigint } => ({ ms: BigInt(m
 function decodedStream(consumerPel = [id(1)]): DecodedValue {
   return {
     type: 'stream',
-    entries: [{ id: id(1), fields: [Buffer.from('f'), Buffer.from('v')] }, { id: id(2), fields: [Buffer.from('f'), Buffer.from('w')] }],
+    entries: [{ id: id(1), fields: ['f', 'v'] }, { id: id(2), fields: ['f', 'w'] }],
     length: 2n, lastId: id(5), firstId: id(1), maxDeletedId: id(4), entriesAdded: 9n,
     groups: [{
-      name: Buffer.from('g'), lastId: id(2), entriesRead: -1n,
+      name: 'g', lastId: id(2), entriesRead: -1n,
       pending: [{ id: id(1), deliveryTime: 1700000000000n, deliveryCount: 3n }],
-      consumers: [{ name: Buffer.from('alice'), seenTime: 1700000000001n, activeTime: -1n, pending: consumerPel }],
+      consumers: [{ name: 'alice', seenTime: 1700000000001n, activeTime: -1n, pending: consumerPel }],
     }],
   };
 }

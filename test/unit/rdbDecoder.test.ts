@@ -89,7 +89,7 @@ test('a paused decoder reports the same position from position() and resumes wit
 test('a value arriving one byte at a time is parsed about once, not once per byte', () => {
   let calls = 0;
   const original = RdbReader.prototype.string;
-  RdbReader.prototype.string = function (this: RdbReader): Buffer {
+  RdbReader.prototype.string = function (this: RdbReader): string {
     calls++;
     return original.call(this);
   };
@@ -131,24 +131,36 @@ test('a collection is committed item by item: a stopped decoder is already insid
   assert.ok(seen[0] < file.length / 4);
 });
 
-test('plain strings in events are views of the written chunk, not copies; integer and LZF strings are new buffers', () => {
+test('keys and values in events are latin1 strings copied out of the chunk: plain, integer and LZF strings alike', () => {
   const file = readRdbFixture(M1);
   const d = new RdbDecoder();
   d.write(file);
   const keys = new Map<string, DecodedKey>();
-  for (let r = d.next(); r.status === 'event'; r = d.next()) if (r.event.kind === 'key') keys.set(r.event.key.key.toString(), r.event.key);
+  for (let r = d.next(); r.status === 'event'; r = d.next()) if (r.event.kind === 'key') keys.set(r.event.key.key, r.event.key);
+  for (const k of keys.values()) {
+    assert.equal(typeof k.key, 'string');
+    if (k.value.type === 'string') assert.equal(typeof k.value.value, 'string');
+  }
   const big = keys.get('str:bigint')!;
   assert.ok(big.value.type === 'string');
-  assert.equal(big.value.value.toString(), '12345678901');
-  assert.equal(big.key.buffer, file.buffer);
-  assert.equal(big.value.value.buffer, file.buffer);
+  assert.equal(big.value.value, '12345678901');
   const lzf = keys.get('str:lzf')!;
   assert.ok(lzf.value.type === 'string');
-  assert.equal(lzf.value.value.toString(), 'a'.repeat(60));
-  assert.notEqual(lzf.value.value.buffer, file.buffer);
+  assert.equal(lzf.value.value, 'a'.repeat(60));
   const int = keys.get('str:int32')!;
   assert.ok(int.value.type === 'string');
-  assert.equal(int.value.value.toString(), '1000000');
+  assert.equal(int.value.value, '1000000');
+  // Every byte value survives as one character.
+  const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+  for (const n of [1, 5, 11, 12, 40, 256]) {
+    const member = bytes.subarray(256 - n);
+    const rdb = Buffer.concat([Buffer.from('REDIS0003'), Buffer.from([0]), rdbString(member), rdbString(member), Buffer.from([0xff])]);
+    const run = decodeAll(rdb);
+    const k = run.events.find((e) => e.kind === 'key');
+    assert.ok(k?.kind === 'key' && k.key.value.type === 'string');
+    assert.equal(k.key.key, member.toString('latin1'));
+    assert.equal(k.key.value.value, member.toString('latin1'));
+  }
 });
 
 test('writes after the end, and bytes past the checksum, are an error; errors are sticky', () => {

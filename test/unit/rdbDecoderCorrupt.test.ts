@@ -49,6 +49,18 @@ test('a flipped byte inside a value is caught by the CRC, with Redis wording', (
   assert.equal(keys.find((k) => k.key.toString() === 'str:bigint')?.value.type, 'string');
 });
 
+test('skipChecksum (a disk load whose CRC was verified on receipt) decodes the same events without computing the CRC', () => {
+  const file = readRdbFixture(A_DISK);
+  const checked = decodeAll(file);
+  const skipped = decodeAll(file, randomPieces(3), { skipChecksum: true });
+  assert.equal(skipped.end.status, 'done');
+  assert.deepEqual(skipped.events, checked.events, 'the eof event reports the stored checksum');
+  // Nothing is computed, so a flipped byte is not noticed: the caller's verification is what stands.
+  const at = find(file, '\x0astr:bigint\x0b12345678901') + 12;
+  const bad = splice(file, at, 1, [0x32]);
+  assert.equal(decodeAll(bad, () => bad.length, { skipChecksum: true }).end.status, 'done');
+});
+
 test('a truncated payload waits for more bytes forever; with its size known, the short read is an error', () => {
   const file = readRdbFixture(A_DISK);
   const full = decodeAll(file);
@@ -224,4 +236,47 @@ test('random byte mutations of real files end in done or a precise error, never 
     }
   }
   assert.ok(seen.size > 10, `varied errors: ${[...seen.keys()].join(' | ')}`);
+});
+
+test('repeated members and fields: refused with Redis 7.0\'s words where it always checks, kept once where it does not', () => {
+  const s = (text: string): number[] => [text.length, ...Buffer.from(text, 'latin1')];
+  const rdb = (type: number, value: number[]): Buffer => Buffer.from([...Buffer.from('REDIS0004'), type, ...s('k'), ...value, 0xff]);
+  // A ziplist of the given strings (each under 64 bytes), as Redis < 7 wrote small hashes and zsets.
+  const ziplist = (items: string[]): number[] => {
+    const entries: number[][] = [];
+    let prev = 0;
+    for (const it of items) {
+      const e = [prev, it.length, ...Buffer.from(it, 'latin1')];
+      entries.push(e);
+      prev = e.length;
+    }
+    const body = entries.flat();
+    const total = 10 + body.length + 1;
+    const head = Buffer.alloc(10);
+    head.writeUInt32LE(total, 0);
+    head.writeUInt32LE(10 + body.length - prev, 4);
+    head.writeUInt16LE(items.length, 8);
+    const blob = [...head, ...body, 0xff];
+    return [blob.length, ...blob];
+  };
+  const endOf = (file: Buffer): RdbNext => decodeAll(file).end;
+  const errorText = (file: Buffer): string => {
+    const end = endOf(file);
+    return end.status === 'error' ? end.error : `ended with ${end.status}`;
+  };
+  assert.equal(errorText(rdb(2, [2, ...s('a'), ...s('a')])), 'Duplicate set members detected');
+  assert.equal(errorText(rdb(3, [2, ...s('a'), 1, 0x31, ...s('a'), 1, 0x32])), 'Duplicate zset fields detected');
+  assert.equal(errorText(rdb(4, [2, ...s('f'), ...s('1'), ...s('f'), ...s('2')])), 'Duplicate hash fields detected');
+  assert.equal(errorText(rdb(13, ziplist(['f', '1', 'f', '2']))), 'Hash ziplist integrity check failed. (a repeated field)');
+  assert.equal(errorText(rdb(12, ziplist(['m', '1', 'm', '2']))), 'Zset ziplist integrity check failed. (a repeated member)');
+  // Without duplicates the same layouts load.
+  const ok = decodeAll(rdb(13, ziplist(['f', '1', 'g', '2'])));
+  assert.equal(ok.end.status, 'done');
+  const key = keysOf(ok)[0]!;
+  assert.ok(key.value.type === 'hash');
+  assert.deepEqual(key.value.fields, new Map([['f', '1'], ['g', '2']]));
+  // A list may repeat anything.
+  const list = keysOf(decodeAll(rdb(1, [2, ...s('a'), ...s('a')])))[0]!;
+  assert.ok(list.value.type === 'list');
+  assert.deepEqual(list.value.items, ['a', 'a']);
 });
