@@ -11,7 +11,8 @@ import { ReplState } from './states';
 const LOAD = ['readSyncBulkPayload', 'rdbLoad'];
 /** loading-process-events-interval-bytes: while loading, Redis pings its master with "\n" this often. */
 const LOADING_EVENTS_INTERVAL_BYTES = 2 * 1024 * 1024;
-const FILE_READ_CHUNK = 16 * 1024;
+// Reads of the verified temp file: large enough that the load never waits on the read-back.
+const FILE_READ_CHUNK = 256 * 1024;
 
 export interface LoadState {
   source: 'socket' | 'file';
