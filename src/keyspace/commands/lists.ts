@@ -6,8 +6,8 @@ import { reply, type ReplyValue } from '../../resp/encode';
 import type { ApplyOutcome, CommandContext, ReadCommand, WriteCommand } from '../command';
 import type { Bytes, KeyEntry, Value } from '../values';
 import {
-  bulk, clampRange, ERR_INDEX, ERR_NO_SUCH_KEY, ERR_NOT_INT, ERR_OUT_OF_RANGE, ERR_SYNTAX, fail, int, NIL, OK_OUTCOME,
-  parseDouble, parseLong, read, readEntry, rerr, wrongArity, write, writeEntry, WRONGTYPE, optionalCount } from './util';
+  bulk, clampRange, ERR_INDEX, ERR_NO_SUCH_KEY, ERR_NOT_INT, ERR_OUT_OF_RANGE, ERR_SYNTAX, fail, int, NIL, OK_OUTCOME, parseLong, read, readEntry, rerr, wrongArity, write, writeEntry, WRONGTYPE, optionalCount, timeoutError, parseMultiPop,
+} from './util';
 
 type ListValue = Extract<Value, { type: 'list' }>;
 type Where = 'left' | 'right';
@@ -90,14 +90,6 @@ const lmove = write('lmove', 5, (ctx, argv) => {
 
 const rpoplpush = write('rpoplpush', 3, (ctx, argv) => moveItem(ctx, argv[1]!, argv[2]!, 'right', 'left'));
 
-/** getTimeoutFromObjectOrReply, for the blocking forms' last argument. */
-function timeoutError(arg: Bytes): string | null {
-  const t = parseDouble(arg);
-  if (t === null || !Number.isFinite(t)) return 'ERR timeout is not a float or out of range';
-  if (t < 0) return 'ERR timeout is negative';
-  return null;
-}
-
 const blmove = write('blmove', 6, (ctx, argv) => {
   const from = parseWhere(argv[3]!), to = parseWhere(argv[4]!);
   if (!from || !to) return fail(ERR_SYNTAX);
@@ -132,32 +124,15 @@ function bpop(name: string, where: Where): WriteCommand {
 /** LMPOP / BLMPOP: numkeys key… LEFT|RIGHT [COUNT n]. */
 function mpop(name: string, blocking: boolean): WriteCommand {
   return write(name, blocking ? -5 : -4, (ctx, argv) => {
-    let at = 1;
-    if (blocking) {
-      const t = timeoutError(argv[1]!);
-      if (t) return fail(t);
-      at = 2;
-    }
-    const numkeys = parseLong(argv[at]!);
-    if (numkeys === null || numkeys < 1) return fail('ERR numkeys should be greater than 0');
-    const whereIdx = at + numkeys + 1;
-    if (whereIdx >= argv.length) return fail(ERR_SYNTAX);
-    const where = parseWhere(argv[whereIdx]!);
-    if (!where) return fail(ERR_SYNTAX);
-    let count = -1;
-    for (let j = whereIdx + 1; j < argv.length; j++) {
-      if (count === -1 && argv[j]!.toLowerCase() === 'count' && j + 1 < argv.length) {
-        const c = parseLong(argv[++j]!);
-        if (c === null || c < 1) return fail('ERR count should be greater than 0');
-        count = c;
-      } else return fail(ERR_SYNTAX);
-    }
-    if (count === -1) count = 1;
-    for (let j = at + 1; j < whereIdx; j++) {
-      const l = listOf(writeEntry(ctx, argv[j]!));
+    const parsed = parseMultiPop(argv, blocking, (w) => parseWhere(w) !== null);
+    if (typeof parsed === 'string') return fail(parsed);
+    const where = parseWhere(parsed.where)!;
+    const count = parsed.count;
+    for (const key of parsed.keys) {
+      const l = listOf(writeEntry(ctx, key));
       if (l === 'wrongtype') return fail(WRONGTYPE);
       if (l && l.items.length > 0) {
-        popItems(ctx, argv[j]!, l, where, count);
+        popItems(ctx, key, l, where, count);
         break;
       }
     }

@@ -133,6 +133,39 @@ export function optionalCount(argv: Bytes[]): number | null {
   return c === null || c < 0 ? null : c;
 }
 
+/** getTimeoutFromObjectOrReply, for the blocking forms' timeout argument: an error, or null. */
+export function timeoutError(arg: Bytes): string | null {
+  const t = parseDouble(arg);
+  if (t === null || !Number.isFinite(t)) return 'ERR timeout is not a float or out of range';
+  if (t < 0) return 'ERR timeout is negative';
+  return null;
+}
+
+/** LMPOP/BLMPOP/ZMPOP/BZMPOP: `[timeout] numkeys key… <where> [COUNT n]`, checked in Redis's order. */
+export function parseMultiPop(argv: Bytes[], blocking: boolean, validWhere: (where: string) => boolean): { keys: Bytes[]; where: string; count: number } | string {
+  let at = 1;
+  if (blocking) {
+    const t = timeoutError(argv[1]!);
+    if (t) return t;
+    at = 2;
+  }
+  const numkeys = parseLong(argv[at]!);
+  if (numkeys === null || numkeys < 1) return 'ERR numkeys should be greater than 0';
+  const whereIdx = at + numkeys + 1;
+  if (whereIdx >= argv.length) return ERR_SYNTAX;
+  const where = argv[whereIdx]!.toLowerCase();
+  if (!validWhere(where)) return ERR_SYNTAX;
+  let count = -1;
+  for (let j = whereIdx + 1; j < argv.length; j++) {
+    if (count === -1 && argv[j]!.toLowerCase() === 'count' && j + 1 < argv.length) {
+      const c = parseLong(argv[++j]!);
+      if (c === null || c < 1) return 'ERR count should be greater than 0';
+      count = c;
+    } else return ERR_SYNTAX;
+  }
+  return { keys: argv.slice(at + 1, whereIdx), where, count: count === -1 ? 1 : count };
+}
+
 export function isInt64(s: Bytes): boolean {
   return parseLong(s) !== null && (s.length < 16 || parseInt64(s) !== null);
 }

@@ -6,8 +6,8 @@ import type { ApplyOutcome, CommandContext, ReadCommand, WriteCommand } from '..
 import { noteZsetAdd, pinEncoding, zsetIsListpack } from '../encoding';
 import type { Bytes, KeyEntry } from '../values';
 import {
-  bulk, ERR_NOT_FLOAT, ERR_NOT_INT, ERR_OUT_OF_RANGE, ERR_SYNTAX, fail, fmtDouble, int, NIL, OK_OUTCOME, parseDouble,
-  parseLong, read, readEntry, rerr, wrongArity, write, writeEntry, WRONGTYPE, optionalCount } from './util';
+  bulk, ERR_NOT_FLOAT, ERR_NOT_INT, ERR_OUT_OF_RANGE, ERR_SYNTAX, fail, fmtDouble, int, NIL, OK_OUTCOME, parseDouble, parseLong, read, readEntry, rerr, wrongArity, write, writeEntry, WRONGTYPE, optionalCount, timeoutError, parseMultiPop,
+} from './util';
 import {
   byLex, byRank, byScore, lexWalkIsDeterministic, parseLexRange, parseScoreRange, sortedEntries, type LexRange,
   type ZEntry, type ZsetValue,
@@ -169,11 +169,6 @@ function zpop(name: string, max: boolean): WriteCommand {
   });
 }
 
-function timeoutError(arg: Bytes): string | null {
-  const t = parseDouble(arg);
-  if (t === null || !Number.isFinite(t)) return 'ERR timeout is not a float or out of range';
-  return t < 0 ? 'ERR timeout is negative' : null;
-}
 
 /** BZPOPMIN/BZPOPMAX key… timeout: a replica never blocks, so this is the immediate pop. */
 function bzpop(name: string, max: boolean): WriteCommand {
@@ -187,27 +182,9 @@ function bzpop(name: string, max: boolean): WriteCommand {
 /** ZMPOP / BZMPOP: [timeout] numkeys key… MIN|MAX [COUNT n]. */
 function zmpop(name: string, blocking: boolean): WriteCommand {
   return write(name, blocking ? -5 : -4, (ctx, argv) => {
-    let at = 1;
-    if (blocking) {
-      const t = timeoutError(argv[1]!);
-      if (t) return fail(t);
-      at = 2;
-    }
-    const numkeys = parseLong(argv[at]!);
-    if (numkeys === null || numkeys < 1) return fail('ERR numkeys should be greater than 0');
-    const whereIdx = at + numkeys + 1;
-    if (whereIdx >= argv.length) return fail(ERR_SYNTAX);
-    const w = argv[whereIdx]!.toLowerCase();
-    if (w !== 'min' && w !== 'max') return fail(ERR_SYNTAX);
-    let count = -1;
-    for (let j = whereIdx + 1; j < argv.length; j++) {
-      if (count === -1 && argv[j]!.toLowerCase() === 'count' && j + 1 < argv.length) {
-        const c = parseLong(argv[++j]!);
-        if (c === null || c < 1) return fail('ERR count should be greater than 0');
-        count = c;
-      } else return fail(ERR_SYNTAX);
-    }
-    return zpopFrom(ctx, argv.slice(at + 1, whereIdx), w === 'max', count === -1 ? 1 : count);
+    const parsed = parseMultiPop(argv, blocking, (w) => w === 'min' || w === 'max');
+    if (typeof parsed === 'string') return fail(parsed);
+    return zpopFrom(ctx, parsed.keys, parsed.where === 'max', parsed.count);
   });
 }
 
