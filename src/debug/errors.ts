@@ -12,6 +12,7 @@ export enum ErrorCode {
   UnknownVariables = 1013,
   Evaluate = 1020,
   NoException = 1021,
+  SetVariable = 1022,
   UnknownRequest = 1030,
 }
 
@@ -31,6 +32,7 @@ export const errors = {
   unknownSource: (): AdapterError => new AdapterError(ErrorCode.UnknownSource, 'this adapter serves only the replication state-machine document'),
   unknownVariables: (ref: number): AdapterError => new AdapterError(ErrorCode.UnknownVariables, `no variables with reference ${ref}`),
   evaluate: (message: string): AdapterError => new AdapterError(ErrorCode.Evaluate, message),
+  setVariable: (message: string): AdapterError => new AdapterError(ErrorCode.SetVariable, message),
   unknownRequest: (command: string): AdapterError => new AdapterError(ErrorCode.UnknownRequest, `unknown request '${command}'`),
   noException: (threadId: number): AdapterError => new AdapterError(ErrorCode.NoException, `replica thread ${threadId} is not stopped on an exception`),
 };

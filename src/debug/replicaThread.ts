@@ -120,6 +120,7 @@ export class ReplicaThread {
     }
     this.current = null;
     this.mode = { kind: 'step' };
+    // The shell stays paused (in pauseMode) while it takes this one step.
     const r = this.replica.shell.stepOnce();
     if (r.point.kind === 'idle' || !this.onStepDone(r)) this.run({ kind: 'step' });
   }
@@ -142,23 +143,27 @@ export class ReplicaThread {
     this.replica.shell.resume();
   }
 
-  private halt(stop: StopInfo): void {
-    // Pausing here, before the shell's own pause('keepalive') after shouldStop, makes that a
-    // no-op: so the stop takes the launch's pauseMode.
-    this.replica.shell.pause(this.pauseMode);
+  /** Records a stop; the shell pauses in pauseMode (itself, when the stop comes from shouldStop). */
+  private record(stop: StopInfo): void {
     this.current = stop;
     this.mode = { kind: 'run' };
   }
 
-  /** The shell's shouldStop: true stops this replica at `r`. */
-  private onStepDone(r: StepResult): boolean {
+  /** A stop the thread takes outside a step (entry, a pause request): it pauses the shell itself. */
+  private halt(stop: StopInfo): void {
+    this.replica.shell.pause(this.pauseMode);
+    this.record(stop);
+  }
+
+  /** The shell's shouldStop: the launch's pauseMode stops this replica at `r` (the shell pauses in it). */
+  private onStepDone(r: StepResult): PauseMode | false {
     if (r.point.kind === 'idle') return false;
     this.last = r.point;
     const stop = this.decide(r.point);
     if (!stop) return false;
-    this.halt(stop);
+    this.record(stop);
     this.policy.stopped(this);
-    return true;
+    return this.pauseMode;
   }
 
   private decide(point: StepPoint): StopInfo | null {

@@ -21,7 +21,7 @@ import { REPLICA_NAMES, replicaScope } from './replicaScope';
 import { ReplicaThread, type StopPolicy } from './replicaThread';
 import { stackFrames, STATE_MACHINE_DOCUMENT } from './stack';
 import { formatValue, typeName } from './values';
-import { findNode, SCOPES, scopeVariables, type ReplicaSnapshot } from './variables';
+import { findNode, SCOPES, scopeVariables, SETTING_VARIABLES, type ReplicaSnapshot } from './variables';
 import { VariableHandles } from './variableHandles';
 
 /** The one source this adapter serves: the state-machine document. */
@@ -57,6 +57,7 @@ export class ReplicaDebugSession extends LoggingDebugSession {
       supportsHitConditionalBreakpoints: true,
       supportsLogPoints: true,
       supportsEvaluateForHovers: true,
+      supportsSetVariable: true,
       exceptionBreakpointFilters: EXCEPTION_FILTERS.map((f) => ({ filter: f.filter, label: f.label, description: f.description, default: f.default })),
       supportsExceptionInfoRequest: true,
       supportsDataBreakpoints: true,
@@ -234,6 +235,24 @@ export class ReplicaDebugSession extends LoggingDebugSession {
     });
   }
 
+  /** A setting (repl_timeout, masterauth) takes effect at once, as CONFIG SET would, stopped or not. */
+  protected override setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): void {
+    this.guardSync(response, () => {
+      const where = this.handles.lookup(args.variablesReference);
+      if (!where) throw errors.unknownVariables(args.variablesReference);
+      const configName = where.scope === 'replication' && where.path.length === 0 ? SETTING_VARIABLES.get(args.name) : undefined;
+      if (!configName) {
+        const settable = [...SETTING_VARIABLES.keys()].join(', ');
+        throw errors.setVariable(`'${args.name}' is replication state, not a setting; only ${settable} in Replication can be set`);
+      }
+      const thread = this.thread(where.threadId);
+      const error = thread.replica.shell.engine.configSetNow([[configName, unquote(args.value)]]);
+      if (error) throw errors.setVariable(error.replace(/^ERR /, ''));
+      const node = scopeVariables('replication', this.snapshot(thread)).find((n) => n.name === args.name)!;
+      response.body = { value: node.value, ...(node.type ? { type: node.type } : {}), variablesReference: 0 };
+    });
+  }
+
   protected override async evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): Promise<void> {
     await this.guard(response, async () => {
       const threadId = args.frameId !== undefined ? Math.floor(args.frameId / FRAMES_PER_THREAD) : this.threads.keys().next().value;
@@ -270,6 +289,7 @@ export class ReplicaDebugSession extends LoggingDebugSession {
     return {
       info: shell.engine.info,
       replTimeout: shell.engine.config['repl-timeout'],
+      masterauthSet: shell.engine.config.masterauth !== null,
       nowMs: shell.clock.now(),
       unreadBytes: shell.engine.bufferedBytes,
       clockHeld: shell.clock.held,
@@ -385,6 +405,12 @@ export class ReplicaDebugSession extends LoggingDebugSession {
 function looksLikeCommand(text: string): boolean {
   const first = text.trim().split(/\s+/)[0] ?? '';
   return /^[A-Za-z]+$/.test(first) && !REPLICA_NAMES.includes(first) && !compiles(text);
+}
+
+/** A value typed in the Variables view as a string literal ("secret") is the string itself. */
+function unquote(text: string): string {
+  const t = text.trim();
+  return t.length >= 2 && ((t.startsWith('"') && t.endsWith('"')) || (t.startsWith("'") && t.endsWith("'"))) ? t.slice(1, -1) : t;
 }
 
 function compiles(text: string): boolean {

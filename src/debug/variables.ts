@@ -31,6 +31,15 @@ export const SCOPES: readonly { id: ScopeId; name: string; expensive?: boolean }
   { id: 'keyspace', name: 'Keyspace', expensive: true },
 ];
 
+/**
+ * Variables of the Replication scope that are configs, by the config name
+ * CONFIG SET knows them by: setVariable sets them as CONFIG SET would.
+ */
+export const SETTING_VARIABLES: ReadonlyMap<string, string> = new Map([
+  ['repl_timeout', 'repl-timeout'],
+  ['masterauth', 'masterauth'],
+]);
+
 /** Transitions shown in Recent events, newest first. */
 const RECENT = 20;
 
@@ -38,6 +47,8 @@ const RECENT = 20;
 export interface ReplicaSnapshot {
   info: Readonly<ReplicaInfo>;
   replTimeout: number;
+  /** Whether masterauth is set (its value is never shown). */
+  masterauthSet: boolean;
   /** The engine's clock, ms. */
   nowMs: number;
   /** Bytes received from the master that the engine has not read (kept while stopped). */
@@ -65,6 +76,7 @@ function replication(s: ReplicaSnapshot): VariableNode[] {
   const fields = Object.entries(s.info).filter(([k]) => !LINK_FIELDS.has(k)).map(([k, v]) => node(k, v));
   // repl-timeout is a config, but Redis's C code reads it as server.repl_timeout next to these fields.
   fields.push({ name: 'repl_timeout', value: String(s.replTimeout), type: 'integer' });
+  fields.push({ name: 'masterauth', value: s.masterauthSet ? '(redacted)' : '(not set)', type: 'string' });
   return fields;
 }
 

@@ -3,7 +3,7 @@
 // an RDB chunk, a read of the stream, one command, a cron run) and returns it
 // with the actions and log lines it produced. Everything not yet reached stays
 // buffered, so a stopped replica loses nothing and runs nothing.
-import { configSet } from '../config/configCommand';
+import { ConfigSetError, configSet } from '../config/configCommand';
 import type { ReplicaConfig } from '../config/replicaConfig';
 import { reply, type ReplyValue } from '../resp/encode';
 import { ReplicaCore, type EngineDeps, type Work } from './core';
@@ -175,6 +175,21 @@ export class ReplicaEngine {
     return (r) => {
       if (requestId !== undefined) this.core.emit({ type: 'reply', requestId, reply: r });
     };
+  }
+
+  /**
+   * CONFIG SET applied at once, outside the step queue: what the debugger's
+   * setVariable does on a stopped replica, whose queued CONFIG SET would wait
+   * for it to continue. All pairs or none; the error reply's text, or null.
+   */
+  configSetNow(pairs: [string, string][]): string | null {
+    try {
+      this.core.config = configSet(this.core.config, pairs).config;
+      return null;
+    } catch (err) {
+      if (err instanceof ConfigSetError) return err.message;
+      throw err;
+    }
   }
 
   private *configSetWork(pairs: [string, string][], requestId: number | undefined): Work {

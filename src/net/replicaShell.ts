@@ -20,8 +20,11 @@ import { RdbTempFiles } from './rdbTempFiles';
 export type PauseMode = 'freeze' | 'keepalive';
 
 export interface ReplicaShellOptions {
-  /** After each step: true stops the replica there (breakpoints). */
-  shouldStop?: (result: StepResult) => boolean;
+  /**
+   * After each step: a PauseMode stops the replica there in that mode (breakpoints);
+   * true stops it in 'keepalive' (the mode before modes could be asked for); false runs on.
+   */
+  shouldStop?: (result: StepResult) => PauseMode | boolean;
   /** Every step, for logs and views. */
   onStep?: (result: StepResult) => void;
   /** While loading an RDB, stop for a step every this many bytes (the debugger's RDB stepping). */
@@ -153,8 +156,9 @@ export class ReplicaShell {
       const result = this.engine.step();
       this.afterStep(result);
       if (result.point.kind === 'idle') return;
-      if (this.options.shouldStop?.(result)) {
-        this.pause('keepalive');
+      const stop = this.options.shouldStop?.(result) ?? false;
+      if (stop !== false) {
+        this.pause(stop === true ? 'keepalive' : stop);
         return;
       }
     }

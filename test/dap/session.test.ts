@@ -6,6 +6,7 @@ import { renderStateMachineDocument } from '../../src/engine/stateMachineDocumen
 import { findTransition, ReplState } from '../../src/engine/states';
 import { freePort, RedisServer, waitFor } from '../support/redisServer';
 import { RedisClient as Client } from '../../src/net/redisClient';
+import { FaultProxy, flipPayloadByte } from '../support/faultProxy';
 import { Adapter, type VariablesByName } from './harness';
 
 const doc = renderStateMachineDocument();
@@ -365,6 +366,119 @@ describe('debug adapter against a real master', () => {
     // The replica stopped on the command that moved the offset.
     assert.match((await a.topFrame(1)).name, /\(CONNECTED: command\)$/);
   });
+  test('a breakpoint stops the replica in the launch pauseMode: freeze reads nothing and holds no clock, keepalive buffers and holds it', async () => {
+    for (const pauseMode of ['freeze', 'keepalive'] as const) {
+      const a = adapter();
+      await a.launch(launchArgs({ pauseMode }), (dc) => dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: '*->CONNECTED' }] }));
+      const stop = await a.nextStop();
+      assert.equal(stop.body.reason, 'breakpoint');
+      const threadId = stop.body.threadId!;
+      await client.pipeline(Array.from({ length: 300 }, (_, i) => ['SET', `${pauseMode}:${i}`, i]));
+      const unread = async (): Promise<number> => Number((await a.scopes(threadId))['Master link']!['unread_bytes']!.value);
+      if (pauseMode === 'keepalive') {
+        await waitFor('the writes buffered, unread', async () => (await unread()) > 0);
+        assert.match((await a.scopes(threadId))['Timeouts']!['master_timeout']!.value, /clock held while stopped/);
+      } else {
+        await new Promise((r) => setTimeout(r, 500));
+        assert.equal(await unread(), 0, 'a frozen replica reads nothing');
+        assert.doesNotMatch((await a.scopes(threadId))['Timeouts']!['master_timeout']!.value, /clock held/);
+      }
+      await a.dc.continueRequest({ threadId });
+      const port = Number(/:(\d+) →/.exec(await a.threadName(threadId))![1]);
+      const replica = await Client.connect(port);
+      try {
+        const expected = String(await client.call('DEBUG', 'DIGEST'));
+        await waitFor('equal digests', async () => String(await replica.call('DEBUG', 'DIGEST')) === expected);
+      } finally {
+        replica.close();
+      }
+      await a.close();
+      await waitFor('the master to drop the replica', async () => (await client.info('replication')).get('connected_slaves') === '0');
+    }
+  });
+
+  test('setVariable repl_timeout on a stopped replica takes effect at once, as CONFIG SET would; masterauth reads (redacted)', async () => {
+    const a = adapter();
+    await a.launch(launchArgs({ config: { 'repl-timeout': 30 } }), (dc) => dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'CONNECTING->TRANSFER' }] }));
+    const stop = await a.nextStop();
+    const threadId = stop.body.threadId!;
+    const frame = await a.topFrame(threadId);
+    const replicationRef = (await a.dc.scopesRequest({ frameId: frame.id })).body.scopes.find((s) => s.name === 'Replication')!.variablesReference;
+    assert.equal((await a.children(replicationRef))['masterauth']!.value, '(not set)');
+
+    const set = await a.dc.setVariableRequest({ variablesReference: replicationRef, name: 'repl_timeout', value: '7' });
+    assert.equal(set.body.value, '7');
+    const scopes = await a.scopes(threadId);
+    assert.equal(scopes['Replication']!['repl_timeout']!.value, '7');
+    assert.equal(scopes['Timeouts']!['repl_timeout']!.value, '7');
+    const transfer = await a.children(scopes['Timeouts']!['transfer_timeout']!.variablesReference);
+    assert.equal(transfer['limit']!.value, '7');
+    assert.ok(Number(transfer['remaining']!.value) <= 8);
+    const port = Number(/:(\d+) →/.exec(await a.threadName(threadId))![1]);
+    const replica = await Client.connect(port);
+    try {
+      // Still stopped: the RESP port answers from the config the engine now has.
+      assert.deepEqual(await replica.call('CONFIG', 'GET', 'repl-timeout'), ['repl-timeout', '7']);
+      const secret = await a.dc.setVariableRequest({ variablesReference: replicationRef, name: 'masterauth', value: '"n3w-s3cret"' });
+      assert.equal(secret.body.value, '(redacted)');
+      assert.deepEqual(await replica.call('CONFIG', 'GET', 'masterauth'), ['masterauth', '(redacted)']);
+    } finally {
+      replica.close();
+    }
+    await assert.rejects(a.dc.setVariableRequest({ variablesReference: replicationRef, name: 'repl_timeout', value: 'soon' }), /repl-timeout/);
+    await assert.rejects(a.dc.setVariableRequest({ variablesReference: replicationRef, name: 'master_repl_offset', value: '1' }), /not a setting/);
+    assert.equal((await a.children(replicationRef))['repl_timeout']!.value, '7');
+    assert.doesNotMatch(JSON.stringify([a.output, await a.scopes(threadId)]), /n3w-s3cret/);
+    assert.equal(stop.body.reason, 'breakpoint');
+    assert.match(await a.threadName(threadId), /\[TRANSFER\]$/);
+    await a.dc.continueRequest({ threadId });
+    await waitFor('the replica to reach CONNECTED', async () => (await a.threadName(threadId)).endsWith('[CONNECTED]'));
+  });
+  test('exception filters: a corrupt RDB payload from a disk master stops as rdb-error, with the Redis log message', async () => {
+    const proxy = await FaultProxy.start(master.port);
+    try {
+      // The first payload byte flipped: "REDIS" no longer opens the file.
+      proxy.always(flipPayloadByte(() => 0));
+      const a = adapter();
+      await a.launch(launchArgs({ master: `127.0.0.1:${proxy.port}` }), (dc) => dc.setExceptionBreakpointsRequest({ filters: ['rdb-error'] }));
+      const stop = await a.nextStop();
+      assert.equal(stop.body.reason, 'exception');
+      const threadId = stop.body.threadId!;
+      const info = await a.dc.exceptionInfoRequest({ threadId });
+      assert.equal(info.body.exceptionId, 'RdbLoadError');
+      assert.equal(info.body.breakMode, 'always');
+      assert.match(info.body.description!, /Failed trying to load the MASTER synchronization DB from disk/);
+      assert.match(info.body.details!.fullTypeName!, /^REPL_STATE_TRANSFER -> REPL_STATE_CONNECT \(rdb-error\)$/);
+      assert.match(stop.body.description!, /^RdbLoadError: /);
+      // The Redis log said why before the transition.
+      assert.ok(a.output.some((o) => /Wrong signature trying to load DB from file/.test(o.output)));
+      await a.close();
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  test('exception filters: PSYNC asks for a partial resync after the master changed its replication ID and gets +FULLRESYNC: full-resync', async () => {
+    const a = adapter();
+    await a.launch(launchArgs(), (dc) => dc.setExceptionBreakpointsRequest({ filters: ['full-resync'] }));
+    await waitFor('CONNECTED', async () => (await a.threadName(1)).endsWith('[CONNECTED]'));
+    // The first sync asked for nothing (PSYNC ? -1): no stop.
+    assert.deepEqual(a.stops, []);
+    const oldId = (await a.scopes(1))['Replication']!['master_replid']!.value.replace(/["']/g, '');
+    await client.call('DEBUG', 'CHANGE-REPL-ID');
+    await client.call('CLIENT', 'KILL', 'TYPE', 'replica');
+    const stop = await a.nextStop(1);
+    assert.equal(stop.body.reason, 'exception');
+    const info = await a.dc.exceptionInfoRequest({ threadId: 1 });
+    assert.equal(info.body.exceptionId, 'FullResyncInsteadOfPartial');
+    assert.match(info.body.description!, /^Full resync from master: \w+:\d+/);
+    assert.match(info.body.description!, new RegExp(`a partial resync was requested with PSYNC ${oldId} \\d+`));
+    assert.match(info.body.details!.message!, new RegExp(`does not continue replication ID ${oldId}`));
+    assert.match(info.body.details!.fullTypeName!, /REPL_STATE_RECEIVE_PSYNC_REPLY -> REPL_STATE_TRANSFER \(full-resync\)/);
+    await a.dc.continueRequest({ threadId: 1 });
+    await waitFor('CONNECTED again', async () => (await a.threadName(1)).endsWith('[CONNECTED]'));
+  });
+
   // Last: it leaves the master's dataset large, so it empties it afterwards.
   test('Keyspace scope: databases, keys and values, paged over 100k keys', async () => {
     const n = 100_000;
