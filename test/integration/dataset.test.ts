@@ -134,7 +134,7 @@ describe('a failed transfer under swapdb keeps the old dataset', () => {
       proxy.always(flipPayloadByte((total) => Math.floor((total ?? 4000) / 2)));
       await client.call('CLIENT', 'KILL', 'TYPE', 'replica');
       await client.call('SET', 'written:after', 'new');
-      await waitFor('two failed loads', () => replica!.transitions.filter((t) => t.cause === 'rdb-error').length >= 2, 20_000);
+      await waitFor('a failed load', () => replica!.transitions.some((t) => t.cause === 'rdb-error'), 40_000);
       assert.equal(datasetDigest(replica.engine.keyspace), before, 'the old dataset is intact');
       const reader = await replica.client();
       assert.equal(await reader.call('GET', 'written:after'), null);
