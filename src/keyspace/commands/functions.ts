@@ -11,7 +11,8 @@ import type { FunctionLibrary, Keyspace } from '../keyspace';
 import { fromBytes, toBytes, type Bytes } from '../values';
 import { readFunctionDump } from './functionDump';
 import { createLibrary, installLibrary } from './functionLibrary';
-import { arityError, bulkBytes, cText, helpReply, subcommandSyntaxError, unknownSubcommand } from './replyText';
+import { arityError, cText, helpReply, subcommandSyntaxError, unknownSubcommand } from './replyText';
+import { bulk } from './util';
 
 const ARITY: Record<string, number> = { delete: 3, dump: 2, flush: -2, help: 2, kill: 2, list: -2, load: -3, restore: -3, stats: 2 };
 const WRITES = new Set(['load', 'delete', 'flush', 'restore']);
@@ -133,20 +134,20 @@ function listLibraries(ctx: CommandContext, argv: Bytes[]): ReplyValue {
   return reply.array(
     libs.map((lib) => {
       const fields: ReplyValue[] = [
-        reply.bulk('library_name'), bulkBytes(lib.name),
+        reply.bulk('library_name'), bulk(lib.name),
         reply.bulk('engine'), reply.bulk(lib.engine),
         reply.bulk('functions'),
         reply.array(
           [...lib.functions].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((f) =>
             reply.array([
-              reply.bulk('name'), bulkBytes(f.name),
-              reply.bulk('description'), f.description === null ? reply.bulk(null) : bulkBytes(f.description),
+              reply.bulk('name'), bulk(f.name),
+              reply.bulk('description'), f.description === null ? reply.bulk(null) : bulk(f.description),
               reply.bulk('flags'), reply.array(f.flags.map((flag) => reply.simple(flag))),
             ]),
           ),
         ),
       ];
-      if (withCode) fields.push(reply.bulk('library_code'), bulkBytes(lib.code));
+      if (withCode) fields.push(reply.bulk('library_code'), bulk(lib.code));
       return reply.array(fields);
     }),
   );

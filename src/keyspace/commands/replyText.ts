@@ -2,7 +2,7 @@
 // stops at a NUL byte) and writes the bytes as they are. ReplyValue strings
 // (errors, status lines, string bulks) are sent UTF-8 encoded, so a latin1
 // Bytes string is turned back into the text its bytes spell; bulk replies of
-// Bytes go out as Buffers so every byte survives.
+// Bytes go out as Buffers (util.ts bulk) so every byte survives.
 import { reply, type ReplyValue } from '../../resp/encode';
 import { fromBytes, type Bytes } from '../values';
 
@@ -10,11 +10,6 @@ import { fromBytes, type Bytes } from '../values';
 export function cText(b: Bytes): string {
   const nul = b.indexOf('\0');
   return fromBytes(nul === -1 ? b : b.slice(0, nul)).toString('utf8');
-}
-
-/** A bulk reply carrying exactly these bytes. */
-export function bulkBytes(b: Bytes): ReplyValue {
-  return reply.bulk(fromBytes(b));
 }
 
 /** A bulk reply of an ASCII text (IDs, field names of XINFO). */

@@ -4,11 +4,12 @@
 import { reply, type ReplyValue } from '../../resp/encode';
 import { WRONGTYPE, type CommandContext } from '../command';
 import type { Bytes, StreamGroup, StreamId, StreamValue } from '../values';
-import { arityError, bulkBytes, bulkText, cText, helpReply, subcommandSyntaxError, unknownSubcommand } from './replyText';
+import { arityError, bulkText, cText, helpReply, subcommandSyntaxError, unknownSubcommand } from './replyText';
 import { compareIds, formatId, NOT_INTEGER, parseIdKey, parseLongLong } from './streamId';
 import { layoutOf, radixTreeNodes } from './streamLayout';
 import { groupLag, INVALID_ENTRIES_READ } from './streamOps';
 import { entryReply, idReply, int, nullBulk, streamForRead } from './streamReply';
+import { bulk } from './util';
 
 /** In byte order of the names (memcmp, as the radix tree orders them). */
 export function byName<T>(m: Map<Bytes, T>): [Bytes, T][] {
@@ -46,7 +47,7 @@ function fullGroup(s: StreamValue, g: StreamGroup, count: number): ReplyValue {
   const limited = count ? pel.slice(0, count) : pel;
   const pending = limited.map((id) => {
     const nack = g.pending.get(formatId(id))!;
-    return reply.array([idReply(id), bulkBytes(nack.consumer), int(nack.deliveryTime), int(nack.deliveryCount)]);
+    return reply.array([idReply(id), bulk(nack.consumer), int(nack.deliveryTime), int(nack.deliveryCount)]);
   });
   const consumers = byName(g.consumers).map(([name, c]) => {
     const own = sortedPending(c.pending);
@@ -56,14 +57,14 @@ function fullGroup(s: StreamValue, g: StreamGroup, count: number): ReplyValue {
       return reply.array([idReply(id), int(nack.deliveryTime), int(nack.deliveryCount)]);
     });
     return reply.array([
-      bulkText('name'), bulkBytes(name),
+      bulkText('name'), bulk(name),
       bulkText('seen-time'), int(c.seenTime),
       bulkText('pel-count'), int(c.pending.size),
       bulkText('pending'), reply.array(ownReply),
     ]);
   });
   return reply.array([
-    bulkText('name'), bulkBytes(g.name),
+    bulkText('name'), bulk(g.name),
     bulkText('last-delivered-id'), idReply(g.lastId),
     bulkText('entries-read'), entriesReadReply(g),
     bulkText('lag'), lagReply(s, g),
@@ -127,7 +128,7 @@ export function xinfo(ctx: CommandContext, argv: Bytes[]): ReplyValue {
     return reply.array(
       byName(s.groups).map(([name, g]) =>
         reply.array([
-          bulkText('name'), bulkBytes(name),
+          bulkText('name'), bulk(name),
           bulkText('consumers'), int(g.consumers.size),
           bulkText('pending'), int(g.pending.size),
           bulkText('last-delivered-id'), idReply(g.lastId),
@@ -142,7 +143,7 @@ export function xinfo(ctx: CommandContext, argv: Bytes[]): ReplyValue {
   return reply.array(
     byName(g.consumers).map(([name, c]) =>
       reply.array([
-        bulkText('name'), bulkBytes(name),
+        bulkText('name'), bulk(name),
         bulkText('pending'), int(c.pending.size),
         bulkText('idle'), int(Math.max(0, ctx.now - c.seenTime)),
       ]),

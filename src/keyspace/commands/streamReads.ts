@@ -4,11 +4,12 @@
 import { reply, type ReplyValue } from '../../resp/encode';
 import { WRONGTYPE, type CommandContext, type ReadCommand } from '../command';
 import type { Bytes, StreamEntry, StreamId, StreamPendingEntry, StreamValue } from '../values';
-import { bulkBytes, bulkText, cText } from './replyText';
+import { bulkText, cText } from './replyText';
 import { compareIds, formatId, INVALID_ID, NOT_INTEGER, parseLongLong, parseRangeBound, parseStrictId, SYNTAX_ERROR } from './streamId';
 import { byName, sortedPending, xinfo } from './streamInfo';
 import { lowerBound } from './streamOps';
 import { entryReply, idReply, int, nullBulk, streamForRead } from './streamReply';
+import { bulk } from './util';
 
 /** Entries with start <= id <= end, forward or backward, at most `count` (0 = all). */
 function range(s: StreamValue, start: StreamId, end: StreamId, count: number, rev: boolean): StreamEntry[] {
@@ -92,7 +93,7 @@ function xpending(ctx: CommandContext, argv: Bytes[]): ReplyValue {
     const pel = sortedPending(g.pending.keys());
     const owners = byName(g.consumers)
       .filter(([, c]) => c.pending.size > 0)
-      .map(([name, c]) => reply.array([bulkBytes(name), bulkText(String(c.pending.size))]));
+      .map(([name, c]) => reply.array([bulk(name), bulkText(String(c.pending.size))]));
     return reply.array([int(g.pending.size), idReply(pel[0]!), idReply(pel[pel.length - 1]!), reply.array(owners)]);
   }
   let keys: Iterable<string> = g.pending.keys();
@@ -109,7 +110,7 @@ function xpending(ctx: CommandContext, argv: Bytes[]): ReplyValue {
     const nack: StreamPendingEntry = g.pending.get(formatId(id))!;
     if (minIdle && ctx.now - nack.deliveryTime < minIdle) continue;
     count--;
-    out.push(reply.array([idReply(id), bulkBytes(nack.consumer), int(Math.max(0, ctx.now - nack.deliveryTime)), int(nack.deliveryCount)]));
+    out.push(reply.array([idReply(id), bulk(nack.consumer), int(Math.max(0, ctx.now - nack.deliveryTime)), int(nack.deliveryCount)]));
   }
   return reply.array(out);
 }
@@ -174,7 +175,7 @@ function xread(ctx: CommandContext, argv: Bytes[]): ReplyValue {
     const from = lowerBound(s.entries, after[i]!);
     const start = from < s.entries.length && compareIds(s.entries[from]!.id, after[i]!) === 0 ? from + 1 : from;
     const end = count ? Math.min(s.entries.length, start + count) : s.entries.length;
-    out.push(reply.array([bulkBytes(argv[streamsArg + i]!), reply.array(s.entries.slice(start, end).map(entryReply))]));
+    out.push(reply.array([bulk(argv[streamsArg + i]!), reply.array(s.entries.slice(start, end).map(entryReply))]));
   }
   return out.length ? reply.array(out) : reply.array(null);
 }

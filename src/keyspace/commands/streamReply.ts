@@ -3,8 +3,9 @@
 import { reply, type ReplyValue } from '../../resp/encode';
 import type { CommandContext } from '../command';
 import type { Bytes, StreamEntry, StreamId, StreamValue } from '../values';
-import { bulkBytes, bulkText } from './replyText';
+import { bulkText } from './replyText';
 import { formatId } from './streamId';
+import { bulk } from './util';
 
 export type ReadLookup = { kind: 'missing' } | { kind: 'wrongtype' } | { kind: 'stream'; s: StreamValue };
 
@@ -20,5 +21,5 @@ export const idReply = (id: StreamId): ReplyValue => bulkText(formatId(id));
 export const int = (n: number | bigint): ReplyValue => reply.integer(n);
 
 export function entryReply(e: StreamEntry): ReplyValue {
-  return reply.array([idReply(e.id), reply.array(e.fields.map(bulkBytes))]);
+  return reply.array([idReply(e.id), reply.array(e.fields.map(bulk))]);
 }
