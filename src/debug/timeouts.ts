@@ -1,12 +1,9 @@
 // The three timeouts replicationCron() checks, as countdowns a person can
-// read while a replica is stopped. This only reads the model: the engine's
-// cron (engine/cron.ts) is what fires them, with the same comparisons — Redis
-// compares whole seconds with a strict `>`, so a repl-timeout of 60 fires at
-// the first cron run 61 s after the last I/O.
+// read while a replica is stopped.
+import { armedCronTimeout, cronTimeoutFiresAt, type CronTimeoutId } from '../engine/cronTimeouts';
 import type { ReplicaInfo } from '../engine/replicaInfo';
-import { isHandshakeState, ReplState } from '../engine/states';
 
-export type TimeoutId = 'connect' | 'transfer' | 'master';
+export type TimeoutId = CronTimeoutId;
 
 export interface TimeoutView {
   id: TimeoutId;
@@ -30,34 +27,31 @@ export interface TimeoutsView {
   firesFirst: TimeoutId | null;
 }
 
-function countdown(id: TimeoutId, label: string, since: TimeoutView['since'], from: number | null, limit: number, nowMs: number): TimeoutView {
-  if (from === null) return { id, label, since, active: false, elapsed: null, limit, remainingMs: null };
-  const elapsed = Math.floor(nowMs / 1000) - from;
-  // It fires once unixtime > from + limit, i.e. from the start of second from + limit + 1.
-  const remainingMs = Math.max(0, (from + limit + 1) * 1000 - nowMs);
-  return { id, label, since, active: true, elapsed, limit, remainingMs };
-}
+const LABELS: Record<TimeoutId, string> = {
+  connect: 'Timeout connecting to the MASTER',
+  transfer: 'Timeout receiving bulk data from MASTER',
+  master: 'MASTER timeout: no data nor PING received',
+};
+const FIELDS: Record<TimeoutId, TimeoutView['since']> = {
+  connect: 'repl_transfer_lastio',
+  transfer: 'repl_transfer_lastio',
+  master: 'master.lastinteraction',
+};
 
 /**
  * `nowMs` is the engine's clock (which stands still while a keepalive stop
- * holds it); `replTimeout` the replica's repl-timeout in seconds. A diskless
- * load in progress has its own receive timeout the model does not hold; it is
- * not shown here.
+ * holds it); `replTimeout` the replica's repl-timeout in seconds. Which timeout
+ * is armed, and when it fires, is the engine's rule (engine/cronTimeouts.ts).
+ * A diskless load in progress has its own receive timeout the model does not
+ * hold; it is not shown here.
  */
 export function cronTimeouts(info: Readonly<ReplicaInfo>, replTimeout: number, nowMs: number): TimeoutsView {
-  const s = info.repl_state;
-  const replica = info.masterhost !== null;
-  const connecting = replica && (s === ReplState.CONNECTING || isHandshakeState(s));
-  const transfer = replica && s === ReplState.TRANSFER;
-  const connected = replica && s === ReplState.CONNECTED && info.master !== null;
-  const timeouts = [
-    countdown('connect', 'Timeout connecting to the MASTER', 'repl_transfer_lastio', connecting ? info.repl_transfer_lastio : null, replTimeout, nowMs),
-    countdown('transfer', 'Timeout receiving bulk data from MASTER', 'repl_transfer_lastio', transfer ? info.repl_transfer_lastio : null, replTimeout, nowMs),
-    countdown('master', 'MASTER timeout: no data nor PING received', 'master.lastinteraction', connected ? info.master!.lastinteraction : null, replTimeout, nowMs),
-  ];
-  let first: TimeoutView | null = null;
-  for (const t of timeouts) {
-    if (t.active && (first === null || t.remainingMs! < first.remainingMs!)) first = t;
-  }
-  return { timeouts, firesFirst: first?.id ?? null };
+  const armed = armedCronTimeout(info);
+  const timeouts = (['connect', 'transfer', 'master'] as const).map((id): TimeoutView => {
+    const base = { id, label: LABELS[id], since: FIELDS[id], limit: replTimeout };
+    if (armed === null || armed.id !== id) return { ...base, active: false, elapsed: null, remainingMs: null };
+    const remainingMs = Math.max(0, cronTimeoutFiresAt(armed, replTimeout) - nowMs);
+    return { ...base, active: true, elapsed: Math.floor(nowMs / 1000) - armed.since, remainingMs };
+  });
+  return { timeouts, firesFirst: armed?.id ?? null };
 }

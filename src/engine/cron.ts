@@ -1,8 +1,9 @@
 // replicationCron(), the replica's part, once a second: the three timeouts,
 // the connect of a replica in REPL_STATE_CONNECT, and the REPLCONF ACK.
 import type { ReplicaCore, Work } from './core';
+import { armedCronTimeout, cronTimedOut, type CronTimeoutId } from './cronTimeouts';
 import { disklessLoadTimedOut } from './rdbLoad';
-import { isHandshakeState, ReplState } from './states';
+import { ReplState } from './states';
 
 const CRON = ['replicationCron'];
 
@@ -11,9 +12,13 @@ export function* replicationCron(core: ReplicaCore): Work {
   const timeout = core.config['repl-timeout'];
   const now = core.unixtime();
 
-  // Redis's comparisons are strict `>` on whole seconds: a timeout of 5 fires when 6 s have passed.
-  if (info.masterhost !== null && (info.repl_state === ReplState.CONNECTING || isHandshakeState(info.repl_state)) &&
-      now - info.repl_transfer_lastio > timeout) {
+  // Each check reads the state afresh: an earlier one may have changed it.
+  const expired = (id: CronTimeoutId): boolean => {
+    const armed = armedCronTimeout(info);
+    return armed !== null && armed.id === id && cronTimedOut(armed, timeout, now);
+  };
+
+  if (expired('connect')) {
     const message = 'Timeout connecting to the MASTER...';
     core.fail(message);
     yield* core.cancelReplicationHandshake(true, 'handshake-timeout', message, CRON);
@@ -28,15 +33,14 @@ export function* replicationCron(core: ReplicaCore): Work {
       yield { kind: 'cron', callPath: CRON };
       return;
     }
-    if (now - info.repl_transfer_lastio > timeout) {
+    if (expired('transfer')) {
       const message = "Timeout receiving bulk data from MASTER... If the problem persists try to set the 'repl-timeout' parameter in redis.conf to a larger value.";
       core.fail(message);
       yield* core.cancelReplicationHandshake(true, 'transfer-timeout', message, CRON);
     }
   }
 
-  if (info.masterhost !== null && info.repl_state === ReplState.CONNECTED && info.master &&
-      now - info.master.lastinteraction > timeout) {
+  if (expired('master')) {
     const message = 'MASTER timeout: no data nor PING received...';
     core.fail(message);
     yield* core.freeMaster('master-timeout', message, CRON);
