@@ -1,6 +1,7 @@
 // The standalone debug adapter: DAP over stdin/stdout, for any DAP client
 // (and @vscode/debugadapter-testsupport). `node out/src/cli/debugAdapter.js`.
-import { DebugSession } from '@vscode/debugadapter';
 import { ReplicaDebugSession } from '../debug/session';
 
-DebugSession.run(ReplicaDebugSession);
+const session = new ReplicaDebugSession();
+process.on('SIGTERM', () => void session.closeAll().finally(() => session.shutdown()));
+session.start(process.stdin, process.stdout);

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   process.stdout.write(`Try: redis-cli -p ${replicaPort} INFO replication   |   redis-cli -p ${replicaPort} ROLE   |   Ctrl-C to stop\n\n`);
 
   const config = { ...defaultConfig(), port: replicaPort, replicaof: { host: '127.0.0.1', port: master.port }, 'repl-timeout': 10 };
-  const [replica] = await hostReplicas(config, {
+  const fleet = await hostReplicas(config, {
     count: 1,
     logFormat: 'text',
     configFile: null,
@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     print: (line) => process.stdout.write(line + '\n'),
     onShutdown: () => void shutdown(),
   });
+  const replica = fleet.replicas.get(1)!;
 
   let n = 0;
   const writer = setInterval(() => {
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
     clearInterval(status);
     process.stdout.write('\nStopping the replica engine and the master...\n');
     replicaClient.close();
-    await replica!.stop();
+    await replica.stop();
     client.close();
     await master.stop();
     process.exit(0);

@@ -8,8 +8,10 @@ import { applyDirectives, parseRedisConf, type IncludeReader } from '../config/r
 import { stringMatch } from '../config/stringMatch';
 import { defaultConfig, type ReplicaConfig } from '../config/replicaConfig';
 import { EMULATED_REDIS_VERSION, TOOL_VERSION } from '../net/replicaCommands';
+import { serveDebugAdapter, type DebugServer } from './debugServer';
 import { hostReplicas, PortInUseError } from './hostReplicas';
-import { listenAddress, type HostedReplica } from '../net/hostedReplica';
+import { listenAddress } from '../net/hostedReplica';
+import type { ReplicaFleet } from '../net/replicaFleet';
 
 const USAGE = `Usage: redis-replica-debugger [/path/to/redis.conf] [options]
 
@@ -27,6 +29,8 @@ port, bind, tls-replication and the tls-* files.
 Options of this tool:
   --replicas N           host N replicas on ports port, port+1, ... (default 1)
   --log-format text|json text: redis-server's log lines; json: one object a line
+  --debug-port P         serve the Debug Adapter Protocol on 127.0.0.1:P, so a
+                         debugger can attach to these replicas (0: a free port)
   --help, --version
 `;
 
@@ -97,27 +101,29 @@ async function main(): Promise<number> {
   const print = (line: string): void => {
     process.stdout.write(line + '\n');
   };
-  let replicas: HostedReplica[] = [];
+  let fleet: ReplicaFleet | null = null;
+  let debugServer: DebugServer | null = null;
   let stopping = false;
   const stopAll = async (reason: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
     if (loaded.tool.logFormat === 'text') print(`${process.pid}:S ${reason}`);
-    await Promise.all(replicas.map((r) => r.stop()));
+    await debugServer?.close();
+    await fleet?.stopAll();
     process.exit(0);
   };
-  const live = new Set<HostedReplica>();
   try {
-    replicas = await hostReplicas(loaded.config, {
+    fleet = await hostReplicas(loaded.config, {
       count: loaded.tool.replicas,
       logFormat: loaded.tool.logFormat,
       configFile: loaded.configFile,
       showTransitions: loaded.tool.logFormat === 'text',
       print,
       onShutdown: (replica) => {
-        live.delete(replica);
-        void replica.stop().then(() => {
-          if (live.size === 0) void stopAll('All replicas shut down, bye bye...');
+        const index = [...fleet!.replicas].find(([, r]) => r === replica)?.[0];
+        if (index === undefined) return;
+        void fleet!.remove(index).then(() => {
+          if (fleet!.replicas.size === 0) void stopAll('All replicas shut down, bye bye...');
         });
       },
     });
@@ -125,13 +131,26 @@ async function main(): Promise<number> {
     process.stderr.write(`${err instanceof PortInUseError ? err.message : String(err)}\n`);
     return 1;
   }
-  for (const r of replicas) live.add(r);
+  const replicas = [...fleet.replicas.values()];
+  if (loaded.tool.debugPort !== null) {
+    try {
+      debugServer = await serveDebugAdapter(fleet, loaded.tool.debugPort, (line) => {
+        if (loaded.tool.logFormat === 'text') print(`${process.pid}:S ${line}`);
+      });
+    } catch (err) {
+      await fleet.stopAll();
+      process.stderr.write(`Could not serve the debug adapter on 127.0.0.1:${loaded.tool.debugPort}: ${err instanceof Error ? err.message : String(err)}\n`);
+      return 1;
+    }
+  }
   if (loaded.tool.logFormat === 'text') {
     print(`${process.pid}:S redis-replica-debugger ${TOOL_VERSION}, replica engine of Redis ${EMULATED_REDIS_VERSION}, pid=${process.pid}`);
     if (loaded.ignored.length > 0) print(`${process.pid}:S Directives read but not used by a replica engine: ${[...new Set(loaded.ignored)].join(', ')}`);
     for (const r of replicas) print(`${process.pid}:S Ready to accept connections tcp on ${listenAddress(r.config)}:${r.port}`);
+    if (debugServer) print(`${process.pid}:S Debug adapter listening on 127.0.0.1:${debugServer.port} (attach with "request": "attach", "port": ${debugServer.port})`);
   } else {
     for (const r of replicas) print(JSON.stringify({ time: new Date().toISOString(), type: 'ready', port: r.port, bind: listenAddress(r.config) }));
+    if (debugServer) print(JSON.stringify({ time: new Date().toISOString(), type: 'debug-adapter', port: debugServer.port, bind: '127.0.0.1' }));
   }
   process.on('SIGINT', () => void stopAll('Received SIGINT scheduling shutdown...'));
   process.on('SIGTERM', () => void stopAll('Received SIGTERM scheduling shutdown...'));

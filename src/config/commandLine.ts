@@ -9,6 +9,8 @@ export interface ToolOptions {
   /** How many replicas to host (ports port, port+1, ...). */
   replicas: number;
   logFormat: 'text' | 'json';
+  /** Serve the Debug Adapter Protocol on 127.0.0.1:<port> so a debugger can attach (null: don't). */
+  debugPort: number | null;
   help: boolean;
   version: boolean;
 }
@@ -31,12 +33,12 @@ export class CommandLineError extends Error {
 }
 
 export const COMMAND_LINE_SOURCE = 'command line';
-const TOOL_FLAGS = new Set(['replicas', 'log-format', 'help', 'version']);
+const TOOL_FLAGS = new Set(['replicas', 'log-format', 'debug-port', 'help', 'version']);
 /** Flags that never take a value, so the word after them is not theirs (like redis-server's --sentinel). */
 const VALUELESS = new Set(['--help', '--version', '--sentinel']);
 
 function defaultToolOptions(): ToolOptions {
-  return { replicas: 1, logFormat: 'text', help: false, version: false };
+  return { replicas: 1, logFormat: 'text', debugPort: null, help: false, version: false };
 }
 
 /**
@@ -104,6 +106,12 @@ function applyToolFlag(tool: ToolOptions, d: ConfigDirective): void {
       const v = d.args.length === 1 ? d.args[0] : undefined;
       if (v !== 'text' && v !== 'json') throw new CommandLineError(flag, `${flag} expects 'text' or 'json', got ${got}`);
       tool.logFormat = v;
+      return;
+    }
+    case 'debug-port': {
+      const n = d.args.length === 1 && /^[0-9]{1,5}$/.test(d.args[0]!) ? Number(d.args[0]) : -1;
+      if (n < 0 || n > 65535) throw new CommandLineError(flag, `${flag} expects a port from 0 to 65535 (0: any free port), got ${got}`);
+      tool.debugPort = n;
       return;
     }
     default:

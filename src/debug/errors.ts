@@ -14,6 +14,10 @@ export enum ErrorCode {
   NoException = 1021,
   SetVariable = 1022,
   UnknownRequest = 1030,
+  Attach = 1040,
+  NotRunning = 1041,
+  MasterQuery = 1042,
+  Replicaof = 1043,
 }
 
 export class AdapterError extends Error {
@@ -34,5 +38,10 @@ export const errors = {
   evaluate: (message: string): AdapterError => new AdapterError(ErrorCode.Evaluate, message),
   setVariable: (message: string): AdapterError => new AdapterError(ErrorCode.SetVariable, message),
   unknownRequest: (command: string): AdapterError => new AdapterError(ErrorCode.UnknownRequest, `unknown request '${command}'`),
+  attach: (message: string): AdapterError => new AdapterError(ErrorCode.Attach, `Cannot attach: ${message}`),
+  launchOnServer: (): AdapterError => new AdapterError(ErrorCode.Attach, 'this redis-replica-debugger already hosts its replicas: use an attach configuration with its --debug-port, not launch'),
+  notRunning: (): AdapterError => new AdapterError(ErrorCode.NotRunning, 'no replicas yet: launch or attach first'),
+  masterQuery: (message: string): AdapterError => new AdapterError(ErrorCode.MasterQuery, `Asking the master: ${message}`),
+  replicaof: (redisError: string): AdapterError => new AdapterError(ErrorCode.Replicaof, `REPLICAOF: ${redisError}`),
   noException: (threadId: number): AdapterError => new AdapterError(ErrorCode.NoException, `replica thread ${threadId} is not stopped on an exception`),
 };

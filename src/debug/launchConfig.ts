@@ -15,8 +15,13 @@ export interface LaunchSettings {
   replicas: number;
   pauseMode: PauseMode;
   stopOnEntry: boolean;
-  /** `host:port` of the master, for thread names (never the URL: it may hold a password). */
-  masterLabel: string;
+}
+
+export interface AttachSettings {
+  /** The `redis-replica-debugger --debug-port` to attach to (a standalone adapter connects there). */
+  host: string;
+  port: number;
+  pauseMode: PauseMode;
 }
 
 /** The most replicas one session hosts: each is a socket, a port and a cron timer. */
@@ -121,8 +126,7 @@ export function parseLaunchArguments(args: Readonly<Record<string, unknown>>): L
   if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 1 || replicas > MAX_REPLICAS) {
     throw errors.launchConfig(`'replicas' must be an integer from 1 to ${MAX_REPLICAS}`);
   }
-  const pauseMode = args['pauseMode'] ?? 'keepalive';
-  if (pauseMode !== 'keepalive' && pauseMode !== 'freeze') throw errors.launchConfig("'pauseMode' must be 'keepalive' or 'freeze'");
+  const pauseMode = parsePauseMode(args['pauseMode']);
   const stopOnEntry = args['stopOnEntry'] ?? false;
   if (typeof stopOnEntry !== 'boolean') throw errors.launchConfig("'stopOnEntry' must be true or false");
 
@@ -140,6 +144,22 @@ export function parseLaunchArguments(args: Readonly<Record<string, unknown>>): L
   }
   directives.push(directive('replicaof', [master.host, String(master.port)], directives.length + 1));
   config = applyAll(config, directives, (e) => errors.launchConfig(e.directive === null ? e.reason : `config '${e.directive}': ${e.reason}`));
-  const hostLabel = master.host.includes(':') ? `[${master.host}]` : master.host;
-  return { base: config, replicas, pauseMode, stopOnEntry, masterLabel: `${hostLabel}:${master.port}` };
+  return { base: config, replicas, pauseMode, stopOnEntry };
+}
+
+function parsePauseMode(value: unknown): PauseMode {
+  const pauseMode = value ?? 'keepalive';
+  if (pauseMode !== 'keepalive' && pauseMode !== 'freeze') throw errors.launchConfig("'pauseMode' must be 'keepalive' or 'freeze'");
+  return pauseMode;
+}
+
+/** Validates an attach request's arguments. */
+export function parseAttachArguments(args: Readonly<Record<string, unknown>>): AttachSettings {
+  const port = args['port'];
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
+    throw errors.launchConfig("'port' must be the --debug-port of a running redis-replica-debugger (1..65535)");
+  }
+  const host = args['host'] ?? '127.0.0.1';
+  if (typeof host !== 'string' || host.trim() === '') throw errors.launchConfig("'host' must be a host name or address");
+  return { host: host.trim(), port, pauseMode: parsePauseMode(args['pauseMode']) };
 }

@@ -2,10 +2,9 @@
 // its current stop, and decides at each step (the shell's shouldStop hook)
 // whether the person asked to stop there. Only this replica stops; the shell
 // buffers its input meanwhile (DESIGN principle 2).
-import type { ReplicaConfig } from '../config/replicaConfig';
 import type { StepPoint, StepResult, TransitionRecord } from '../engine/io';
 import { phaseOf, shortStateName, type Phase } from '../engine/states';
-import { HostedReplica } from '../net/hostedReplica';
+import type { HostedReplica } from '../net/hostedReplica';
 import type { PauseMode } from '../net/replicaShell';
 import type { BreakpointRegistry } from './breakpoints';
 import type { DataBreakpoints, WatchMemory } from './dataBreakpoints';
@@ -48,20 +47,19 @@ export interface StopPolicy {
 }
 
 export class ReplicaThread {
-  readonly replica: HostedReplica;
   private mode: RunMode = { kind: 'run' };
   private current: StopInfo | null = null;
   private last: StepPoint | null = null;
   private readonly watched: WatchMemory = new Map();
 
+  /** Takes over the replica's stop decisions (a launched replica, or one running in a process attached to). */
   constructor(
     readonly id: number,
-    config: ReplicaConfig,
+    readonly replica: HostedReplica,
     readonly pauseMode: PauseMode,
-    private readonly masterLabel: string,
     private readonly policy: StopPolicy,
   ) {
-    this.replica = new HostedReplica(config, {
+    replica.shell.setDebugHooks({
       shouldStop: (r) => this.onStepDone(r),
       onStep: (r) => policy.step?.(this, r),
     });
@@ -71,9 +69,12 @@ export class ReplicaThread {
     return this.current;
   }
 
+  /** Named from the model, so REPLICAOF on the replica's port renames it. */
   get name(): string {
     const info = this.replica.shell.engine.info;
-    return `replica ${this.id} :${this.replica.port} → ${this.masterLabel} [${shortStateName(info.repl_state)}]`;
+    const host = info.masterhost === null ? null : info.masterhost.includes(':') ? `[${info.masterhost}]` : info.masterhost;
+    const master = host === null ? 'no master' : `${host}:${info.masterport}`;
+    return `replica ${this.id} :${this.replica.port} → ${master} [${shortStateName(info.repl_state)}]`;
   }
 
   /** The transition that brought the replica where it is. */
@@ -86,11 +87,9 @@ export class ReplicaThread {
     return this.current?.point ?? this.last;
   }
 
-  /** Binds the RESP port, then starts replicating (or stands stopped at entry). */
-  async start(stopOnEntry: boolean): Promise<void> {
-    // Paused before the shell starts, the engine takes no step until the person continues.
-    if (stopOnEntry) this.halt({ reason: 'entry', point: null, hitBreakpointIds: [], exception: null });
-    await this.replica.start();
+  /** Stops before the replica's first step (it must not have stepped yet). */
+  stopAtEntry(): void {
+    this.halt({ reason: 'entry', point: null, hitBreakpointIds: [], exception: null });
   }
 
   /** Data breakpoints were (re)set: remember today's values, so the next change stops. */
@@ -132,9 +131,11 @@ export class ReplicaThread {
     this.policy.stopped(this);
   }
 
-  async close(): Promise<void> {
+  /** The debugger lets go: the replica runs on, as if never stopped. */
+  release(): void {
     this.current = null;
-    await this.replica.stop();
+    this.mode = { kind: 'run' };
+    this.replica.shell.setDebugHooks(null);
   }
 
   private run(mode: RunMode): void {

@@ -9,15 +9,23 @@ import {
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { TransitionRecord } from '../engine/io';
 import { stateName } from '../engine/states';
+import type { HostedReplica } from '../net/hostedReplica';
+import { queryMaster } from '../net/masterQuery';
+import { ReplicaFleet } from '../net/replicaFleet';
+import type { PauseMode } from '../net/replicaShell';
+import { AttachProxy } from './attachProxy';
 import { BreakpointRegistry } from './breakpoints';
+import { completions } from './completions';
 import { DataBreakpoints } from './dataBreakpoints';
 import { AdapterError, errors } from './errors';
 import { EXCEPTION_FILTERS, type ExceptionFilterId } from './exceptionFilters';
 import { checkNames, compile, evaluate } from './expression';
-import { parseLaunchArguments, type LaunchSettings } from './launchConfig';
+import { parseAttachArguments, parseLaunchArguments, type LaunchSettings } from './launchConfig';
+import { parseMasterView } from './masterView';
 import { commandWords, runCommand } from './replicaConsole';
 import { keyspaceChildren } from './keyspaceVariables';
 import { REPLICA_NAMES, replicaScope } from './replicaScope';
+import { summarize, type ReplicaSummary } from './replicaSummary';
 import { ReplicaThread, type StopPolicy } from './replicaThread';
 import { stackFrames, STATE_MACHINE_DOCUMENT } from './stack';
 import { formatValue, typeName } from './values';
@@ -31,6 +39,18 @@ const DOCUMENT_NAME = 'replication state machine';
 const FRAMES_PER_THREAD = 1000;
 /** How long launch waits for configurationDone before starting anyway (mock-debug waits 1 s). */
 const CONFIGURATION_WAIT_MS = 5000;
+/** The replicasChanged event goes out at most this often, however busy the stream. */
+const SUMMARY_INTERVAL_MS = 250;
+
+export interface SessionOptions {
+  /**
+   * The replicas of the process this session runs in (a redis-replica-debugger
+   * serving --debug-port): `attach` adopts them and lets them run on at the end.
+   * Without it the session is a standalone adapter: `launch` hosts its own
+   * replicas and `attach` connects to such a process.
+   */
+  hostFleet?: ReplicaFleet;
+}
 
 export class ReplicaDebugSession extends LoggingDebugSession {
   private readonly threads = new Map<number, ReplicaThread>();
@@ -41,13 +61,36 @@ export class ReplicaDebugSession extends LoggingDebugSession {
   private configurationDone!: () => void;
   private readonly configured = new Promise<void>((resolve) => (this.configurationDone = resolve));
   private closing: Promise<void> | null = null;
+  /** The replicas this session debugs: its own (launch) or its process's (attach). */
+  private fleet: ReplicaFleet | null = null;
+  private ownsFleet = false;
+  private stopWatchingFleet: (() => void) | null = null;
+  private policy: StopPolicy | null = null;
+  private pauseMode: PauseMode = 'keepalive';
+  private proxy: AttachProxy | null = null;
+  private initializeMessage: DebugProtocol.InitializeRequest | null = null;
+  private summaryTimer: NodeJS.Timeout | null = null;
 
-  constructor() {
+  constructor(private readonly options: SessionOptions = {}) {
     super();
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
   }
 
+  /** Once attached through a proxy, every client message goes to the process that hosts the replicas. */
+  override handleMessage(message: DebugProtocol.ProtocolMessage): void {
+    if (this.proxy) {
+      this.proxy.forward(message);
+      return;
+    }
+    if (message.type === 'request' && (message as DebugProtocol.Request).command === 'initialize') this.initializeMessage = message as DebugProtocol.InitializeRequest;
+    super.handleMessage(message);
+  }
+
+  /**
+   * `initialized` goes out when launch or attach arrives, not here: an attach
+   * through a proxy hands configuration to the remote session, which sends its own.
+   */
   protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
     response.body = {
       ...response.body,
@@ -63,11 +106,12 @@ export class ReplicaDebugSession extends LoggingDebugSession {
       supportsDataBreakpoints: true,
       supportsTerminateRequest: true,
       supportsSingleThreadExecutionRequests: true,
+      supportsCompletionsRequest: true,
+      completionTriggerCharacters: ['.', ' '],
       supportsStepBack: false,
       supportsDelayedStackTraceLoading: false,
     };
     this.sendResponse(response);
-    this.sendEvent(new InitializedEvent());
   }
 
   protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
@@ -77,39 +121,114 @@ export class ReplicaDebugSession extends LoggingDebugSession {
 
   protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: DebugProtocol.LaunchRequestArguments): Promise<void> {
     await this.guard(response, async () => {
+      if (this.options.hostFleet) throw errors.launchOnServer();
       const settings = parseLaunchArguments(args as Readonly<Record<string, unknown>>);
-      // Breakpoints set during configuration must be in place before the first step.
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([this.configured, new Promise((r) => (timer = setTimeout(r, CONFIGURATION_WAIT_MS)))]);
-      clearTimeout(timer);
+      await this.configure();
       await this.startReplicas(settings);
     });
   }
 
+  protected override async attachRequest(response: DebugProtocol.AttachResponse, args: DebugProtocol.AttachRequestArguments, request?: DebugProtocol.Request): Promise<void> {
+    const raw = args as Readonly<Record<string, unknown>>;
+    if (this.options.hostFleet) {
+      await this.guard(response, async () => {
+        this.pauseMode = raw['pauseMode'] === undefined ? 'keepalive' : parseAttachArguments({ port: 1, ...raw }).pauseMode;
+        await this.configure();
+        this.adopt(this.options.hostFleet!, false);
+      });
+      return;
+    }
+    try {
+      const settings = parseAttachArguments(raw);
+      if (!this.initializeMessage || !request) throw errors.attach('initialize first');
+      this.proxy = await AttachProxy.open(settings.host, settings.port, this.initializeMessage, (m) => this.fromRemote(m)).catch((err: unknown) => {
+        throw errors.attach(err instanceof Error ? err.message : String(err));
+      });
+      // The remote session answers this attach, and sends the `initialized` that starts configuration.
+      this.proxy.forward(request);
+    } catch (err) {
+      this.fail(response, err);
+    }
+  }
+
+  /** A message of the remote session, for our client; null when its process went away. */
+  private fromRemote(message: DebugProtocol.ProtocolMessage | null): void {
+    if (message === null) {
+      this.proxy = null;
+      this.sendEvent(new OutputEvent('The redis-replica-debugger process closed the debug connection.\n', 'important'));
+      this.sendEvent(new TerminatedEvent());
+      return;
+    }
+    // _send numbers our messages; the remote's own seq would repeat ours.
+    message.seq = 0;
+    if (message.type === 'event') this.sendEvent(message as DebugProtocol.Event);
+    else if (message.type === 'response') {
+      this.sendResponse(message as DebugProtocol.Response);
+      if ((message as DebugProtocol.Response).command === 'disconnect') {
+        this.proxy?.close();
+        this.shutdown();
+      }
+    }
+  }
+
+  /** Asks for configuration, and waits for it: breakpoints must be in place before the first step. */
+  private async configure(): Promise<void> {
+    this.sendEvent(new InitializedEvent());
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.configured, new Promise((r) => (timer = setTimeout(r, CONFIGURATION_WAIT_MS)))]);
+    clearTimeout(timer);
+  }
+
   private async startReplicas(settings: LaunchSettings): Promise<void> {
-    const policy: StopPolicy = {
+    this.pauseMode = settings.pauseMode;
+    // SHUTDOWN on a replica's port ends that replica (its thread exits), as it ends a redis-server.
+    const fleet: ReplicaFleet = new ReplicaFleet(settings.base, (index) => ({ onShutdown: () => void fleet.remove(index) }));
+    this.adopt(fleet, true, settings.stopOnEntry);
+    for (let i = 1; i <= settings.replicas; i++) {
+      try {
+        await fleet.add();
+      } catch (err) {
+        throw errors.replicaStart(i, err instanceof Error ? err.message : String(err));
+      }
+    }
+  }
+
+  /** Debugs every replica of `fleet`, those there now and those added later, each as a thread. */
+  private adopt(fleet: ReplicaFleet, owns: boolean, stopOnEntry = false): void {
+    this.fleet = fleet;
+    this.ownsFleet = owns;
+    this.policy = {
       breakpoints: this.breakpoints,
       dataBreakpoints: this.dataBreakpoints,
       exceptionFilters: this.exceptionFilters,
       output: (thread, text, category) => this.sendEvent(new OutputEvent(`[replica ${thread.id}] ${text}\n`, category)),
-      stopped: (thread) => this.onStopped(thread),
+      stopped: (thread) => {
+        this.onStopped(thread);
+        this.summariesChanged();
+      },
       step: (thread, r) => {
         for (const entry of r.logs) this.sendEvent(new OutputEvent(`[replica ${thread.id}] ${entry.message}\n`, 'stdout'));
         if (r.point.kind === 'transition') this.sendEvent(stateChangedEvent(thread, r.point.transition));
+        if (r.point.kind !== 'idle') this.summariesChanged();
       },
     };
-    for (let i = 1; i <= settings.replicas; i++) {
-      const port = settings.base.port === 0 ? 0 : settings.base.port + i - 1;
-      const thread = new ReplicaThread(i, { ...settings.base, port }, settings.pauseMode, settings.masterLabel, policy);
-      this.threads.set(i, thread);
-      try {
-        await thread.start(settings.stopOnEntry);
-      } catch (err) {
-        throw errors.replicaStart(i, err instanceof Error ? err.message : String(err));
-      }
-      this.sendEvent(new ThreadEvent('started', i));
-      if (settings.stopOnEntry) this.onStopped(thread);
-    }
+    const join = (index: number, replica: HostedReplica): void => {
+      const thread = new ReplicaThread(index, replica, this.pauseMode, this.policy!);
+      this.threads.set(index, thread);
+      thread.primeWatches();
+      if (stopOnEntry) thread.stopAtEntry();
+      this.sendEvent(new ThreadEvent('started', index));
+      if (stopOnEntry) this.onStopped(thread);
+      this.summariesChanged();
+    };
+    const leave = (index: number): void => {
+      if (!this.threads.delete(index)) return;
+      this.sendEvent(new ThreadEvent('exited', index));
+      this.summariesChanged();
+    };
+    const unwatch = [fleet.onAdded(join), fleet.onRemoved(leave)];
+    this.stopWatchingFleet = () => unwatch.forEach((u) => u());
+    for (const [index, replica] of fleet.replicas) join(index, replica);
   }
 
   private onStopped(thread: ReplicaThread): void {
@@ -333,6 +452,7 @@ export class ReplicaDebugSession extends LoggingDebugSession {
 
   // ---- ending ---------------------------------------------------------------------------------------
 
+  /** Launched replicas stop; attached ones are let go and run on in their process. */
   protected override async terminateRequest(response: DebugProtocol.TerminateResponse): Promise<void> {
     await this.closeAll();
     this.sendResponse(response);
@@ -345,19 +465,111 @@ export class ReplicaDebugSession extends LoggingDebugSession {
     this.shutdown();
   }
 
-  protected override customRequest(command: string, response: DebugProtocol.Response): void {
-    if (command === 'activeResources') {
-      // What keeps this process alive: after terminate, only the DAP stdio pipes should remain.
-      response.body = { resources: process.getActiveResourcesInfo() };
-      this.sendResponse(response);
-      return;
-    }
-    this.fail(response, errors.unknownRequest(command));
+  /** Ends the session's hold on its replicas (also when an attached client just goes away). */
+  closeAll(): Promise<void> {
+    this.closing ??= (async () => {
+      this.stopWatchingFleet?.();
+      if (this.summaryTimer) clearTimeout(this.summaryTimer);
+      this.summaryTimer = null;
+      for (const t of this.threads.values()) t.release();
+      if (this.ownsFleet) await this.fleet?.stopAll();
+    })();
+    return this.closing;
   }
 
-  private closeAll(): Promise<void> {
-    this.closing ??= Promise.all([...this.threads.values()].map((t) => t.close())).then(() => undefined);
-    return this.closing;
+  protected override completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): void {
+    // The client's column is 1-based (we asked for columnsStartAt1) and counts UTF-16 units, as JS strings do.
+    response.body = { targets: completions(args.text, Math.max(0, this.convertClientColumnToDebugger(args.column) - 1)) };
+    this.sendResponse(response);
+  }
+
+  // ---- custom requests: what a UI needs beyond DAP ---------------------------------------------------
+
+  protected override async customRequest(command: string, response: DebugProtocol.Response, args: unknown): Promise<void> {
+    const a = (args ?? {}) as Record<string, unknown>;
+    await this.guard(response, async () => {
+      switch (command) {
+        case 'replicas':
+          response.body = { replicas: this.summaries() };
+          return;
+        case 'dropLink':
+          response.body = { dropped: this.thread(threadIdOf(a)).replica.shell.dropLink() };
+          return;
+        case 'replicaofNoOne':
+          response.body = { reply: await this.submitReplicaof(this.thread(threadIdOf(a)), null) };
+          return;
+        case 'reconnect':
+          response.body = { reply: await this.submitReplicaof(this.thread(threadIdOf(a)), this.fleetOrFail().base.replicaof) };
+          return;
+        case 'addReplica': {
+          const added = await this.fleetOrFail().add().catch((err: unknown) => {
+            throw errors.replicaStart(0, err instanceof Error ? err.message : String(err));
+          });
+          response.body = { threadId: added.index, port: added.replica.port };
+          return;
+        }
+        case 'masterReplicas': {
+          const config = a['threadId'] !== undefined ? this.thread(threadIdOf(a)).replica.shell.engine.config : this.fleetOrFail().base;
+          const [info] = await queryMaster(config, [['INFO', 'replication']]).catch((err: unknown) => {
+            throw errors.masterQuery(err instanceof Error ? err.message : String(err));
+          });
+          response.body = parseMasterView(String(info));
+          return;
+        }
+        case 'activeResources':
+          // What keeps this process alive: after terminate, only the DAP stdio pipes should remain.
+          response.body = { resources: process.getActiveResourcesInfo() };
+          return;
+        default:
+          throw errors.unknownRequest(command);
+      }
+    });
+  }
+
+  /** REPLICAOF host port (or NO ONE) as a client of the replica's port would send it; resolves with Redis's reply. */
+  private submitReplicaof(thread: ReplicaThread, master: { host: string; port: number } | null): Promise<string> {
+    if (master === null && thread.replica.shell.engine.info.masterhost === null) return Promise.resolve('OK');
+    const client = 'id=0 addr=debugger laddr=debugger fd=-1 name=debugger';
+    return new Promise((resolve, reject) => {
+      const input = master === null
+        ? { type: 'replicaof-no-one' as const, client }
+        : { type: 'replicaof' as const, host: master.host, port: master.port, client };
+      thread.replica.shell.submit(input, (r) => {
+        if (r.type === 'error') reject(errors.replicaof(r.value));
+        else resolve(String(r.value));
+      });
+    });
+  }
+
+  private fleetOrFail(): ReplicaFleet {
+    if (!this.fleet) throw errors.notRunning();
+    return this.fleet;
+  }
+
+  private summaries(): ReplicaSummary[] {
+    return [...this.threads.values()].map((t) => {
+      const shell = t.replica.shell;
+      const stop = t.stop;
+      return summarize({
+        threadId: t.id,
+        name: t.name,
+        port: t.replica.port,
+        info: shell.engine.info,
+        replTimeout: shell.engine.config['repl-timeout'],
+        nowMs: shell.clock.now(),
+        stopped: stop ? { reason: stop.reason, description: stop.exception ? `${stop.exception.exception.exceptionId}: ${stop.exception.exception.description}` : stop.description ?? null } : null,
+        pauseMode: t.pauseMode,
+      });
+    });
+  }
+
+  /** Something changed: views get one replicasChanged event per interval, however busy the stream. */
+  private summariesChanged(): void {
+    if (this.summaryTimer || this.closing) return;
+    this.summaryTimer = setTimeout(() => {
+      this.summaryTimer = null;
+      this.sendEvent(new Event(REPLICAS_CHANGED_EVENT, { replicas: this.summaries() }));
+    }, SUMMARY_INTERVAL_MS);
   }
 
   // ---- helpers --------------------------------------------------------------------------------------
@@ -420,6 +632,14 @@ function compiles(text: string): boolean {
 
 /** A custom event for views (a tree of replicas, a status bar) that follow state without polling. */
 export const STATE_CHANGED_EVENT = 'replicaStateChanged';
+/** Every replica's summary (the `replicas` request's answer), at most every SUMMARY_INTERVAL_MS while anything changes. */
+export const REPLICAS_CHANGED_EVENT = 'replicasChanged';
+
+function threadIdOf(args: Record<string, unknown>): number {
+  const id = args['threadId'];
+  if (typeof id !== 'number') throw errors.unknownThread(Number(id));
+  return id;
+}
 
 function stateChangedEvent(thread: ReplicaThread, t: TransitionRecord): DebugProtocol.Event {
   return new Event(STATE_CHANGED_EVENT, {

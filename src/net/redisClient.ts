@@ -3,6 +3,7 @@
 // the tests, and reading a master's own INFO). Replies are parsed with
 // redis-parser, which is what it is made for: server replies.
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 import RedisParser = require('redis-parser');
 import { encodeCommand } from '../resp/encode';
 
@@ -37,13 +38,14 @@ export class RedisClient {
     socket.on('close', () => this.failAll(new Error('connection closed')));
   }
 
-  static connect(port: number, host = '127.0.0.1', opts: { returnBuffers?: boolean } = {}): Promise<RedisClient> {
+  /** `tls`: connect over TLS with these options (a master with tls-replication). */
+  static connect(port: number, host = '127.0.0.1', opts: { returnBuffers?: boolean; tls?: tls.ConnectionOptions } = {}): Promise<RedisClient> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ port, host });
+      const socket = opts.tls ? tls.connect({ ...opts.tls, port, host }) : net.connect({ port, host });
       socket.setNoDelay(true);
       const onError = (err: Error): void => reject(err);
       socket.once('error', onError);
-      socket.once('connect', () => {
+      socket.once(opts.tls ? 'secureConnect' : 'connect', () => {
         socket.off('error', onError);
         resolve(new RedisClient(socket, opts.returnBuffers ?? false));
       });

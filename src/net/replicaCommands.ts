@@ -48,6 +48,9 @@ const COMMANDS: Record<string, { arity: number; handler: Handler }> = {
 };
 
 /** The server's own commands first; everything else is a read of the dataset (or READONLY / unknown). */
+/** The commands the port answers itself (besides the dataset's reads). */
+export const REPLICA_COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);
+
 export function dispatchCommand(ctx: CommandContext, argv: Buffer[], client: RespClient): CommandResult | Promise<CommandResult> {
   const name = argv[0]!.toString('utf8').toLowerCase();
   const command = COMMANDS[name];

@@ -19,13 +19,16 @@ import { RdbTempFiles } from './rdbTempFiles';
 
 export type PauseMode = 'freeze' | 'keepalive';
 
+/** What a debugger attached to a running replica hooks into its steps. */
+export interface ShellDebugHooks {
+  /** After each step: a PauseMode stops the replica there in that mode; false runs on. */
+  shouldStop(result: StepResult): PauseMode | false;
+  /** Every step, for the debugger's views. */
+  onStep?(result: StepResult): void;
+}
+
 export interface ReplicaShellOptions {
-  /**
-   * After each step: a PauseMode stops the replica there in that mode (breakpoints);
-   * true stops it in 'keepalive' (the mode before modes could be asked for); false runs on.
-   */
-  shouldStop?: (result: StepResult) => PauseMode | boolean;
-  /** Every step, for logs and views. */
+  /** Every step, for logs. */
   onStep?: (result: StepResult) => void;
   /** While loading an RDB, stop for a step every this many bytes (the debugger's RDB stepping). */
   loadPauseBytes?: number;
@@ -50,6 +53,7 @@ export class ReplicaShell {
   private scheduled = false;
   private closed = false;
   private pausedMode: PauseMode | null = null;
+  private debugHooks: ShellDebugHooks | null = null;
   private readonly tempFiles: RdbTempFiles;
 
   constructor(config: ReplicaConfig, private readonly options: ReplicaShellOptions = {}) {
@@ -105,6 +109,27 @@ export class ReplicaShell {
     this.schedule();
   }
 
+  /**
+   * A debugger takes over the stop decisions (launch, or attach to a running
+   * replica); null detaches it, and a replica it left stopped runs on.
+   */
+  setDebugHooks(hooks: ShellDebugHooks | null): void {
+    this.debugHooks = hooks;
+    if (!hooks) this.resume();
+  }
+
+  /**
+   * Closes the master link as if the network dropped it: the engine sees the
+   * socket close and reacts as Redis does ("Connection with master lost").
+   */
+  dropLink(): boolean {
+    const link = this.engine.linkId;
+    const socket = link === null ? undefined : this.sockets.get(link);
+    if (!socket) return false;
+    socket.destroy();
+    return true;
+  }
+
   /** Runs exactly one step while paused (the debugger's stepping). */
   stepOnce(): StepResult {
     const result = this.engine.step();
@@ -156,9 +181,9 @@ export class ReplicaShell {
       const result = this.engine.step();
       this.afterStep(result);
       if (result.point.kind === 'idle') return;
-      const stop = this.options.shouldStop?.(result) ?? false;
+      const stop = this.debugHooks?.shouldStop(result) ?? false;
       if (stop !== false) {
-        this.pause(stop === true ? 'keepalive' : stop);
+        this.pause(stop);
         return;
       }
     }
@@ -168,6 +193,7 @@ export class ReplicaShell {
   private afterStep(result: StepResult): void {
     for (const action of result.actions) this.perform(action);
     this.options.onStep?.(result);
+    this.debugHooks?.onStep?.(result);
     this.updateReading();
   }
 

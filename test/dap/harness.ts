@@ -72,15 +72,29 @@ export class Adapter {
     }, timeoutMs);
   }
 
-  /** initialize, launch, `configure` (breakpoints) during configuration, configurationDone. */
+  /**
+   * initialize, launch, then on `initialized` (which the adapter sends once
+   * launch has arrived) `configure` (breakpoints) and configurationDone.
+   */
   async launch(args: Record<string, unknown>, configure: (dc: DebugClient) => Promise<unknown> = async () => undefined): Promise<DebugProtocol.LaunchResponse> {
-    const initialized = this.dc.waitForEvent('initialized', 5000);
+    return this.configureAround(() => this.dc.launchRequest(args as DebugProtocol.LaunchRequestArguments), configure);
+  }
+
+  /** The same sequence with attach: to a process's --debug-port through this adapter. */
+  async attach(args: Record<string, unknown>, configure: (dc: DebugClient) => Promise<unknown> = async () => undefined): Promise<DebugProtocol.AttachResponse> {
+    return this.configureAround(() => this.dc.attachRequest(args as DebugProtocol.AttachRequestArguments), configure);
+  }
+
+  private async configureAround<R>(start: () => Promise<R>, configure: (dc: DebugClient) => Promise<unknown>): Promise<R> {
     await this.dc.initializeRequest({ adapterID: 'redis-replica', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
-    await initialized;
-    const launched = this.dc.launchRequest(args as DebugProtocol.LaunchRequestArguments);
+    const initialized = this.dc.waitForEvent('initialized', 10_000);
+    const started = start();
+    // A refused launch or attach answers without ever sending initialized.
+    const first = await Promise.race([initialized.then(() => 'initialized' as const), started.then(() => 'answered' as const, () => 'answered' as const)]);
+    if (first === 'answered') return started;
     await configure(this.dc);
     await this.dc.configurationDoneRequest();
-    return launched;
+    return started;
   }
 
   async topFrame(threadId: number): Promise<DebugProtocol.StackFrame> {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { AdapterError } from '../../src/debug/errors';
-import { parseLaunchArguments, parseMaster } from '../../src/debug/launchConfig';
+import { parseAttachArguments, parseLaunchArguments, parseMaster } from '../../src/debug/launchConfig';
 import { INITIAL_CONFIGURATION, LAUNCH_ATTRIBUTES } from '../../src/debug/launchSchema';
 
 const refused = (args: Record<string, unknown>): string => {
@@ -34,7 +34,6 @@ describe('launch configuration', () => {
     assert.equal(s.base['repl-timeout'], 5);
     assert.equal(s.base['repl-diskless-load'], 'swapdb');
     assert.equal(s.base.port, 0);
-    assert.equal(s.masterLabel, '127.0.0.1:7001');
     assert.equal(s.pauseMode, 'keepalive');
     assert.equal(s.replicas, 2);
   });
@@ -48,6 +47,14 @@ describe('launch configuration', () => {
     assert.match(refused({ master: 'h:1', config: { 'repl-timeout': [1] } }), /must be a string, a number or a boolean/);
     assert.doesNotMatch(refused({ master: 'h:1', config: { masterauth: 'hunter2', 'repl-timeout': 0 } }), /hunter2/);
     assert.match(refused({ master: 'h:1', redisConf: '/nonexistent/redis.conf' }), /redisConf \/nonexistent\/redis.conf: ENOENT/);
+  });
+
+  test('attach takes the debug port of a running redis-replica-debugger, and refuses anything else', () => {
+    assert.deepEqual(parseAttachArguments({ port: 7100 }), { host: '127.0.0.1', port: 7100, pauseMode: 'keepalive' });
+    assert.deepEqual(parseAttachArguments({ port: 7100, host: 'replicas.local', pauseMode: 'freeze' }), { host: 'replicas.local', port: 7100, pauseMode: 'freeze' });
+    assert.throws(() => parseAttachArguments({}), /'port' must be the --debug-port of a running redis-replica-debugger/);
+    assert.throws(() => parseAttachArguments({ port: '7100' }), /'port' must be/);
+    assert.throws(() => parseAttachArguments({ port: 7100, pauseMode: 'sleep' }), /'pauseMode' must be 'keepalive' or 'freeze'/);
   });
 
   test('the schema\'s defaults and initial configuration are accepted', () => {

@@ -115,12 +115,12 @@ describe('command line', () => {
 
 describe('tool flags', () => {
   test('defaults', () => {
-    assert.deepEqual(parseCommandLine([]).tool, { replicas: 1, logFormat: 'text', help: false, version: false });
+    assert.deepEqual(parseCommandLine([]).tool, { replicas: 1, logFormat: 'text', debugPort: null, help: false, version: false });
   });
 
   test('tool flags are taken out of the redis directives', () => {
-    const cl = parseCommandLine(['r.conf', '--replicas', '3', '--port', '7000', '--log-format', 'json']);
-    assert.deepEqual(cl.tool, { replicas: 3, logFormat: 'json', help: false, version: false });
+    const cl = parseCommandLine(['r.conf', '--replicas', '3', '--port', '7000', '--log-format', 'json', '--debug-port', '7100']);
+    assert.deepEqual(cl.tool, { replicas: 3, logFormat: 'json', debugPort: 7100, help: false, version: false });
     assert.deepEqual(cl.directives.map((d) => d.name), ['port']);
   });
 
@@ -133,6 +133,8 @@ describe('tool flags', () => {
   });
 
   test('bad tool flags name the flag and what it expects', () => {
+    assert.throws(() => parseCommandLine(['--debug-port', 'x']), /--debug-port expects a port from 0 to 65535 \(0: any free port\), got 'x'/);
+    assert.throws(() => parseCommandLine(['--debug-port', '70000']), /--debug-port expects a port/);
     const cases: [string[], string, RegExp][] = [
       [['--replicas', '0'], '--replicas', /--replicas expects one whole number from 1 to 65535, got '0'/],
       [['--replicas', 'two'], '--replicas', /got 'two'/],

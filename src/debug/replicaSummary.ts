@@ -1,0 +1,77 @@
+// One hosted replica as a row of a view (the Replicas tree, a status bar): the
+// fields a person scans, derived from the ReplicaInfo model and the cron's
+// timeout rule, sent by the `replicas` request and the `replicasChanged` event.
+// Pure, so the views and the tests read the same numbers.
+import type { ReplicaInfo } from '../engine/replicaInfo';
+import { ReplState, shortStateName } from '../engine/states';
+import { cronTimeouts } from './timeouts';
+
+export interface ReplicaSummary {
+  threadId: number;
+  /** The thread's name (`replica 1 :6380 → 127.0.0.1:6379 [TRANSFER]`). */
+  name: string;
+  /** Its RESP port on 127.0.0.1 (redis-cli -p). */
+  port: number;
+  /** Short state name: CONNECT, TRANSFER, CONNECTED, … */
+  repl_state: string;
+  masterhost: string | null;
+  masterport: number;
+  master_link_status: 'up' | 'down';
+  /** The applied offset (INFO's slave_repl_offset); -1 with no master, live or cached. */
+  slave_repl_offset: number;
+  slave_read_repl_offset: number;
+  master_repl_offset: number;
+  /** Seconds since the last byte from the master (-1 with no link), as INFO computes it. */
+  master_last_io_seconds_ago: number;
+  master_sync_in_progress: boolean;
+  repl_transfer_size: number;
+  repl_transfer_read: number;
+  /** Percent of an RDB of known size read, or null. */
+  transfer_percent: number | null;
+  /** The armed cron timeout that fires first: which, and in how many seconds. */
+  nearest_timeout: { id: string; label: string; remaining_s: number } | null;
+  last_error: string | null;
+  /** Why the replica is stopped, or null while it runs. */
+  stopped: { reason: string; description: string | null } | null;
+  pauseMode: string;
+}
+
+export interface SummaryInput {
+  threadId: number;
+  name: string;
+  port: number;
+  info: Readonly<ReplicaInfo>;
+  replTimeout: number;
+  nowMs: number;
+  stopped: ReplicaSummary['stopped'];
+  pauseMode: string;
+}
+
+export function summarize(s: SummaryInput): ReplicaSummary {
+  const i = s.info;
+  const now = Math.floor(s.nowMs / 1000);
+  const source = i.master ?? i.cached_master;
+  const timeouts = cronTimeouts(i, s.replTimeout, s.nowMs);
+  const nearest = timeouts.timeouts.find((t) => t.id === timeouts.firesFirst);
+  return {
+    threadId: s.threadId,
+    name: s.name,
+    port: s.port,
+    repl_state: shortStateName(i.repl_state),
+    masterhost: i.masterhost,
+    masterport: i.masterport,
+    master_link_status: i.repl_state === ReplState.CONNECTED ? 'up' : 'down',
+    slave_repl_offset: source ? source.reploff : -1,
+    slave_read_repl_offset: source ? source.read_reploff : -1,
+    master_repl_offset: i.master_repl_offset,
+    master_last_io_seconds_ago: i.master ? now - i.master.lastinteraction : -1,
+    master_sync_in_progress: i.repl_state === ReplState.TRANSFER,
+    repl_transfer_size: i.repl_transfer_size,
+    repl_transfer_read: i.repl_transfer_read,
+    transfer_percent: i.repl_state === ReplState.TRANSFER && i.repl_transfer_size > 0 ? (100 * i.repl_transfer_read) / i.repl_transfer_size : null,
+    nearest_timeout: nearest && nearest.remainingMs !== null ? { id: nearest.id, label: nearest.label, remaining_s: Math.ceil(nearest.remainingMs / 1000) } : null,
+    last_error: i.last_error?.message ?? null,
+    stopped: s.stopped,
+    pauseMode: s.pauseMode,
+  };
+}
