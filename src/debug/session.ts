@@ -154,6 +154,8 @@ export class ReplicaDebugSession extends LoggingDebugSession {
   /** A message of the remote session, for our client; null when its process went away. */
   private fromRemote(message: DebugProtocol.ProtocolMessage | null): void {
     if (message === null) {
+      // Gone before the attach completed: the attach's error response says why.
+      if (!this.proxy) return;
       this.proxy = null;
       this.sendEvent(new OutputEvent('The redis-replica-debugger process closed the debug connection.\n', 'important'));
       this.sendEvent(new TerminatedEvent());

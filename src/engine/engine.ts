@@ -14,8 +14,10 @@ import { replicaofAtStart, replicaofCommand, replicaofNoOne } from './replicaof'
 import type { Keyspace } from '../keyspace/keyspace';
 import type { ReplicaInfo } from './replicaInfo';
 import { ReplState } from './states';
+import type { RecentEvent } from './recentEvents';
 import { onStreamReadable, streamReadable } from './stream';
 import { onRdbFile, onTransferReadable, transferReadable } from './transfer';
+import { transferProgress, type TransferProgress } from './transferProgress';
 
 export type ReplicaEngineOptions = EngineDeps;
 
@@ -49,6 +51,28 @@ export class ReplicaEngine {
   /** The most recent transitions, oldest first. */
   get transitions(): readonly TransitionRecord[] {
     return this.core.transitions;
+  }
+
+  /** The recent events (transitions, wire messages, commands, ACKs, timeouts), newest first. */
+  recentEvents(): RecentEvent[] {
+    return this.core.recent.list();
+  }
+
+  /** The transfer's received bytes, rate and RDB load position, read now. */
+  get transferProgress(): TransferProgress {
+    return transferProgress(this.core);
+  }
+
+  /**
+   * The REPLCONF ACK a live replica would send now, for the shell to write
+   * while the engine is stopped (keepalive mode); null when the replica would
+   * send none. Recorded like the cron's: the master's repl_ack_time for us is now.
+   */
+  keepaliveAck(): Buffer | null {
+    const info = this.core.info;
+    const master = info.master;
+    if (info.repl_state !== ReplState.CONNECTED || !master || master.pre_psync || master.close_after_reply !== null || !this.core.link) return null;
+    return this.core.ack(master, ['debugger keepalive', 'replicationSendAck']);
   }
 
   /** The link the engine is using, if any (the shell checks events against it). */
@@ -175,6 +199,15 @@ export class ReplicaEngine {
     return (r) => {
       if (requestId !== undefined) this.core.emit({ type: 'reply', requestId, reply: r });
     };
+  }
+
+  /**
+   * The port the RESP server was bound to, when the config asked for any free
+   * one (port 0): it is the port REPLCONF listening-port announces, so the
+   * master's INFO names a port a client can reach.
+   */
+  listeningOn(port: number): void {
+    this.core.config = { ...this.core.config, port };
   }
 
   /**

@@ -41,6 +41,7 @@ export class HostedReplica {
   /** Binds the RESP port first (a port in use fails before anything connects), then starts replicating. */
   async start(): Promise<void> {
     this.boundPort = await this.server.listen(this.config.port, listenAddress(this.config));
+    if (this.config.port === 0) this.shell.engine.listeningOn(this.boundPort);
     this.shell.start();
   }
 
