@@ -1,5 +1,5 @@
-// The `launch` attributes of the `redis-replica` debug type, as JSON Schema,
-// for package.json's contributes.debuggers[].configurationAttributes.launch.
+// The `launch` and `attach` attributes of the `redis-replica` debug type, as
+// JSON Schema, for package.json's contributes.debuggers[].configurationAttributes.
 // launchConfig.ts validates the same attributes at run time; keep the two in
 // step (test/dap/launchSchema.test.ts checks the names match).
 import { MAX_REPLICAS } from './launchConfig';
@@ -58,6 +58,25 @@ export const LAUNCH_ATTRIBUTES: { required: readonly string[]; properties: Recor
       description: 'Stop every replica before its first step (before NONE -> CONNECT).',
       default: false,
     },
+  },
+};
+
+export const ATTACH_ATTRIBUTES: { required: readonly string[]; properties: Record<string, AttributeSchema> } = {
+  required: ['port'],
+  properties: {
+    port: {
+      type: 'integer',
+      description: 'The debug port of a running `redis-replica-debugger --debug-port <port>`: the session debugs the replicas that process hosts, and leaves them running when it ends.',
+      default: 7100,
+      minimum: 1,
+      maximum: 65535,
+    },
+    host: {
+      type: 'string',
+      description: 'Where that process runs (it listens on 127.0.0.1 only, so a remote one needs a tunnel).',
+      default: '127.0.0.1',
+    },
+    pauseMode: LAUNCH_ATTRIBUTES.properties['pauseMode']!,
   },
 };
 

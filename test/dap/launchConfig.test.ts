@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { AdapterError } from '../../src/debug/errors';
 import { parseAttachArguments, parseLaunchArguments, parseMaster } from '../../src/debug/launchConfig';
-import { INITIAL_CONFIGURATION, LAUNCH_ATTRIBUTES } from '../../src/debug/launchSchema';
+import { ATTACH_ATTRIBUTES, INITIAL_CONFIGURATION, LAUNCH_ATTRIBUTES } from '../../src/debug/launchSchema';
 
 const refused = (args: Record<string, unknown>): string => {
   try {
@@ -62,5 +62,8 @@ describe('launch configuration', () => {
     assert.doesNotThrow(() => parseLaunchArguments(defaults));
     assert.doesNotThrow(() => parseLaunchArguments(INITIAL_CONFIGURATION));
     for (const name of LAUNCH_ATTRIBUTES.required) assert.ok(name in LAUNCH_ATTRIBUTES.properties);
+    const attachDefaults = Object.fromEntries(Object.entries(ATTACH_ATTRIBUTES.properties).filter(([, a]) => a.default !== undefined).map(([k, a]) => [k, a.default]));
+    assert.doesNotThrow(() => parseAttachArguments(attachDefaults));
+    for (const name of ATTACH_ATTRIBUTES.required) assert.ok(name in ATTACH_ATTRIBUTES.properties);
   });
 });
