@@ -8,6 +8,7 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { TransitionRecord } from '../engine/io';
+import { infoReplication } from '../engine/infoReplication';
 import { stateName } from '../engine/states';
 import type { HostedReplica } from '../net/hostedReplica';
 import { queryMaster } from '../net/masterQuery';
@@ -26,6 +27,7 @@ import { commandWords, runCommand } from './replicaConsole';
 import { keyspaceChildren } from './keyspaceVariables';
 import { REPLICA_NAMES, replicaScope } from './replicaScope';
 import { summarize, type ReplicaSummary } from './replicaSummary';
+import { SyncProgress } from './syncProgress';
 import { ReplicaThread, type StopPolicy } from './replicaThread';
 import { stackFrames, STATE_MACHINE_DOCUMENT } from './stack';
 import { formatValue, typeName } from './values';
@@ -70,6 +72,9 @@ export class ReplicaDebugSession extends LoggingDebugSession {
   private proxy: AttachProxy | null = null;
   private initializeMessage: DebugProtocol.InitializeRequest | null = null;
   private summaryTimer: NodeJS.Timeout | null = null;
+  private documentUri: string | null = null;
+  private clientShowsProgress = false;
+  private readonly progress = new SyncProgress((e) => this.sendEvent(e), () => this.clientShowsProgress);
 
   constructor(private readonly options: SessionOptions = {}) {
     super();
@@ -91,7 +96,8 @@ export class ReplicaDebugSession extends LoggingDebugSession {
    * `initialized` goes out when launch or attach arrives, not here: an attach
    * through a proxy hands configuration to the remote session, which sends its own.
    */
-  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
+    this.clientShowsProgress = args.supportsProgressReporting === true;
     response.body = {
       ...response.body,
       supportsConfigurationDoneRequest: true,
@@ -123,6 +129,7 @@ export class ReplicaDebugSession extends LoggingDebugSession {
     await this.guard(response, async () => {
       if (this.options.hostFleet) throw errors.launchOnServer();
       const settings = parseLaunchArguments(args as Readonly<Record<string, unknown>>);
+      this.documentUri = stateMachineUri(args as Readonly<Record<string, unknown>>);
       await this.configure();
       await this.startReplicas(settings);
     });
@@ -133,6 +140,7 @@ export class ReplicaDebugSession extends LoggingDebugSession {
     if (this.options.hostFleet) {
       await this.guard(response, async () => {
         this.pauseMode = raw['pauseMode'] === undefined ? 'keepalive' : parseAttachArguments({ port: 1, ...raw }).pauseMode;
+        this.documentUri = stateMachineUri(raw);
         await this.configure();
         this.adopt(this.options.hostFleet!, false);
       });
@@ -210,7 +218,11 @@ export class ReplicaDebugSession extends LoggingDebugSession {
       },
       step: (thread, r) => {
         for (const entry of r.logs) this.sendEvent(new OutputEvent(`[replica ${thread.id}] ${entry.message}\n`, 'stdout'));
-        if (r.point.kind === 'transition') this.sendEvent(stateChangedEvent(thread, r.point.transition));
+        if (r.point.kind === 'transition') {
+          const t = r.point.transition;
+          this.sendEvent(stateChangedEvent(thread, t));
+          this.progress.onTransition(thread.id, thread.name, t.from, t.to, thread.replica.shell.engine.info);
+        }
         if (r.point.kind !== 'idle') this.summariesChanged();
       },
     };
@@ -255,13 +267,13 @@ export class ReplicaDebugSession extends LoggingDebugSession {
 
   protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
     const requested = args.breakpoints ?? (args.lines ?? []).map((line) => ({ line }));
-    if (args.source.sourceReference !== DOCUMENT_REFERENCE) {
+    if (!this.isDocument(args.source)) {
       response.body = { breakpoints: requested.map(() => ({ verified: false, message: `only the ${DOCUMENT_NAME} document has line breakpoints` })) };
       this.sendResponse(response);
       return;
     }
     const statuses = this.breakpoints.setLineBreakpoints(requested.map((b) => ({ ...b, line: this.convertClientLineToDebugger(b.line) })));
-    response.body = { breakpoints: statuses.map((s) => toBreakpoint(s, documentSource())) };
+    response.body = { breakpoints: statuses.map((s) => toBreakpoint(s, this.documentSource())) };
     this.sendResponse(response);
   }
 
@@ -313,7 +325,7 @@ export class ReplicaDebugSession extends LoggingDebugSession {
       const start = args.startFrame ?? 0;
       const shown = frames.slice(start, args.levels ? start + args.levels : undefined);
       response.body = {
-        stackFrames: shown.map((f, i) => new StackFrame(thread.id * FRAMES_PER_THREAD + start + i, f.name, documentSource(), this.convertDebuggerLineToClient(f.line), 1)),
+        stackFrames: shown.map((f, i) => new StackFrame(thread.id * FRAMES_PER_THREAD + start + i, f.name, this.documentSource(), this.convertDebuggerLineToClient(f.line), 1)),
         totalFrames: frames.length,
       };
     });
@@ -407,6 +419,8 @@ export class ReplicaDebugSession extends LoggingDebugSession {
 
   private snapshot(thread: ReplicaThread): ReplicaSnapshot {
     const shell = thread.replica.shell;
+    // Put on the thread at launch (fetchMasterReplTimeout, masterReplTimeout.ts); until then, Redis's default (NOT_ASKED_YET).
+    const asked = (thread as { masterReplTimeout?: ReplicaSnapshot['masterReplTimeout'] }).masterReplTimeout;
     return {
       info: shell.engine.info,
       replTimeout: shell.engine.config['repl-timeout'],
@@ -414,7 +428,9 @@ export class ReplicaDebugSession extends LoggingDebugSession {
       nowMs: shell.clock.now(),
       unreadBytes: shell.engine.bufferedBytes,
       clockHeld: shell.clock.held,
-      transitions: shell.engine.transitions,
+      recent: shell.engine.recentEvents(),
+      transfer: shell.engine.transferProgress,
+      masterReplTimeout: asked ?? { seconds: 60, source: 'assumed (Redis default; the master was not asked yet)' },
     };
   }
 
@@ -473,6 +489,7 @@ export class ReplicaDebugSession extends LoggingDebugSession {
       this.stopWatchingFleet?.();
       if (this.summaryTimer) clearTimeout(this.summaryTimer);
       this.summaryTimer = null;
+      this.progress.endAll();
       for (const t of this.threads.values()) t.release();
       if (this.ownsFleet) await this.fleet?.stopAll();
     })();
@@ -518,6 +535,11 @@ export class ReplicaDebugSession extends LoggingDebugSession {
           response.body = parseMasterView(String(info));
           return;
         }
+        case 'infoReplication': {
+          const shell = this.thread(threadIdOf(a)).replica.shell;
+          response.body = { text: infoReplication(shell.engine.info, shell.engine.config, shell.clock.now()) };
+          return;
+        }
         case 'activeResources':
           // What keeps this process alive: after terminate, only the DAP stdio pipes should remain.
           response.body = { resources: process.getActiveResourcesInfo() };
@@ -541,6 +563,21 @@ export class ReplicaDebugSession extends LoggingDebugSession {
         else resolve(String(r.value));
       });
     });
+  }
+
+  /**
+   * The state-machine document as frames and breakpoints name it: served by
+   * this adapter (a sourceReference, any client), or at the URI an editor
+   * already shows it under (VS Code's extension passes `stateMachineUri`, so a
+   * gutter click there before a session is the same document as the frames').
+   */
+  private documentSource(): Source {
+    if (this.documentUri) return new Source(STATE_MACHINE_FILE_NAME, this.documentUri);
+    return new Source(DOCUMENT_NAME, undefined, DOCUMENT_REFERENCE, 'redis-replica-debugger');
+  }
+
+  private isDocument(source: DebugProtocol.Source): boolean {
+    return source.sourceReference === DOCUMENT_REFERENCE || (this.documentUri !== null && source.path === this.documentUri);
   }
 
   private fleetOrFail(): ReplicaFleet {
@@ -571,6 +608,7 @@ export class ReplicaDebugSession extends LoggingDebugSession {
     this.summaryTimer = setTimeout(() => {
       this.summaryTimer = null;
       this.sendEvent(new Event(REPLICAS_CHANGED_EVENT, { replicas: this.summaries() }));
+      this.progress.update((id) => this.threads.get(id)?.replica.shell.engine.info);
     }, SUMMARY_INTERVAL_MS);
   }
 
@@ -637,6 +675,14 @@ export const STATE_CHANGED_EVENT = 'replicaStateChanged';
 /** Every replica's summary (the `replicas` request's answer), at most every SUMMARY_INTERVAL_MS while anything changes. */
 export const REPLICAS_CHANGED_EVENT = 'replicasChanged';
 
+/** The document's file name when an editor shows it at a URI of its own. */
+export const STATE_MACHINE_FILE_NAME = 'state-machine.redisrepl';
+
+function stateMachineUri(args: Readonly<Record<string, unknown>>): string | null {
+  const uri = args['stateMachineUri'];
+  return typeof uri === 'string' && uri.endsWith(STATE_MACHINE_FILE_NAME) ? uri : null;
+}
+
 function threadIdOf(args: Record<string, unknown>): number {
   const id = args['threadId'];
   if (typeof id !== 'number') throw errors.unknownThread(Number(id));
@@ -649,9 +695,6 @@ function stateChangedEvent(thread: ReplicaThread, t: TransitionRecord): DebugPro
   });
 }
 
-function documentSource(): Source {
-  return new Source(DOCUMENT_NAME, undefined, DOCUMENT_REFERENCE, 'redis-replica-debugger');
-}
 
 function toBreakpoint(s: { id: number; verified: boolean; message?: string; line?: number }, source?: Source): DebugProtocol.Breakpoint {
   const bp: DebugProtocol.Breakpoint = new Breakpoint(s.verified, s.line, undefined, source);

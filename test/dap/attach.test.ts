@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { renderStateMachineDocument } from '../../src/engine/stateMachineDocument';
+import { findTransition, ReplState } from '../../src/engine/states';
 import { RedisClient as Client } from '../../src/net/redisClient';
 import type { ReplicaSummary } from '../../src/debug/replicaSummary';
 import type { MasterView } from '../../src/debug/masterView';
@@ -178,6 +180,54 @@ describe('attach and custom requests against a real master', () => {
     assert.deepEqual(await labels('INFO rep'), ['replication']);
     assert.ok((await labels('repl_state == CONN')).includes('CONNECTED'));
     assert.deepEqual(await labels('DEBUG DIG'), ['DIGEST', 'DIGEST-VALUE']);
+  });
+
+  test('a full sync is DAP progress for a client that shows it: start, bytes, end when CONNECTED', async () => {
+    const a = adapter();
+    const events: DebugProtocol.Event[] = [];
+    for (const name of ['progressStart', 'progressUpdate', 'progressEnd']) a.dc.on(name, (e: DebugProtocol.Event) => events.push(e));
+    await a.dc.initializeRequest({ adapterID: 'redis-replica', pathFormat: 'path', supportsProgressReporting: true });
+    await a.dc.launchRequest({ master: `127.0.0.1:${master.port}` } as DebugProtocol.LaunchRequestArguments);
+    await waitFor('progressEnd', () => events.some((e) => e.event === 'progressEnd'));
+    const start = events.find((e) => e.event === 'progressStart')!;
+    assert.match(start.body.title, /^Full sync: replica 1 :\d+ → 127\.0\.0\.1:\d+$/);
+    const end = events.find((e) => e.event === 'progressEnd')!;
+    assert.equal(end.body.progressId, start.body.progressId);
+    assert.equal(end.body.message, 'synced');
+    assert.ok(events.indexOf(start) < events.indexOf(end));
+  });
+
+  test('a client that does not show progress gets no progress events', async () => {
+    const a = adapter();
+    let seen = 0;
+    a.dc.on('progressStart', () => seen++);
+    await a.launch({ master: `127.0.0.1:${master.port}` });
+    await waitFor('CONNECTED', async () => (await a.threadName(1)).endsWith('[CONNECTED]'));
+    assert.equal(seen, 0);
+  });
+
+  test('infoReplication gives one replica\'s INFO replication as redis-cli would show it', async () => {
+    const a = adapter();
+    await a.launch({ master: `127.0.0.1:${master.port}` });
+    await waitFor('CONNECTED', async () => (await a.threadName(1)).endsWith('[CONNECTED]'));
+    const text = (await a.dc.customRequest('infoReplication', { threadId: 1 })).body.text as string;
+    assert.match(text, /^# Replication\r\nrole:slave\r\n/);
+    assert.match(text, new RegExp(`master_port:${master.port}\r\nmaster_link_status:up`));
+  });
+
+  test('with stateMachineUri, breakpoints set in the editor at that URI stop, and frames point there', async () => {
+    const uri = 'redis-replication:/state-machine.redisrepl';
+    const a = adapter();
+    const line = renderStateMachineDocument().lines.get(findTransition(ReplState.CONNECTING, ReplState.RECEIVE_PING_REPLY)!)!;
+    await a.launch({ master: `127.0.0.1:${master.port}`, stateMachineUri: uri }, async (dc) => {
+      const r = await dc.setBreakpointsRequest({ source: { name: 'state-machine.redisrepl', path: uri }, breakpoints: [{ line }] });
+      assert.equal(r.body.breakpoints[0]!.verified, true);
+    });
+    const stop = await a.nextStop();
+    const top = await a.topFrame(stop.body.threadId!);
+    assert.equal(top.line, line);
+    assert.equal(top.source!.path, uri);
+    assert.equal(top.source!.sourceReference ?? 0, 0);
   });
 
   test('launch is refused by a process that already hosts its replicas: it says to attach', async () => {
