@@ -9,6 +9,10 @@ import { applyDirectives, parseRedisConf, type ConfigDirective } from '../config
 import { defaultConfig, type ReplicaConfig } from '../config/replicaConfig';
 import type { PauseMode } from '../net/replicaShell';
 import { AdapterError, errors } from './errors';
+import { ATTACH_ATTRIBUTES, LAUNCH_ATTRIBUTES, MAX_REPLICAS } from './launchSchema';
+
+export { MAX_REPLICAS } from './launchSchema';
+import { closestName } from './names';
 
 export interface LaunchSettings {
   base: ReplicaConfig;
@@ -24,8 +28,6 @@ export interface AttachSettings {
   pauseMode: PauseMode;
 }
 
-/** The most replicas one session hosts: each is a socket, a port and a cron timer. */
-export const MAX_REPLICAS = 64;
 
 interface MasterAddress {
   host: string;
@@ -162,4 +164,25 @@ export function parseAttachArguments(args: Readonly<Record<string, unknown>>): A
   const host = args['host'] ?? '127.0.0.1';
   if (typeof host !== 'string' || host.trim() === '') throw errors.launchConfig("'host' must be a host name or address");
   return { host: host.trim(), port, pauseMode: parsePauseMode(args['pauseMode']) };
+}
+
+/** Attributes every VS Code configuration may carry, whatever its debug type. */
+const CLIENT_ATTRIBUTES = new Set([
+  'type', 'request', 'name', 'presentation', 'preLaunchTask', 'postDebugTask', 'internalConsoleOptions', 'debugServer',
+  'noDebug', 'suppressMultipleSessionUI', 'stateMachineUri',
+]);
+
+/**
+ * Attributes the schema does not know ("unknown attribute 'mastr' (did you
+ * mean 'master'?)"): a typo would otherwise be silently ignored. VS Code's own
+ * `__` attributes are left alone.
+ */
+export function unknownAttributes(args: Readonly<Record<string, unknown>>, request: 'launch' | 'attach'): string[] {
+  const known = Object.keys((request === 'launch' ? LAUNCH_ATTRIBUTES : ATTACH_ATTRIBUTES).properties);
+  return Object.keys(args)
+    .filter((name) => !name.startsWith('__') && !CLIENT_ATTRIBUTES.has(name) && !known.includes(name))
+    .map((name) => {
+      const near = closestName(name, known);
+      return `unknown attribute '${name}'${near ? ` (did you mean '${near}'?)` : ''}`;
+    });
 }

@@ -2,7 +2,8 @@
 // JSON Schema, for package.json's contributes.debuggers[].configurationAttributes.
 // launchConfig.ts validates the same attributes at run time; keep the two in
 // step (test/dap/launchSchema.test.ts checks the names match).
-import { MAX_REPLICAS } from './launchConfig';
+/** The most replicas one session hosts: each is a socket, a port and a cron timer. */
+export const MAX_REPLICAS = 64;
 
 export interface AttributeSchema {
   type: string | string[];
@@ -91,3 +92,25 @@ export const INITIAL_CONFIGURATION = {
   pauseMode: 'keepalive',
   stopOnEntry: false,
 };
+
+/** The snippets launch.json's "Add Configuration…" offers. `^"…"` keeps a variable as text for VS Code to fill in. */
+export const CONFIGURATION_SNIPPETS = [
+  {
+    label: 'Redis replica: debug replication of a master',
+    description: 'One replica engine replicating from a master, stoppable at its state transitions',
+    body: { type: DEBUG_TYPE, request: 'launch', name: 'Debug replication', master: '${1:127.0.0.1:6379}', replicas: 1, config: { 'repl-timeout': 60 }, pauseMode: 'keepalive' },
+  },
+  {
+    label: 'Redis replica: several replicas',
+    description: 'Several replica engines of one master, each a thread; the password from an environment variable',
+    body: {
+      type: DEBUG_TYPE, request: 'launch', name: 'Debug several replicas', master: '${1:127.0.0.1:6379}', replicas: 3,
+      config: { 'repl-timeout': 60, masterauth: '^"\\${env:REDIS_PASSWORD}"' }, pauseMode: 'keepalive',
+    },
+  },
+  {
+    label: 'Redis replica: attach',
+    description: 'Attach to the replicas of a running `redis-replica-debugger --debug-port <port>`',
+    body: { type: DEBUG_TYPE, request: 'attach', name: 'Attach to replicas', port: '^${1:7100}', pauseMode: 'keepalive' },
+  },
+];

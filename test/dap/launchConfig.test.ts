@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { AdapterError } from '../../src/debug/errors';
-import { parseAttachArguments, parseLaunchArguments, parseMaster } from '../../src/debug/launchConfig';
+import { parseAttachArguments, parseLaunchArguments, parseMaster, unknownAttributes } from '../../src/debug/launchConfig';
 import { ATTACH_ATTRIBUTES, INITIAL_CONFIGURATION, LAUNCH_ATTRIBUTES } from '../../src/debug/launchSchema';
 
 const refused = (args: Record<string, unknown>): string => {
@@ -55,6 +55,13 @@ describe('launch configuration', () => {
     assert.throws(() => parseAttachArguments({}), /'port' must be the --debug-port of a running redis-replica-debugger/);
     assert.throws(() => parseAttachArguments({ port: '7100' }), /'port' must be/);
     assert.throws(() => parseAttachArguments({ port: 7100, pauseMode: 'sleep' }), /'pauseMode' must be 'keepalive' or 'freeze'/);
+  });
+
+  test('an unknown attribute is named with the closest known one; VS Code\'s own attributes pass', () => {
+    assert.deepEqual(unknownAttributes({ type: 'redis-replica', request: 'launch', name: 'x', mastr: 'h:1', __sessionId: 'id', preLaunchTask: 't' }, 'launch'),
+      ["unknown attribute 'mastr' (did you mean 'master'?)"]);
+    assert.deepEqual(unknownAttributes({ port: 1, replicas: 2 }, 'attach'), ["unknown attribute 'replicas'"]);
+    assert.deepEqual(unknownAttributes({ ...INITIAL_CONFIGURATION }, 'launch'), []);
   });
 
   test('the schema\'s defaults and initial configuration are accepted', () => {
