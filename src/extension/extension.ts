@@ -14,12 +14,15 @@ import { StateMachineContentProvider } from './stateMachineDocument';
 import { StateMachinePanel } from './stateMachinePanel';
 import { StatusBar } from './statusBar';
 
-export function activate(context: vscode.ExtensionContext): void {
+/** Returns the extension's log (Output: Redis Replica). */
+export function activate(context: vscode.ExtensionContext): vscode.LogOutputChannel {
+  const log = vscode.window.createOutputChannel('Redis Replica', { log: true });
   const media = vscode.Uri.joinPath(context.extensionUri, 'media');
   const model = new ReplicasModel();
   const tree = new ReplicasTree(model, media);
   const panel = new StateMachinePanel(model, media);
   context.subscriptions.push(
+    log,
     model,
     tree,
     panel,
@@ -30,6 +33,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.createTreeView(REPLICAS_VIEW, { treeDataProvider: tree, showCollapseAll: true }),
     ...registerCommands(model, () => panel.show()),
   );
+  return log;
 }
 
 export function deactivate(): void {
