@@ -248,7 +248,8 @@ export class ReplicaDebugSession extends LoggingDebugSession {
   private onStopped(thread: ReplicaThread): void {
     const stop = thread.stop;
     if (!stop) return;
-    const event: DebugProtocol.StoppedEvent = new StoppedEvent(stop.reason, thread.id, stop.exception?.exception.description);
+    const event: DebugProtocol.StoppedEvent = new StoppedEvent(stop.reason, thread.id, stop.exception?.exception.exceptionId);
+    // DAP: for an exception, `text` is its name (the UI shows it); the description says what Redis logged.
     event.body.allThreadsStopped = false;
     event.body.preserveFocusHint = false;
     if (stop.hitBreakpointIds.length > 0) event.body.hitBreakpointIds = stop.hitBreakpointIds;

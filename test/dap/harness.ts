@@ -28,6 +28,12 @@ export class Adapter {
 
   private constructor(readonly child: ChildProcess) {
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    // DebugClient never settles a request whose adapter died: fail them, so a test fails instead of hanging.
+    void this.exited.then((code) => {
+      const pending = (this.dc as unknown as { pendingRequests: Map<number, (r: DebugProtocol.Response) => void> }).pendingRequests;
+      for (const [seq, answer] of pending) answer({ seq: 0, type: 'response', request_seq: seq, command: '', success: false, message: `the adapter process exited (code ${code}) before answering` });
+      pending.clear();
+    });
     child.stderr!.on('data', (d: Buffer) => process.stderr.write(`[adapter] ${d.toString()}`));
     this.dc.attachTo(child);
     this.dc.on('stopped', (e: DebugProtocol.StoppedEvent) => this.push(() => this.stops.push(e)));
