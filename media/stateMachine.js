@@ -135,4 +135,6 @@
   });
   const saved = vscode.getState();
   if (saved) render(saved);
+  // The extension's first post may come before this page could listen: ask for the model now.
+  vscode.postMessage({ type: 'ready' });
 })();

@@ -1,8 +1,8 @@
 // The live state-machine view: a webview (media/stateMachine.js) that draws
 // the 13 states and the transition table, highlights each replica's state and
 // the path it took, shows breakpoints on their edges and toggles one when an
-// edge is clicked. The page gets one typed message, `model`; it sends one,
-// `toggleBreakpoint`. Strict CSP: no remote resources, nonce'd script only.
+// edge is clicked. The page gets one typed message, `model`; it sends
+// `ready` when loaded (answered with the model) and `toggleBreakpoint`. Strict CSP: no remote resources, nonce'd script only.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { ALL_STATES, shortStateName, TRANSITIONS } from '../engine/states';
@@ -19,12 +19,8 @@ export interface ModelMessage {
   breakpoints: { from: string; to: string; enabled: boolean }[];
 }
 
-/** Page → host. */
-export interface ToggleMessage {
-  type: 'toggleBreakpoint';
-  from: string;
-  to: string;
-}
+/** Page → host: a click on an edge, or the page saying it can receive the model (it may load after our first post). */
+export type PageMessage = { type: 'toggleBreakpoint'; from: string; to: string } | { type: 'ready' };
 
 const SHORT = (s: string): string => s.trim().toUpperCase().replace(/^REPL_STATE_/, '');
 
@@ -53,7 +49,7 @@ export class StateMachinePanel implements vscode.Disposable {
     this.panel = panel;
     panel.iconPath = vscode.Uri.joinPath(this.media, 'states', 'connected-light.svg');
     panel.webview.html = this.html(panel.webview);
-    panel.webview.onDidReceiveMessage((m: ToggleMessage) => this.toggle(m), undefined, this.disposables);
+    panel.webview.onDidReceiveMessage((m: PageMessage) => this.onPageMessage(m), undefined, this.disposables);
     panel.onDidChangeViewState(() => this.post(), undefined, this.disposables);
     panel.onDidDispose(() => (this.panel = null), undefined, this.disposables);
     this.post();
@@ -90,9 +86,14 @@ export class StateMachinePanel implements vscode.Disposable {
     };
   }
 
+  private onPageMessage(m: PageMessage): void {
+    if (m.type === 'ready') void this.panel?.webview.postMessage(this.message());
+    else if (m.type === 'toggleBreakpoint') this.toggle(m);
+  }
+
   /** A click on an edge: remove its breakpoint if there is one, else add `FROM->TO`. */
-  private toggle(m: ToggleMessage): void {
-    if (m.type !== 'toggleBreakpoint' || typeof m.from !== 'string' || typeof m.to !== 'string') return;
+  private toggle(m: { from: unknown; to: unknown }): void {
+    if (typeof m.from !== 'string' || typeof m.to !== 'string') return;
     const existing = vscode.debug.breakpoints.filter((b) => {
       if (!(b instanceof vscode.FunctionBreakpoint)) return false;
       const parts = b.functionName.split('->');

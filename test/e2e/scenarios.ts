@@ -1,0 +1,333 @@
+// The issue's e2e scenarios, each against a real redis-server master it starts, in a real VS Code (code-server) driven
+// through Chromium. The steps that need the Replicas tree view, the state-machine document and the webview are
+// exported functions that find their view/command in the extension's manifest; a scenario that needs a feature the
+// .vsix does not contribute yet is reported as skipped (or fails, with E2E_REQUIRE_ALL=1).
+//
+// Loading this module does nothing; scripts/e2e.sh runs them through run.ts.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import type { RedisServer } from '../support/redisServer';
+import { sleep, waitFor } from '../support/redisServer';
+import {
+  log, makeWorkspace, masterInfoField, oneLine, replicationLaunchConfig, startMaster, withWorkbench, type ScenarioEnv,
+  type Workbench,
+} from './harness';
+import type { Locator } from './playwright';
+
+// ---------------------------------------------------------------------------------------------------------------
+// What the .vsix contributes (read from its extension/package.json), so the feature steps find their names.
+
+export interface ExtensionManifest {
+  name: string;
+  publisher: string;
+  contributes?: {
+    debuggers?: { type: string }[];
+    views?: Record<string, { id: string; name: string }[]>;
+    commands?: { command: string; title: string; category?: string }[];
+    breakpoints?: { language: string }[];
+  };
+}
+
+export interface ScenarioContext {
+  vsix: string;
+  manifest: ExtensionManifest;
+}
+
+export interface Scenario {
+  name: string;
+  title: string;
+  /** Why the .vsix cannot run this scenario yet (a missing contribution), or undefined when it can. */
+  missing?: (m: ExtensionManifest) => string | undefined;
+  /** Runs only when named on the command line (a reproduction not yet reliable enough for every CI run). */
+  optIn?: boolean;
+  run(ctx: ScenarioContext): Promise<void>;
+}
+
+/** The Replicas tree view's title, if the manifest contributes one in the Run and Debug container. */
+export function replicasViewName(m: ExtensionManifest): string | undefined {
+  return m.contributes?.views?.debug?.find((v) => /replicas/i.test(v.name) || /replicas/i.test(v.id))?.name;
+}
+
+/** The palette label ("Category: Title") of the first contributed command whose title matches `re`. */
+export function commandLabel(m: ExtensionManifest, re: RegExp): string | undefined {
+  const c = m.contributes?.commands?.find((x) => re.test(x.title));
+  return c ? (c.category ? `${c.category}: ${c.title}` : c.title) : undefined;
+}
+
+/** The command that opens the state-machine document (a read-only editor with a gutter for transition breakpoints). */
+export const stateMachineDocumentCommand = (m: ExtensionManifest): string | undefined =>
+  commandLabel(m, /state[- ]machine.*(document|source|text)|open state[- ]machine$/i);
+/** The command that opens the state-machine webview (the diagram). */
+export const stateMachineViewCommand = (m: ExtensionManifest): string | undefined =>
+  commandLabel(m, /state[- ]machine.*(view|diagram|graph)|show state[- ]machine/i);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Steps shared by the scenarios
+
+export const TRANSFER_BREAKPOINT = 'CONNECTING->TRANSFER';
+/** Keys the master holds before the replica connects, so the transfer carries a real RDB. */
+export const MASTER_KEYS = 2000;
+
+/** Run view → Breakpoints "+" → `CONNECTING->TRANSFER` → start → stopped with that breakpoint; screenshots each. */
+export async function stopAtTransfer(wb: Workbench, shotPrefix: string): Promise<string> {
+  await wb.showRunAndDebug();
+  await wb.addFunctionBreakpoint(TRANSFER_BREAKPOINT);
+  const bps = await wb.breakpointRows();
+  assert.ok(bps.some((r) => r.includes(TRANSFER_BREAKPOINT)), `Breakpoints view: ${JSON.stringify(bps)}`);
+  await wb.screenshot(`${shotPrefix}-breakpoint-added`);
+
+  const t = Date.now();
+  await wb.startDebugging();
+  const paused = await wb.waitForStopped(30_000);
+  const stack = await wb.waitForCallStack(/->\s*TRANSFER\b/);
+  log(`stopped ${Date.now() - t} ms after start: "${paused}"; call stack "${stack}"`);
+  assert.match(paused, /Paused on (function )?breakpoint/i);
+  return paused;
+}
+
+/** The Variables view shows repl_transfer_lastio and repl_timeout (Replication scope, expanded by VS Code). */
+export async function expectTransferVariables(wb: Workbench): Promise<{ state: string; lastio: string; timeout: string }> {
+  const [state, lastio, timeout] = await wb.waitForVariables([
+    /^repl_state\s*[:=]/, /^repl_transfer_lastio\s*[:=]\s*\d+/, /^repl_timeout\s*[:=]\s*\d+/,
+  ]);
+  log(`variables: ${state} | ${lastio} | ${timeout}`);
+  assert.match(state!, /TRANSFER/i);
+  return { state: state!, lastio: lastio!, timeout: timeout! };
+}
+
+/** The Replicas view shows a replica row whose text matches `state` (e.g. /TRANSFER/). */
+export async function expectReplicaState(wb: Workbench, viewName: string, state: RegExp, timeoutMs = 10_000): Promise<string> {
+  const row = await wb.waitForViewRow(viewName, state, timeoutMs);
+  log(`${viewName}: ${row}`);
+  return row;
+}
+
+/**
+ * After continue: the Replicas view shows our replica CONNECTED at the master's master_repl_offset, and the master's
+ * own view (its INFO replication, refreshed on a throttle) shows the same master_repl_offset and its slave0 — our
+ * replica — online at that offset. Writes are made on the master first, so the offset is not the initial one.
+ */
+export async function expectReplicaCaughtUp(wb: Workbench, viewName: string, master: RedisServer): Promise<{ offset: number; rows: string[] }> {
+  const c = await master.client();
+  try {
+    for (let i = 0; i < 10; i++) await c.send('SET', `e2e:after-continue:${i}`, String(i));
+  } finally {
+    c.close();
+  }
+  await waitFor('master sees the replica online', async () => /state=online/.test((await masterInfoField(master, 'slave0')) ?? ''), 15_000, 100);
+  const num = (rows: string[], re: RegExp): number | undefined => {
+    for (const r of rows) {
+      const m = re.exec(r);
+      if (m) return Number(m[1]);
+    }
+    return undefined;
+  };
+  const deadline = Date.now() + 20_000;
+  let expanded = false;
+  for (;;) {
+    const masterOffset = Number(await masterInfoField(master, 'master_repl_offset'));
+    const rows = await wb.viewRows(viewName);
+    if (!expanded && rows.some((r) => /the master's view/.test(r))) {
+      await wb.expandViewRow(viewName, /the master's view/);
+      expanded = true;
+      continue;
+    }
+    const ours = num(rows, /^replica \d+\b.*CONNECTED\s*·\s*offset (\d+)/);
+    const mastersView = num(rows, /the master's view.*master_repl_offset (\d+)/);
+    const slave0 = num(rows, /^slave0\b.*online\s*·\s*offset (\d+)/);
+    if (ours === masterOffset && mastersView === masterOffset && slave0 === masterOffset) {
+      log(`${viewName}: replica CONNECTED at offset ${ours}, the master's view master_repl_offset ${mastersView}, slave0 offset ${slave0} (master: ${masterOffset})`);
+      return { offset: masterOffset, rows };
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`${viewName} never showed CONNECTED at the master's offset ${masterOffset} (ours ${ours}, the master's view ${mastersView}, slave0 ${slave0}): ${JSON.stringify(rows)}`);
+    }
+    await sleep(300);
+  }
+}
+
+/** The state-machine document's line for the transition the transfer breakpoint stops at. */
+export const TRANSFER_LINE = /^\s*REPL_STATE_RECEIVE_PSYNC_REPLY\s*->\s*REPL_STATE_TRANSFER\b/;
+
+/**
+ * Opens the state-machine document with its command and clicks the gutter (glyph margin) beside the line matching
+ * `lineRe`, which sets a transition breakpoint there; waits for the breakpoint glyph. Returns the line's text.
+ */
+export async function setGutterBreakpoint(wb: Workbench, command: string, lineRe: RegExp): Promise<string> {
+  await wb.runCommand(command);
+  const editor = wb.page.locator('.part.editor .monaco-editor').first();
+  await editor.waitFor({ state: 'visible', timeout: 10_000 });
+  const line = editor.locator('.view-lines .view-line', { hasText: lineRe }).first();
+  await line.waitFor({ state: 'visible', timeout: 10_000 });
+  const lineText = oneLine(await line.innerText());
+  const rect = (l: Locator): Promise<{ x: number; y: number; w: number; h: number }> => l.evaluate((e) => {
+    const r = e.getBoundingClientRect();
+    return { x: r.x, y: r.y, w: r.width, h: r.height };
+  });
+  const lineBox = await rect(line);
+  const margin = await rect(editor.locator('.margin').first());
+  // The glyph margin is the margin's leftmost strip; hover first so VS Code shows the breakpoint hint, then click.
+  const x = margin.x + 9;
+  const y = lineBox.y + lineBox.h / 2;
+  await wb.page.mouse.move(x, y);
+  await wb.page.waitForTimeout(200);
+  await wb.page.mouse.click(x, y);
+  await editor.locator('.margin .codicon-debug-breakpoint, .margin .codicon-debug-breakpoint-unverified').first()
+    .waitFor({ state: 'visible', timeout: 5000 });
+  log(`gutter breakpoint on "${lineText}"`);
+  return lineText;
+}
+
+/** Opens the state-machine webview with its command (unless undefined: already open) and returns the highlighted
+ * (current) state's text. */
+export async function webviewCurrentState(wb: Workbench, command: string | undefined, timeoutMs = 10_000): Promise<string> {
+  if (command) await wb.runCommand(command);
+  // A VS Code webview is an iframe (webview host) holding another iframe (#active-frame) with the extension's page.
+  // The diagram draws each state as <g class="state"> with its name in the first <text>; the current one is .current.
+  const inner = wb.page.frameLocator('iframe.webview.ready').first().frameLocator('#active-frame');
+  const current = inner.locator('.state.current').first();
+  await current.waitFor({ state: 'attached', timeout: timeoutMs });
+  await current.evaluate((e) => e.scrollIntoView({ block: 'center' }));
+  const text = (await current.locator('text').first().textContent())?.trim() ?? '';
+  log(`state-machine webview highlights "${text}"`);
+  return text;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Scenarios
+
+/** The launch-to-transfer path, common to every scenario: a master with data, a workspace with the issue's config. */
+async function withReplicationSession(
+  ctx: ScenarioContext, name: string,
+  body: (wb: Workbench, master: RedisServer, env: ScenarioEnv) => Promise<void>,
+): Promise<void> {
+  const master = await startMaster(['--repl-diskless-sync', 'no'], MASTER_KEYS);
+  const ws = makeWorkspace([replicationLaunchConfig(master.port)]);
+  try {
+    await withWorkbench(name, { vsix: ctx.vsix, workspace: ws }, async (env) => {
+      await body(env.wb, master, env);
+    });
+  } finally {
+    await master.stop();
+    if (!process.env.E2E_KEEP) fs.rmSync(ws, { recursive: true, force: true });
+  }
+}
+
+export const scenarios: Scenario[] = [
+  {
+    name: 'transfer-breakpoint',
+    title: 'launch.json → Run view → stop at CONNECTING->TRANSFER → Variables → continue → replica online',
+    async run(ctx) {
+      await withReplicationSession(ctx, this.name, async (wb, master) => {
+        await wb.openFromExplorer(['.vscode', 'launch.json']);
+        await wb.screenshot('transfer-workspace-launch-json');
+        await stopAtTransfer(wb, 'transfer');
+        await expectTransferVariables(wb);
+        // The Variables list is virtualized and shorter than the Replication scope: one screenshot per variable.
+        await wb.collapsePane('Watch');
+        await wb.revealVariable(/^repl_transfer_lastio\s*=/);
+        await wb.screenshot('transfer-stopped-lastio');
+        await wb.revealVariable(/^repl_timeout\s*=/);
+        await wb.screenshot('transfer-stopped-repl-timeout');
+        await wb.continue();
+        await waitFor('master sees the replica online', async () => /state=online/.test((await masterInfoField(master, 'slave0')) ?? ''), 20_000, 100);
+        log(`master: slave0:${await masterInfoField(master, 'slave0')}`);
+        log(`debug console: ${await wb.waitForDebugConsole(new RegExp(`keys loaded: ${MASTER_KEYS}\\b`))}`);
+        await wb.waitForDebugConsole(/sync: Finished with success/);
+        await wb.screenshot('transfer-continued-running');
+        await wb.stopDebugging();
+        await wb.screenshot('transfer-session-ended');
+      });
+    },
+  },
+  {
+    name: 'replicas-view',
+    title: 'Replicas view shows TRANSFER while stopped, then CONNECTED with the master\'s offset after continue',
+    missing: (m) => (replicasViewName(m) ? undefined : 'no view named "Replicas" in contributes.views.debug'),
+    async run(ctx) {
+      const view = replicasViewName(ctx.manifest)!;
+      await withReplicationSession(ctx, this.name, async (wb, master) => {
+        await stopAtTransfer(wb, 'replicas');
+        await expectReplicaState(wb, view, /TRANSFER/);
+        // Room for the tree: a wider sidebar, and the other panes (but Call Stack) collapsed.
+        await wb.setSidebarWidth(560);
+        for (const pane of ['Variables', 'Watch', 'Breakpoints']) await wb.collapsePane(pane);
+        await wb.expandViewRow(view, /TRANSFER/);
+        log(`${view} while stopped: ${JSON.stringify(await wb.viewRows(view))}`);
+        await wb.screenshot('replicas-view-transfer');
+        await wb.continue();
+        const { rows } = await expectReplicaCaughtUp(wb, view, master);
+        log(`${view} after continue: ${JSON.stringify(rows)}`);
+        await wb.screenshot('replicas-view-connected');
+        await wb.stopDebugging();
+      });
+    },
+  },
+  {
+    name: 'gutter-breakpoint',
+    title: 'a gutter breakpoint in the state-machine document stops at its transition',
+    missing: (m) => (stateMachineDocumentCommand(m) ? undefined : 'no command to open the state-machine document'),
+    async run(ctx) {
+      const command = stateMachineDocumentCommand(ctx.manifest)!;
+      await withReplicationSession(ctx, this.name, async (wb) => {
+        await wb.showRunAndDebug();
+        const line = await setGutterBreakpoint(wb, command, TRANSFER_LINE);
+        const bps = await wb.breakpointRows();
+        log(`Breakpoints view: ${JSON.stringify(bps)}`);
+        assert.ok(bps.some((r) => /state-machine/i.test(r)), `no source breakpoint in the Breakpoints view: ${JSON.stringify(bps)}`);
+        await wb.screenshot('gutter-breakpoint-set');
+        await wb.startDebugging();
+        const paused = await wb.waitForStopped(30_000);
+        assert.match(paused, /Paused on .*breakpoint/i);
+        const stack = await wb.waitForCallStack(/RECEIVE_PSYNC_REPLY\s*->\s*TRANSFER.*\b21:1\b/);
+        log(`stopped "${paused}" at ${stack} (gutter line "${line}")`);
+        const { state } = await expectTransferVariables(wb);
+        assert.match(state, /TRANSFER/);
+        await wb.screenshot('gutter-breakpoint-stopped');
+        await wb.stopDebugging();
+      });
+    },
+  },
+  {
+    name: 'state-machine-webview',
+    title: 'the state-machine webview highlights the current state (TRANSFER while stopped there)',
+    missing: (m) => (stateMachineViewCommand(m) ? undefined : 'no command to show the state-machine webview'),
+    async run(ctx) {
+      const command = stateMachineViewCommand(ctx.manifest)!;
+      await withReplicationSession(ctx, this.name, async (wb) => {
+        await stopAtTransfer(wb, 'webview');
+        // The diagram is tall: give it the panel's height.
+        await wb.runCommand(['View: Hide Panel', 'View: Close Panel']);
+        const current = await webviewCurrentState(wb, command);
+        assert.match(current, /TRANSFER/);
+        await wb.screenshot('webview-current-state');
+        await wb.stopDebugging();
+      });
+    },
+  },
+  {
+    name: 'webview-slow-load',
+    title: 'the state-machine webview, opened while stopped on a slow CPU, still draws the model and the current state',
+    // A webview stayed empty (about 1 run in 3 here) when its page loaded after the panel's one initial
+    // post; the page now asks for the model when it is ready.
+    missing: (m) => (stateMachineViewCommand(m) ? undefined : 'no command to show the state-machine webview'),
+    async run(ctx) {
+      const command = stateMachineViewCommand(ctx.manifest)!;
+      await withReplicationSession(ctx, this.name, async (wb, _master, { context }) => {
+        await stopAtTransfer(wb, 'slowload');
+        // Nothing changes while stopped, so the page must get the model however late its script starts: the extension
+        // host runs at full speed while the page loads with the CPU slowed 10x, then the page gets full speed again.
+        try {
+          await wb.runCommand(command, 2, () => wb.throttleCpu(context, 10));
+          await wb.page.waitForTimeout(3000);
+        } finally {
+          await wb.throttleCpu(context, 1);
+        }
+        const current = await webviewCurrentState(wb, undefined, 15_000);
+        assert.match(current, /TRANSFER/);
+        await wb.screenshot('slowload-webview-current-state');
+        await wb.stopDebugging();
+      });
+    },
+  },
+];
