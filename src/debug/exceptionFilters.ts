@@ -39,7 +39,12 @@ export const EXCEPTION_FILTERS: readonly ExceptionFilter[] = [
 export interface ReplicationException {
   /** A short title, as a language's exception class name. */
   exceptionId: string;
-  /** What Redis logged (the transition's message). */
+  /**
+   * What Redis logged (the transition's message): for a protocol error in the
+   * stream, its first line (afterErrorReply's "== CRITICAL == …", or
+   * processInlineBuffer's WARNING for inline data). A divergence is the
+   * engine's own line: redis-server applies the command and logs nothing.
+   */
   description: string;
   cause: TransitionCause | 'diverged';
   details: {

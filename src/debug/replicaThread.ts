@@ -9,6 +9,7 @@ import type { PauseMode } from '../net/replicaShell';
 import type { BreakpointRegistry } from './breakpoints';
 import type { DataBreakpoints, WatchMemory } from './dataBreakpoints';
 import { classify, classifyCommand, type Classified, type ExceptionFilterId } from './exceptionFilters';
+import { fetchMasterReplTimeout, NOT_ASKED_YET, type MasterReplTimeout } from './masterReplTimeout';
 import { replicaScope, transitionValues } from './replicaScope';
 
 export type StopReason = 'entry' | 'breakpoint' | 'data breakpoint' | 'exception' | 'step' | 'pause';
@@ -51,6 +52,9 @@ export class ReplicaThread {
   private current: StopInfo | null = null;
   private last: StepPoint | null = null;
   private readonly watched: WatchMemory = new Map();
+  /** The master's repl-timeout, for its drop countdown: asked of the master (it is never told to a replica). */
+  masterReplTimeout: MasterReplTimeout = NOT_ASKED_YET;
+  private askedMaster: string | null = null;
 
   /** Takes over the replica's stop decisions (a launched replica, or one running in a process attached to). */
   constructor(
@@ -85,6 +89,21 @@ export class ReplicaThread {
   /** The point of the stop, or the last point reached. */
   get point(): StepPoint | null {
     return this.current?.point ?? this.last;
+  }
+
+  /** Asks the replica's current master for its repl-timeout, once per master (`known`: already asked). */
+  learnMasterReplTimeout(known?: MasterReplTimeout): void {
+    const config = this.replica.shell.engine.config;
+    const master = config.replicaof ? `${config.replicaof.host}:${config.replicaof.port}` : null;
+    if (master === null || master === this.askedMaster) return;
+    this.askedMaster = master;
+    if (known) {
+      this.masterReplTimeout = known;
+      return;
+    }
+    void fetchMasterReplTimeout(config).then((answer) => {
+      if (this.askedMaster === master) this.masterReplTimeout = answer;
+    });
   }
 
   /** Stops before the replica's first step (it must not have stepped yet). */

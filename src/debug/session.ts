@@ -9,7 +9,7 @@ import {
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { TransitionRecord } from '../engine/io';
 import { infoReplication } from '../engine/infoReplication';
-import { stateName } from '../engine/states';
+import { ReplState, stateName } from '../engine/states';
 import type { HostedReplica } from '../net/hostedReplica';
 import { queryMaster } from '../net/masterQuery';
 import { ReplicaFleet } from '../net/replicaFleet';
@@ -22,6 +22,7 @@ import { AdapterError, errors } from './errors';
 import { EXCEPTION_FILTERS, type ExceptionFilterId } from './exceptionFilters';
 import { checkNames, compile, evaluate } from './expression';
 import { parseAttachArguments, parseLaunchArguments, type LaunchSettings } from './launchConfig';
+import { fetchMasterReplTimeout, type MasterReplTimeout } from './masterReplTimeout';
 import { parseMasterView } from './masterView';
 import { commandWords, runCommand } from './replicaConsole';
 import { keyspaceChildren } from './keyspaceVariables';
@@ -193,7 +194,9 @@ export class ReplicaDebugSession extends LoggingDebugSession {
     this.pauseMode = settings.pauseMode;
     // SHUTDOWN on a replica's port ends that replica (its thread exits), as it ends a redis-server.
     const fleet: ReplicaFleet = new ReplicaFleet(settings.base, (index) => ({ onShutdown: () => void fleet.remove(index) }));
-    this.adopt(fleet, true, settings.stopOnEntry);
+    // Asked before any replica connects, so the first stop already shows the master's drop countdown.
+    const masterTimeout = await fetchMasterReplTimeout(settings.base);
+    this.adopt(fleet, true, settings.stopOnEntry, masterTimeout);
     for (let i = 1; i <= settings.replicas; i++) {
       try {
         await fleet.add();
@@ -204,7 +207,7 @@ export class ReplicaDebugSession extends LoggingDebugSession {
   }
 
   /** Debugs every replica of `fleet`, those there now and those added later, each as a thread. */
-  private adopt(fleet: ReplicaFleet, owns: boolean, stopOnEntry = false): void {
+  private adopt(fleet: ReplicaFleet, owns: boolean, stopOnEntry = false, masterTimeout?: MasterReplTimeout): void {
     this.fleet = fleet;
     this.ownsFleet = owns;
     this.policy = {
@@ -220,6 +223,8 @@ export class ReplicaDebugSession extends LoggingDebugSession {
         for (const entry of r.logs) this.sendEvent(new OutputEvent(`[replica ${thread.id}] ${entry.message}\n`, 'stdout'));
         if (r.point.kind === 'transition') {
           const t = r.point.transition;
+          // Online with a master not asked yet (REPLICAOF elsewhere): ask its repl-timeout for the drop countdown.
+          if (t.to === ReplState.CONNECTED) thread.learnMasterReplTimeout();
           this.sendEvent(stateChangedEvent(thread, t));
           this.progress.onTransition(thread.id, thread.name, t.from, t.to, thread.replica.shell.engine.info);
         }
@@ -230,6 +235,7 @@ export class ReplicaDebugSession extends LoggingDebugSession {
       const thread = new ReplicaThread(index, replica, this.pauseMode, this.policy!);
       this.threads.set(index, thread);
       thread.primeWatches();
+      thread.learnMasterReplTimeout(masterTimeout);
       if (stopOnEntry) thread.stopAtEntry();
       this.sendEvent(new ThreadEvent('started', index));
       if (stopOnEntry) this.onStopped(thread);
@@ -420,8 +426,6 @@ export class ReplicaDebugSession extends LoggingDebugSession {
 
   private snapshot(thread: ReplicaThread): ReplicaSnapshot {
     const shell = thread.replica.shell;
-    // Put on the thread at launch (fetchMasterReplTimeout, masterReplTimeout.ts); until then, Redis's default (NOT_ASKED_YET).
-    const asked = (thread as { masterReplTimeout?: ReplicaSnapshot['masterReplTimeout'] }).masterReplTimeout;
     return {
       info: shell.engine.info,
       replTimeout: shell.engine.config['repl-timeout'],
@@ -431,7 +435,7 @@ export class ReplicaDebugSession extends LoggingDebugSession {
       clockHeld: shell.clock.held,
       recent: shell.engine.recentEvents(),
       transfer: shell.engine.transferProgress,
-      masterReplTimeout: asked ?? { seconds: 60, source: 'assumed (Redis default; the master was not asked yet)' },
+      masterReplTimeout: thread.masterReplTimeout,
     };
   }
 

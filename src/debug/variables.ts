@@ -3,10 +3,13 @@
 // Redis's names, principle 4) and the timeout countdowns, and formats values
 // the way watches and hovers do (values.ts), so a variable and an expression
 // over it read the same.
-import type { TransitionRecord } from '../engine/io';
+import type { RecentEvent } from '../engine/recentEvents';
 import type { ReplicaInfo } from '../engine/replicaInfo';
-import { shortStateName } from '../engine/states';
-import { cronTimeouts, type TimeoutView } from './timeouts';
+import type { TransferProgress } from '../engine/transferProgress';
+import type { MasterReplTimeout } from './masterReplTimeout';
+import { recentEventNodes } from './recentEventsView';
+import { replicaTimeouts, type TimeoutView } from './timeouts';
+import { transferNodes } from './transferView';
 import { formatValue, state, toValue, typeName } from './values';
 
 export interface VariableNode {
@@ -40,9 +43,6 @@ export const SETTING_VARIABLES: ReadonlyMap<string, string> = new Map([
   ['masterauth', 'masterauth'],
 ]);
 
-/** Transitions shown in Recent events, newest first. */
-const RECENT = 20;
-
 /** What the views read of one replica right now. */
 export interface ReplicaSnapshot {
   info: Readonly<ReplicaInfo>;
@@ -55,8 +55,12 @@ export interface ReplicaSnapshot {
   unreadBytes: number;
   /** Whether the engine's clock is held (a keepalive stop): the countdowns stand still. */
   clockHeld: boolean;
-  /** The engine's transition history, oldest first. */
-  transitions: readonly TransitionRecord[];
+  /** The engine's recent events, newest first. */
+  recent: readonly RecentEvent[];
+  /** The transfer's received bytes, rate and RDB load position. */
+  transfer: TransferProgress;
+  /** The master's repl-timeout (it drops a replica whose last ACK is older), and where the figure came from. */
+  masterReplTimeout: MasterReplTimeout;
 }
 
 /** Lives in Master link, not Replication. */
@@ -90,57 +94,30 @@ function masterLink(s: ReplicaSnapshot): VariableNode[] {
 
 const seconds = (ms: number): string => String(Math.ceil(ms / 1000));
 
-function timeoutNode(t: TimeoutView, clockHeld: boolean): VariableNode {
+function timeoutNode(t: TimeoutView, s: ReplicaSnapshot): VariableNode {
   const name = `${t.id}_timeout`;
   if (!t.active) return { name, value: `not armed (${t.label})` };
   const remaining = seconds(t.remainingMs!);
-  return {
-    name,
-    value: `${t.label} in ${remaining} s${clockHeld ? ' (clock held while stopped)' : ''}`,
-    children: [
-      { name: 'elapsed', value: String(t.elapsed), type: 'integer' },
-      { name: 'limit', value: String(t.limit), type: 'integer' },
-      { name: 'remaining', value: remaining, type: 'integer' },
-      { name: 'since', value: t.since },
-    ],
-  };
+  // Held clock = a keepalive stop: our countdowns stand still, and the ACK sent each second resets the master's.
+  const note = !s.clockHeld ? '' : t.id === 'master_drop' ? ' (reset each second by the keepalive ACK)' : ' (clock held while stopped)';
+  const children: VariableNode[] = [
+    { name: 'elapsed', value: String(t.elapsed), type: 'integer' },
+    { name: 'limit', value: String(t.limit), type: 'integer' },
+    { name: 'remaining', value: remaining, type: 'integer' },
+    { name: 'since', value: t.since },
+  ];
+  if (t.id === 'master_drop') children.push({ name: 'limit_source', value: s.masterReplTimeout.source });
+  return { name, value: `${t.label} in ${remaining} s${note}`, children };
 }
 
 function timeouts(s: ReplicaSnapshot): VariableNode[] {
-  const view = cronTimeouts(s.info, s.replTimeout, s.nowMs);
+  const view = replicaTimeouts(s.info, s.replTimeout, s.masterReplTimeout.seconds, s.nowMs);
   return [
-    ...view.timeouts.map((t) => timeoutNode(t, s.clockHeld)),
+    ...view.timeouts.map((t) => timeoutNode(t, s)),
     { name: 'fires_first', value: view.firesFirst === null ? 'none' : `${view.firesFirst}_timeout` },
     { name: 'repl_timeout', value: String(s.replTimeout), type: 'integer' },
+    { name: 'master_repl_timeout', value: `${s.masterReplTimeout.seconds} (${s.masterReplTimeout.source})` },
   ];
-}
-
-function transfer(s: ReplicaSnapshot): VariableNode[] {
-  const i = s.info;
-  const size = i.repl_transfer_size;
-  // -1: the `$` header is not read yet; 0: an $EOF: stream, whose length is known only at its end.
-  const sizeText = size < 0 ? 'unknown yet' : size === 0 ? 'streamed ($EOF: mark)' : String(size);
-  const percent = size > 0 ? `${((100 * i.repl_transfer_read) / size).toFixed(1)}%` : 'n/a';
-  return [
-    { name: 'repl_transfer_size', value: sizeText, type: size > 0 ? 'integer' : 'string', evaluateName: 'repl_transfer_size' },
-    { name: 'repl_transfer_read', value: String(i.repl_transfer_read), type: 'integer', evaluateName: 'repl_transfer_read' },
-    { name: 'percent', value: percent },
-    { name: 'diskless_load', value: String(i.repl_transfer_diskless_load), type: 'boolean', evaluateName: 'repl_transfer_diskless_load' },
-    { name: 'stat_net_repl_input_bytes', value: String(i.stat_net_repl_input_bytes), type: 'integer', evaluateName: 'stat_net_repl_input_bytes' },
-  ];
-}
-
-function recent(s: ReplicaSnapshot): VariableNode[] {
-  return s.transitions.slice(-RECENT).reverse().map((t) => ({
-    name: `#${t.seq}`,
-    value: `${shortStateName(t.from)} -> ${shortStateName(t.to)} (${t.cause}): ${t.message}`,
-    children: [
-      { name: 'at', value: new Date(t.at).toISOString() },
-      { name: 'cause', value: t.cause },
-      { name: 'message', value: t.message },
-      { name: 'callPath', value: t.callPath.join(' > ') },
-    ],
-  }));
 }
 
 export function scopeVariables(id: ScopeId, snapshot: ReplicaSnapshot): VariableNode[] {
@@ -148,8 +125,8 @@ export function scopeVariables(id: ScopeId, snapshot: ReplicaSnapshot): Variable
     case 'replication': return replication(snapshot);
     case 'master-link': return masterLink(snapshot);
     case 'timeouts': return timeouts(snapshot);
-    case 'transfer': return transfer(snapshot);
-    case 'recent': return recent(snapshot);
+    case 'transfer': return transferNodes(snapshot.info, snapshot.transfer);
+    case 'recent': return recentEventNodes(snapshot.recent);
     // Paged from the dataset by keyspaceVariables.ts, not built as a tree.
     case 'keyspace': return [];
   }

@@ -5,12 +5,15 @@
 import type { ReplicaConfig } from '../config/replicaConfig';
 import { Keyspace } from '../keyspace/keyspace';
 import { encodeCommand } from '../resp/encode';
-import { RequestParser } from '../resp/requestParser';
 import { ByteQueue } from './byteQueue';
+import { MasterQuery } from './masterQuery';
 import type { Action, FileId, LinkId, LogEntry, LogLevel, StepPoint, TransitionRecord } from './io';
+import type { LoadState } from './rdbLoad';
+import { RecentEvents, redactedWords, type RecentTimeoutId } from './recentEvents';
 import { initialReplicaInfo, NULL_REPLID, type MasterClientInfo, type ReplicaInfo } from './replicaInfo';
 import { findTransition, IllegalTransitionError, isHandshakeState, ReplState, type TransitionCause } from './states';
 import type { TransferState } from './transfer';
+import { TransferRate } from './transferRate';
 
 export interface Clock {
   /** Milliseconds since the Unix epoch. */
@@ -38,18 +41,36 @@ export interface Link {
 
 const TRANSITION_HISTORY = 1000;
 
+/** The cron timeouts, by the cause of the transition they make. */
+const TIMEOUT_CAUSES: Partial<Record<TransitionCause, RecentTimeoutId>> = {
+  'handshake-timeout': 'connect', 'transfer-timeout': 'transfer', 'master-timeout': 'master',
+};
+const CRON_ACK = ['replicationCron', 'replicationSendAck'];
+
 export class ReplicaCore {
   readonly info: ReplicaInfo;
   link: Link | null = null;
   transfer: TransferState | null = null;
   /** server.master->querybuf: the stream read but not yet executed. */
-  readonly masterQuery = new RequestParser({ allowInline: false, maxBulkLength: Infinity });
+  readonly masterQuery = new MasterQuery({ allowInline: false, maxBulkLength: Infinity });
   /** Commands queued inside MULTI, run at EXEC. */
   multiQueue: Buffer[][] = [];
   readonly transitions: TransitionRecord[] = [];
   /** The replica's dataset. */
   readonly keyspace: Keyspace;
   readonly loadPauseBytes: number;
+  /** What the debugger lists under Recent events: a bounded ring, recorded by reference. */
+  readonly recent = new RecentEvents();
+  /** Samples of the payload received, for the transfer's rate. */
+  readonly transferRate = new TransferRate();
+  /** The latest RDB load, kept after it ends: its decoder knows where it is (or stopped). */
+  lastLoad: LoadState | null = null;
+  /**
+   * The clock's last reading (ms). A command's event takes its time from here
+   * (its apply read the clock, or the read that brought it did): one more
+   * clock read per command would cost more than the rest of the recording.
+   */
+  clockMs = 0;
 
   private actions: Action[] = [];
   private logs: LogEntry[] = [];
@@ -72,12 +93,12 @@ export class ReplicaCore {
   }
 
   now(): number {
-    return this.deps.clock.now();
+    return (this.clockMs = this.deps.clock.now());
   }
 
   /** server.unixtime: Redis compares its replication timeouts in whole seconds. */
   unixtime(): number {
-    return Math.floor(this.deps.clock.now() / 1000);
+    return Math.floor(this.now() / 1000);
   }
 
   log(level: LogLevel, message: string): void {
@@ -107,6 +128,11 @@ export class ReplicaCore {
     const record: TransitionRecord = { seq: ++this.seq, from, to, cause, message, callPath, at: this.now() };
     this.transitions.push(record);
     if (this.transitions.length > TRANSITION_HISTORY) this.transitions.shift();
+    const timeout = TIMEOUT_CAUSES[cause];
+    if (timeout) this.recent.timeout(timeout, message, callPath, record.at, this.info.master_repl_offset);
+    this.recent.transition(record, this.info.master_repl_offset);
+    // The master puts a replica online with repl_ack_time = now ("prevent false timeout"), at +CONTINUE or the RDB's end.
+    if (to === ReplState.CONNECTED) this.info.repl_ack_time = Math.floor(record.at / 1000);
     return { kind: 'transition', transition: record };
   }
 
@@ -120,8 +146,14 @@ export class ReplicaCore {
     if (this.link) this.emit({ type: 'write', link: this.link.id, bytes });
   }
 
+  /** A command to the master (the handshake's), recorded for Recent events with AUTH's password left out. */
   writeCommand(...args: (string | number)[]): void {
     this.write(encodeCommand(args));
+    this.recordSent(redactedWords(args));
+  }
+
+  recordSent(words: readonly string[]): void {
+    this.recent.sent(words, this.now(), this.info.master_repl_offset);
   }
 
   closeLink(): void {
@@ -239,13 +271,25 @@ export class ReplicaCore {
       multi: false,
       pre_psync: false,
       close_after_reply: null,
+      lastcmd: null,
     };
   }
 
   /** REPLCONF ACK <reploff> (never to a master flagged close-after-reply). */
-  sendAck(): void {
+  sendAck(callPath: readonly string[] = CRON_ACK): void {
     const master = this.info.master;
-    if (master && master.close_after_reply === null) this.writeCommand('REPLCONF', 'ACK', master.reploff);
+    if (master && master.close_after_reply === null && this.link) this.write(this.ack(master, callPath));
+  }
+
+  /**
+   * The ACK's bytes, recorded: the master sets its repl_ack_time for this
+   * replica when it reads one, and drops a replica whose ACK is older than its
+   * repl-timeout, so repl_ack_time is when we sent the last one.
+   */
+  ack(master: MasterClientInfo, callPath: readonly string[]): Buffer {
+    this.info.repl_ack_time = this.unixtime();
+    this.recent.ack(master.reploff, callPath, this.clockMs, this.info.master_repl_offset);
+    return encodeCommand(['REPLCONF', 'ACK', master.reploff]);
   }
 
   /** replicationSendNewlineToMaster(): "\n" at most once a second while flushing or loading. */
@@ -254,6 +298,9 @@ export class ReplicaCore {
     if (now === this.newlineSentAt) return;
     this.newlineSentAt = now;
     this.write(Buffer.from('\n'));
+    // An empty line from a replica also refreshes the master's repl_ack_time (processInlineBuffer).
+    this.info.repl_ack_time = now;
+    this.recordSent(['\n']);
   }
 
   /** replicationAttachToNewMaster(): a full sync replaces our history, cached master and backlog. */
@@ -266,6 +313,7 @@ export class ReplicaCore {
   feedBacklog(applied: number): void {
     this.info.master_repl_offset += applied;
     const backlog = this.info.repl_backlog;
+    this.masterQuery.markApplied(applied, backlog !== null);
     if (!backlog) return;
     backlog.histlen = Math.min(backlog.histlen + applied, this.config['repl-backlog-size']);
     backlog.offset = this.info.master_repl_offset - backlog.histlen + 1;
@@ -274,6 +322,7 @@ export class ReplicaCore {
   createBacklogIfMissing(): void {
     if (this.info.repl_backlog) return;
     this.info.repl_backlog = { offset: this.info.master_repl_offset + 1, histlen: 0 };
+    this.masterQuery.newBacklog();
   }
 
   /** shiftReplicationId(): keep the old history as replid2, start a new one. */

@@ -32,3 +32,20 @@ export function cronTimedOut(armed: ArmedTimeout, replTimeout: number, unixtime:
 export function cronTimeoutFiresAt(armed: ArmedTimeout, replTimeout: number): number {
   return (armed.since + replTimeout + 1) * 1000;
 }
+
+/**
+ * The master's side of the link: its replicationCron drops an online replica
+ * when unixtime - repl_ack_time > its own repl-timeout ("Disconnecting timedout
+ * replica (streaming sync)"), except one synced with the old SYNC, which sends
+ * no ACKs (CLIENT_PRE_PSYNC). Armed while we are CONNECTED; `since` is our
+ * repl_ack_time, the master's record of our last ACK.
+ */
+export function armedMasterDrop(info: Readonly<ReplicaInfo>): { since: number } | null {
+  if (info.masterhost === null || info.repl_state !== ReplState.CONNECTED || !info.master || info.master.pre_psync) return null;
+  return { since: info.repl_ack_time };
+}
+
+/** The same whole-second strict `>` as ours: the first master cron run at or after this time (ms) drops us. */
+export function masterDropFiresAt(since: number, masterReplTimeout: number): number {
+  return (since + masterReplTimeout + 1) * 1000;
+}

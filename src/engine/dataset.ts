@@ -5,13 +5,14 @@ import type { ApplyOutcome } from '../keyspace/command';
 import { applyWrite } from '../keyspace/commands/registry';
 import { toBytes } from '../keyspace/values';
 import type { ReplicaCore } from './core';
+import { afterErrorReply, loggedError } from './masterErrors';
 
 export type DatasetOutcome = ApplyOutcome;
 
 export function applyToDataset(core: ReplicaCore, db: number, argv: readonly Buffer[]): DatasetOutcome {
   const outcome = applyWrite({ ks: core.keyspace, db, now: core.now() }, argv.map(toBytes));
   const name = argv[0]!.toString('latin1').toLowerCase();
-  if (outcome.kind === 'error') return errorToMaster(core, outcome.error, name);
+  if (outcome.kind === 'error') return errorToMaster(core, outcome.error);
   if (outcome.kind === 'diverged') {
     core.keyspace.diverge(db, outcome.keys, { command: name, reason: outcome.reason, offset: core.info.master?.reploff ?? -1 });
     const keys = outcome.keys.map((k) => `'${k}'`).join(', ');
@@ -21,8 +22,12 @@ export function applyToDataset(core: ReplicaCore, db: number, argv: readonly Buf
   return outcome;
 }
 
-/** afterErrorReply() for the master client: the replica never replies, it logs. */
-export function errorToMaster(core: ReplicaCore, error: string, command: string): DatasetOutcome {
-  core.log('warning', `== CRITICAL == This replica is sending an error to its master: '${error}' after processing the command '${command}'`);
+/**
+ * An error reply to the master client (`error` as a client reads it): the
+ * replica never sends it; afterErrorReply() logs it with the master client's
+ * last command, and the latest backlog.
+ */
+export function errorToMaster(core: ReplicaCore, error: string): DatasetOutcome {
+  afterErrorReply(core, loggedError(error));
   return { kind: 'error', error };
 }

@@ -38,6 +38,8 @@ function receiveResponse(core: ReplicaCore): string | null {
     return null;
   }
   core.info.repl_transfer_lastio = core.unixtime();
+  const state = core.info.repl_state;
+  core.recent.received(line, state, state === ReplState.RECEIVE_PSYNC_REPLY ? PSYNC_READ : READ, core.clockMs, core.info.master_repl_offset);
   return line;
 }
 
@@ -234,6 +236,7 @@ function* receivePsyncReply(core: ReplicaCore): Work {
   core.fail(message, reply.startsWith('-ERR') ? 'notice' : 'warning');
   core.log('notice', 'Retrying with SYNC...');
   core.write(Buffer.from('SYNC\r\n'));
+  core.recordSent(['SYNC']);
   yield* startTransfer(core, 'sync-fallback', message);
 }
 

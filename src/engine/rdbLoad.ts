@@ -43,7 +43,7 @@ export function beginLoad(core: ReplicaCore, source: 'socket' | 'file'): LoadSta
   }
   core.log('notice', 'MASTER <-> REPLICA sync: Loading DB in memory');
   const size = core.info.repl_transfer_size;
-  return {
+  const load: LoadState = {
     source,
     decoder: new RdbDecoder({
       maxVersion: 12,
@@ -59,6 +59,9 @@ export function beginLoad(core: ReplicaCore, source: 'socket' | 'file'): LoadSta
     finished: false,
     bytesSinceNewline: 0,
   };
+  // Kept after the load ends, so a view can say where it got to.
+  core.lastLoad = load;
+  return load;
 }
 
 /** Disk load: the shell reads the verified temp file back as rdb-file-data events. */
@@ -269,6 +272,7 @@ function* finishLoad(core: ReplicaCore, load: LoadState): Work {
     multi: false,
     pre_psync: info.master_initial_offset === -1,
     close_after_reply: null,
+    lastcmd: null,
   };
   core.masterQuery.clear();
   core.multiQueue = [];
@@ -284,7 +288,7 @@ function* finishLoad(core: ReplicaCore, load: LoadState): Work {
   core.createBacklogIfMissing();
   core.log('notice', message);
   // A diskless master streams nothing until the first ACK.
-  if (usedMark) core.sendAck();
+  if (usedMark) core.sendAck(['readSyncBulkPayload', 'replicationSendAck']);
   yield point;
 }
 
@@ -305,6 +309,8 @@ function checkReplicationAux(core: ReplicaCore, load: LoadState): void {
 
 /** Diskless load only: the blocking socket read timed out (SO_RCVTIMEO = repl-timeout). */
 export function* disklessLoadTimedOut(core: ReplicaCore): Work {
+  const reason = `no data from the master for repl-timeout (${core.config['repl-timeout']} s) during a diskless load`;
+  core.recent.timeout('diskless-load', reason, ['replicationCron', 'rdbLoad'], core.now(), core.info.master_repl_offset);
   core.fail('Short read or OOM loading DB. Unrecoverable error, aborting now.');
-  yield* loadFailed(core, { kind: 'short-read', reason: `no data from the master for repl-timeout (${core.config['repl-timeout']} s) during a diskless load`, strerror: 'Resource temporarily unavailable' });
+  yield* loadFailed(core, { kind: 'short-read', reason, strerror: 'Resource temporarily unavailable' });
 }

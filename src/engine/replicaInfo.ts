@@ -25,6 +25,12 @@ export interface MasterClientInfo {
    * master reads nothing more and is freed, uncached, at the next cron's ACK.
    */
   close_after_reply: string | null;
+  /**
+   * c->lastcmd->fullname: the last command processed on this client (queued
+   * ones and EXEC too), `container|sub` for a subcommand; null until the
+   * first (Redis logs '<unknown>'). Kept while the master is cached.
+   */
+  lastcmd?: string | null;
 }
 
 /** server.repl_backlog: created after the first sync. */
@@ -67,6 +73,13 @@ export interface ReplicaInfo {
   stat_sync_partial_ok: number;
   stat_commands_applied: number;
   stat_net_repl_input_bytes: number;
+  /**
+   * Unix seconds of the last REPLCONF ACK (or loading newline) sent, and of the
+   * link going online: what the master holds as this replica's repl_ack_time.
+   * A master drops an online replica when its unixtime - repl_ack_time > its
+   * own repl-timeout. 0 = none yet.
+   */
+  repl_ack_time: number;
   /** Last replication error, with Redis's message, for views. */
   last_error: { at: number; message: string } | null;
 }
@@ -98,6 +111,7 @@ export function initialReplicaInfo(replid: string): ReplicaInfo {
     stat_sync_partial_ok: 0,
     stat_commands_applied: 0,
     stat_net_repl_input_bytes: 0,
+    repl_ack_time: 0,
     last_error: null,
   };
 }

@@ -4,9 +4,12 @@
 // what is applied.
 import type { ReplicaCore, Work } from './core';
 import { applyToDataset, errorToMaster, type DatasetOutcome } from './dataset';
+import { afterErrorReply, commandFullName, masterClientInfo, sampleQueryBuffer, serverLogLine } from './masterErrors';
+import type { CommandPoint } from './recentEvents';
 
 const READ = ['readQueryFromClient'];
 const PROCESS = ['readQueryFromClient', 'processInputBuffer', 'processCommand'];
+const GETACK = [...PROCESS, 'replconfCommand', 'replicationSendAck'];
 
 /** Anything for the master client to read or execute. */
 export function streamReadable(core: ReplicaCore): boolean {
@@ -59,10 +62,13 @@ export function* onStreamReadable(core: ReplicaCore): Work {
       if (applied > 0) core.feedBacklog(applied);
     }
     if (argv.length > 0) {
-      yield {
+      const point: CommandPoint = {
         kind: 'command', argv, db: master.db, offsetBefore, offsetAfter: master.reploff, queued: result.queued,
         outcome: result.outcome, callPath: [...PROCESS, commandFunction(argv)],
       };
+      // The step point itself is what Recent events keeps: no copy, no text, and the clock read it already made.
+      core.recent.command(point, core.clockMs);
+      yield point;
     }
   }
 }
@@ -78,34 +84,31 @@ const PROTOCOL_ERRSTR: [RegExp, string][] = [
   [/unbalanced quotes/, 'unbalanced quotes in inline request'],
   [/too big inline request/, 'too big inline request'],
 ];
-/** PROTO_DUMP_LEN: how much of the query buffer the log line shows. */
-const PROTO_DUMP_LEN = 128;
 
 /**
- * A protocol error on the master link: logged as Redis logs it, then the master
- * is flagged to close after its next reply. It reads nothing more; the next ACK
- * the cron writes frees it, uncached (so the next sync is a full one).
+ * A protocol error on the master link, logged as Redis logs it: the parser's
+ * error reply goes through afterErrorReply() (== CRITICAL == and the latest
+ * backlog) except for inline data, which processInlineBuffer refuses with its
+ * own WARNING; then setProtocolError()'s line, the query buffer sampled from
+ * qb_pos. The master is flagged to close after its next reply: it reads
+ * nothing more, and the next ACK the cron writes frees it, uncached (so the
+ * next sync is a full one). The first line Redis logged is the transition's
+ * message.
  */
 function* protocolError(core: ReplicaCore, reason: string): Work {
   const master = core.info.master!;
   const errstr = PROTOCOL_ERRSTR.find(([re]) => re.test(reason))?.[1] ?? reason;
-  let message = `Protocol error (${errstr}) from master: master stream corruption?`;
+  let message: string;
   if (errstr.startsWith('Master using the inline protocol')) {
     message = 'WARNING: Receiving inline protocol from master, master stream corruption? Closing the master connection and discarding the cached master.';
     core.fail(message);
+  } else {
+    message = afterErrorReply(core, reason);
   }
-  const client = `addr=${core.info.masterhost}:${core.info.masterport} flags=M db=${master.db} multi=${master.multi ? core.multiQueue.length : -1} qbuf=${core.masterQuery.buffered}`;
-  core.fail(`Protocol error (${errstr}) from client: ${client}. ${sampleQueryBuffer(core.masterQuery.unread())}`);
+  core.fail(serverLogLine(`Protocol error (${errstr}) from client: ${masterClientInfo(core)}. ${sampleQueryBuffer(core.masterQuery.unparsed())}`));
   master.close_after_reply = message;
   core.masterQuery.clear();
   yield { kind: 'line', state: core.info.repl_state, line: errstr, callPath: [...PROCESS, 'setProtocolError'] };
-}
-
-function sampleQueryBuffer(buf: Buffer): string {
-  const printable = (b: Buffer): string => b.toString('latin1').replace(/[^\x20-\x7e]/g, '.');
-  if (buf.length < PROTO_DUMP_LEN) return `Query buffer during protocol error: '${printable(buf)}'`;
-  const half = PROTO_DUMP_LEN / 2;
-  return `'${printable(buf.subarray(0, half))}' (... more ${buf.length - PROTO_DUMP_LEN} bytes ...) '${printable(buf.subarray(buf.length - half))}'`;
 }
 
 interface CommandResult {
@@ -123,18 +126,20 @@ const OK: DatasetOutcome = { kind: 'ok' };
 function processCommand(core: ReplicaCore, argv: Buffer[]): CommandResult {
   const master = core.info.master!;
   const name = argv[0]!.toString('latin1').toLowerCase();
+  // processCommand() looks every command up, a queued one too, before anything can fail.
+  master.lastcmd = commandFullName(name, argv);
   if (master.multi && name !== 'exec' && name !== 'discard' && name !== 'multi') {
     core.multiQueue.push(argv);
     return { queued: true, outcome: OK };
   }
   switch (name) {
     case 'multi':
-      if (master.multi) return { queued: false, outcome: errorToMaster(core, 'ERR MULTI calls can not be nested', name) };
+      if (master.multi) return { queued: false, outcome: errorToMaster(core, 'ERR MULTI calls can not be nested') };
       master.multi = true;
       core.multiQueue = [];
       return { queued: false, outcome: OK };
     case 'exec': {
-      if (!master.multi) return { queued: false, outcome: errorToMaster(core, 'ERR EXEC without MULTI', name) };
+      if (!master.multi) return { queued: false, outcome: errorToMaster(core, 'ERR EXEC without MULTI') };
       const queue = core.multiQueue;
       core.multiQueue = [];
       master.multi = false;
@@ -146,7 +151,7 @@ function processCommand(core: ReplicaCore, argv: Buffer[]): CommandResult {
       return { queued: false, outcome };
     }
     case 'discard': {
-      const outcome = master.multi ? OK : errorToMaster(core, 'ERR DISCARD without MULTI', name);
+      const outcome = master.multi ? OK : errorToMaster(core, 'ERR DISCARD without MULTI');
       master.multi = false;
       core.multiQueue = [];
       return { queued: false, outcome };
@@ -162,14 +167,14 @@ function execute(core: ReplicaCore, argv: Buffer[]): DatasetOutcome {
   core.info.stat_commands_applied++;
   if (name === 'select') {
     const db = Number(argv[1]?.toString('latin1'));
-    if (argv.length !== 2 || !Number.isInteger(db)) return errorToMaster(core, 'ERR value is not an integer or out of range', name);
-    if (db < 0 || db >= core.config.databases) return errorToMaster(core, 'ERR DB index is out of range', name);
+    if (argv.length !== 2 || !Number.isInteger(db)) return errorToMaster(core, 'ERR value is not an integer or out of range');
+    if (db < 0 || db >= core.config.databases) return errorToMaster(core, 'ERR DB index is out of range');
     master.db = db;
     return OK;
   }
   if (name === 'replconf') {
     // GETACK is answered with reploff as it was before this command: it runs before commandProcessed().
-    if (argv[1]?.toString('latin1').toLowerCase() === 'getack') core.sendAck();
+    if (argv[1]?.toString('latin1').toLowerCase() === 'getack') core.sendAck(GETACK);
     return OK;
   }
   if (name === 'ping') return OK;

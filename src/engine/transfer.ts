@@ -51,6 +51,7 @@ export function* startTransfer(core: ReplicaCore, cause: TransitionCause, messag
     lastReadMs: core.now(),
     load: null,
   };
+  core.transferRate.reset(core.clockMs);
   yield core.transition(ReplState.TRANSFER, cause, message, ['syncWithMaster']);
 }
 
@@ -92,6 +93,7 @@ function* readHeader(core: ReplicaCore): Work {
     return;
   }
   info.stat_net_repl_input_bytes += line.length + 1;
+  core.recent.received(line, info.repl_state, READ_PAYLOAD, core.now(), info.master_repl_offset);
   if (line.startsWith('-')) {
     const message = `MASTER aborted replication with an error: ${line.slice(1)}`;
     core.fail(message);
@@ -120,6 +122,8 @@ function* readHeader(core: ReplicaCore): Work {
     info.repl_transfer_size = strtol(line.slice(1));
     core.log('notice', `MASTER <-> REPLICA sync: receiving ${info.repl_transfer_size} bytes from master ${target}`);
   }
+  // The payload starts here: the master's BGSAVE before it is no part of the rate.
+  core.transferRate.reset(core.clockMs);
   yield { kind: 'line', state: info.repl_state, line, callPath: READ_PAYLOAD };
 }
 
@@ -147,6 +151,7 @@ function* readPayload(core: ReplicaCore): Work {
   info.repl_transfer_lastio = core.unixtime();
   transfer.lastReadMs = core.now();
   transfer.received += chunk.length;
+  core.transferRate.sample(transfer.lastReadMs, transfer.received);
   if (!transfer.disklessLoad) info.repl_transfer_read += chunk.length;
   const point = { kind: 'rdb-chunk' as const, bytes: chunk.length, received: transfer.received, callPath: transfer.disklessLoad ? ['readSyncBulkPayload', 'rdbLoad'] : READ_PAYLOAD };
 

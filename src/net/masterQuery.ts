@@ -2,6 +2,7 @@
 // INFO replication, CONFIG GET repl-timeout), on a short-lived connection
 // that authenticates with the replica's masteruser/masterauth and uses TLS
 // when replication does. The replication link itself is never used for this.
+import * as net from 'node:net';
 import type { ReplicaConfig } from '../config/replicaConfig';
 import { RedisClient, ReplyError, type Reply } from './redisClient';
 import { tlsOptions } from './replicaShell';
@@ -24,19 +25,21 @@ export async function queryMaster(config: Readonly<ReplicaConfig>, commands: rea
     timer = setTimeout(() => reject(new MasterQueryError(`no answer from ${master.host}:${master.port} within ${timeoutMs} ms`)), timeoutMs);
   });
   const run = async (): Promise<Reply[]> => {
-    client = await RedisClient.connect(master.port, master.host, config['tls-replication'] ? { tls: tlsOptions(config) } : {});
+    // TLS as the replica's own link connects (replicaShell.ts): the chain is verified, the host name is not.
+    const tls = config['tls-replication'] ? { tls: { ...tlsOptions(config), ...(net.isIP(master.host) ? {} : { servername: master.host }) } } : {};
+    client = await RedisClient.connect(master.port, master.host, tls);
     // Connected after the timeout gave up: nobody will close it but us.
     if (finished) client.close();
     if (config.masterauth !== null) {
       const auth = config.masteruser !== null ? ['AUTH', config.masteruser, config.masterauth] : ['AUTH', config.masterauth];
       const r = await client.send(...auth);
       // Redis's own words, never the password.
-      if (r instanceof ReplyError) throw new MasterQueryError(r.message);
+      if (r instanceof ReplyError) throw new MasterQueryError(`AUTH: ${r.message}`);
     }
     const replies: Reply[] = [];
     for (const c of commands) {
       const r = await client.send(...c);
-      if (r instanceof ReplyError) throw new MasterQueryError(`${c[0]} ${c[1] ?? ''}: ${r.message}`.replace(' :', ':'));
+      if (r instanceof ReplyError) throw new MasterQueryError(r.message);
       replies.push(r);
     }
     return replies;

@@ -12,7 +12,6 @@ import { ReplicaEngine } from '../engine/engine';
 import type { Action, EngineInput, LinkId, StepResult } from '../engine/io';
 import { ReplState } from '../engine/states';
 import type { ReplyValue } from '../resp/encode';
-import { encodeCommand } from '../resp/encode';
 import { PausableClock, randomReplid } from './clock';
 import { errnoMessage } from './errno';
 import { RdbTempFiles } from './rdbTempFiles';
@@ -160,10 +159,11 @@ export class ReplicaShell {
 
   /** What a live replica would tell its master while this one is stopped. */
   private sendKeepaliveAck(): void {
-    const info = this.engine.info;
     const link = this.engine.linkId;
-    if (info.repl_state !== ReplState.CONNECTED || !info.master || info.master.pre_psync || link === null) return;
-    this.sockets.get(link)?.write(encodeCommand(['REPLCONF', 'ACK', info.master.reploff]));
+    if (this.engine.info.repl_state !== ReplState.CONNECTED || link === null) return;
+    // The engine makes the ACK and records it: the master's repl_ack_time for us is now.
+    const ack = this.engine.keepaliveAck();
+    if (ack) this.sockets.get(link)?.write(ack);
   }
 
   private schedule(): void {

@@ -97,9 +97,19 @@ export class RequestParser {
     return this.start < this.end ? this.buf[this.start] : undefined;
   }
 
-  /** The unconsumed bytes (a view): what Redis samples in a protocol error's log line. */
+  /** The unconsumed bytes (a view), from the start of the request being parsed. */
   unread(): Buffer {
     return this.buf.subarray(this.start, this.end);
+  }
+
+  /**
+   * The bytes from Redis's qb_pos (a view): past what processMultibulkBuffer
+   * has taken of the request so far (its `*<n>` line and whole bulks). After a
+   * protocol error it starts at the line that failed: what setProtocolError
+   * samples in its log line.
+   */
+  unparsed(): Buffer {
+    return this.buf.subarray(this.pos, this.end);
   }
 
   push(chunk: Buffer): void {
