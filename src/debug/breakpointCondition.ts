@@ -5,7 +5,7 @@
 // is evaluated first, and only hits where it is true are counted. The DAP layer
 // keeps the object across setBreakpoints re-sends while `equivalentTo` holds,
 // so hit counts survive editing another breakpoint.
-import { checkNames, compile, evaluate, type CompiledExpression } from './expression';
+import { BAIL, checkNames, compile, compileFastCondition, evaluate, type CompiledExpression, type FastLookup } from './expression';
 import { parseHitCondition, type HitPredicate } from './hitCondition';
 import { compileLogMessage, renderLogMessage, type LogTemplate } from './logMessage';
 import { truthy, type Scope } from './values';
@@ -43,8 +43,19 @@ function logNames(template: LogTemplate, known: readonly string[]): string | und
   return undefined;
 }
 
+/** A scope that offers the fast path of conditions (ReplicaScope does). */
+interface FastScope extends Scope {
+  readonly fast?: FastLookup<Scope>;
+}
+
+/** The most frequent decision (a condition that does not hold), made once rather than at every step. */
+const CONDITION_FALSE: BreakpointDecision = Object.freeze({ kind: 'continue', reason: 'condition-false' });
+
 export class BreakpointCondition {
   private hitCount = 0;
+  /** The condition compiled for the fast path, for the FastLookup it was compiled against. */
+  private fastFor: FastLookup<Scope> | null = null;
+  private fastCondition: ((scope: Scope) => boolean | typeof BAIL) | null = null;
 
   private constructor(
     readonly source: Readonly<BreakpointSource>,
@@ -85,6 +96,11 @@ export class BreakpointCondition {
     return this.hitCount;
   }
 
+  /** The condition, or null. */
+  get expression(): CompiledExpression | null {
+    return this.condition;
+  }
+
   /** Nothing attached: every hit stops. */
   get unconditional(): boolean {
     return this.condition === null && this.hitPredicate === null && this.log === null;
@@ -93,14 +109,41 @@ export class BreakpointCondition {
   /** The breakpoint was reached: decide, counting the hit if the condition holds. */
   onHit(scope: Scope): BreakpointDecision {
     if (this.condition) {
-      const r = evaluate(this.condition, scope);
-      if (!r.ok) return { kind: 'continue', reason: 'condition-error', error: `condition '${this.condition.source}': ${r.message}` };
-      if (!truthy(r.value)) return { kind: 'continue', reason: 'condition-false' };
+      const holds = this.fastTruth(scope);
+      if (holds === false) return CONDITION_FALSE;
+      if (holds === BAIL) {
+        // The exact evaluation: a float, a number past 2^53, or an error to explain.
+        const r = evaluate(this.condition, scope);
+        if (!r.ok) return { kind: 'continue', reason: 'condition-error', error: `condition '${this.condition.source}': ${r.message}` };
+        if (!truthy(r.value)) return CONDITION_FALSE;
+      }
     }
     const hits = ++this.hitCount;
     if (this.hitPredicate && !this.hitPredicate(hits)) return { kind: 'continue', reason: 'hit-count' };
     if (this.log) return { kind: 'log', ...renderLogMessage(this.log, scope), hits };
     return { kind: 'stop', hits };
+  }
+
+  /** The condition's truth by the fast path when the scope offers one, else BAIL. */
+  private fastTruth(scope: Scope): boolean | typeof BAIL {
+    const lookup = (scope as FastScope).fast;
+    return lookup ? this.fastConditionFor(lookup)!(scope) : BAIL;
+  }
+
+  /**
+   * The condition compiled for scopes that read names through `lookup` (kept
+   * for the last lookup: there is one per kind of scope), or null when there
+   * is no condition. It answers false only where onHit() would decide
+   * `condition-false`, so a caller may skip onHit() then (a data breakpoint
+   * does, at every step).
+   */
+  fastConditionFor<S extends Scope>(lookup: FastLookup<S>): ((scope: S) => boolean | typeof BAIL) | null {
+    if (!this.condition) return null;
+    if (this.fastFor !== lookup) {
+      this.fastCondition = compileFastCondition(this.condition, lookup as FastLookup<Scope>);
+      this.fastFor = lookup as FastLookup<Scope>;
+    }
+    return this.fastCondition;
   }
 
   /** Same condition, hit count and log message text: the DAP layer keeps this object (and its hits). */

@@ -4,12 +4,13 @@
 // breakpoint, the transition itself (`transition.cause`).
 import type { TransitionRecord } from '../engine/io';
 import { initialReplicaInfo, type BacklogInfo, type MasterClientInfo, type ReplicaInfo } from '../engine/replicaInfo';
-import { NULL, state, str, int, toValue, type Scope, type Value } from './values';
+import { BAIL, fastOf, fastOfValue, fastState, type FastLookup, type FastReader, type FastResult, type FastSourceLookup } from './expression';
+import { state, str, int, toValue, type Scope, type Value } from './values';
 
 // Written out (not read from a live object) so that a struct that is null right
 // now still has known names; `satisfies` keeps the lists in step with the types.
 const MASTER_FIELDS = Object.keys({
-  reploff: 1, read_reploff: 1, replid: 1, lastinteraction: 1, db: 1, multi: 1, pre_psync: 1, close_after_reply: 1,
+  reploff: 1, read_reploff: 1, replid: 1, lastinteraction: 1, db: 1, multi: 1, pre_psync: 1, close_after_reply: 1, lastcmd: 1,
 } satisfies Record<keyof MasterClientInfo, 1>);
 const BACKLOG_FIELDS = Object.keys({ offset: 1, histlen: 1 } satisfies Record<keyof BacklogInfo, 1>);
 const LAST_ERROR_FIELDS = Object.keys({ at: 1, message: 1 } satisfies Record<keyof NonNullable<ReplicaInfo['last_error']>, 1>);
@@ -34,25 +35,147 @@ export function transitionValues(t: TransitionRecord): ReadonlyMap<string, Value
   ]);
 }
 
+const NO_EXTRA: ReadonlyMap<string, Value> = new Map();
+
+/** A field of ReplicaInfo by name, as the raw JS value (undefined for a name the model does not have). */
+type RawRead = (info: Readonly<ReplicaInfo>) => unknown;
+
+/**
+ * A property read made for one name (`info.master_repl_offset`, `info.master.reploff`):
+ * each has its own inline cache, where one shared `info[key]` would be megamorphic.
+ * The names are the model's own identifiers, checked here.
+ */
+function propertyReader(head: string, field?: string): RawRead {
+  for (const p of [head, field ?? 'x']) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(p)) throw new Error(`not an identifier: ${p}`);
+  const body = field === undefined
+    ? `return info.${head};`
+    : `const s = info.${head}; return s === null ? null : s === undefined ? undefined : s.${field};`;
+  return new Function('info', body) as RawRead;
+}
+
+/** The readers of every model name, made once: a lookup is a map read and a property read, not a parse of the name. */
+const RAW_READS: ReadonlyMap<string, RawRead> = new Map(
+  Object.keys(initialReplicaInfo('')).flatMap((head): [string, RawRead][] => [
+    [head, propertyReader(head)],
+    ...(STRUCT_FIELDS[head] ?? []).map((field): [string, RawRead] => [`${head}.${field}`, propertyReader(head, field)]),
+  ]),
+);
+
+/** What a name reads as a Value (repl_state is a state, not its number). */
+function valueOf(name: string, raw: unknown): Value | undefined {
+  return name === 'repl_state' ? state(raw as ReplicaInfo['repl_state']) : toValue(raw);
+}
+
+/**
+ * A reader for the fast path: the property read and the conversion in one
+ * function per name (its own inline caches), the transition's values first
+ * when the scope has them, as lookup() reads them.
+ */
+function fastReader(name: string, raw: RawRead): FastReader<ReplicaScope> {
+  const read = name === 'repl_state' ? (scope: ReplicaScope) => fastState(scope.info.repl_state) : (scope: ReplicaScope) => fastOf(raw(scope.info));
+  const withExtra = (scope: ReplicaScope): FastResult => {
+    const v = scope.extra.get(name);
+    return v ? fastOfValue(v) : read(scope);
+  };
+  const [head, field] = name.split('.') as [string, string | undefined];
+  const load = name === 'repl_state'
+    ? 'return fastState(v);'
+    : "return typeof v === 'number' ? (Number.isSafeInteger(v) ? v : BAIL) : fastOf(v);";
+  const get = field === undefined
+    ? `const v = scope.info.${head};`
+    : `const s = scope.info.${head}; if (s === null) return null; const v = s === undefined ? undefined : s.${field};`;
+  const body = `return function read(scope) { if (scope.extra.size !== 0) return withExtra(scope); ${get} ${load} };`;
+  return new Function('withExtra', 'fastOf', 'fastState', 'BAIL', body)(withExtra, fastOf, fastState, BAIL) as FastReader<ReplicaScope>;
+}
+
+const FAST_READERS: ReadonlyMap<string, FastReader<ReplicaScope>> = new Map([
+  ...[...RAW_READS].map(([name, raw]): [string, FastReader<ReplicaScope>] => [name, fastReader(name, raw)]),
+  ...TRANSITION_NAMES.map((name): [string, FastReader<ReplicaScope>] => [name, (scope) => {
+    const v = scope.extra.get(name);
+    return v ? fastOfValue(v) : BAIL;
+  }]),
+]);
+
+/** JS source reading a model name from the generated code's variable `info`, as RAW_READS does. */
+function rawSource(name: string, info: string): string | undefined {
+  if (!RAW_READS.has(name)) return undefined;
+  const [head, field] = name.split('.') as [string, string | undefined];
+  return field === undefined ? `${info}.${head}` : `(${info}.${head} === null ? null : ${info}.${head}.${field})`;
+}
+
+/**
+ * Names for a condition compiled into a data breakpoint's check (expression.ts,
+ * fastConditionCode), which runs only for a scope without extra values: read
+ * straight from `info`; a transition's name is for evaluate() to refuse.
+ */
+const FAST_SOURCE: FastSourceLookup = {
+  source(name: string): { expr: string; raw: boolean } | undefined {
+    if (TRANSITION_NAMES.includes(name)) return { expr: 'BAIL', raw: false };
+    if (name === 'repl_state') return { expr: 'fastState(info.repl_state)', raw: false };
+    const raw = rawSource(name, 'info');
+    return raw === undefined ? undefined : { expr: raw, raw: true };
+  },
+};
+
+/** The fast path of conditions over a ReplicaScope (expression.ts): the same names, as plain JS values. */
+const FAST_LOOKUP: FastLookup<ReplicaScope> = { reader: (name) => FAST_READERS.get(name) };
+
 /**
  * A scope over a replica's state. A field of a struct that is null reads as
  * null (`master.reploff` while there is no master), like ?. in JS: a
  * condition on it is then false or an error that says null, not "unknown".
+ * Made at every engine step while data breakpoints are set, so it is one small
+ * object and reads only the names asked for.
  */
-export function replicaScope(info: Readonly<ReplicaInfo>, extra: ReadonlyMap<string, Value> = new Map()): Scope {
-  return {
-    names: REPLICA_NAMES,
-    lookup(name: string): Value | undefined {
-      const given = extra.get(name);
+export class ReplicaScope implements Scope {
+  /** How conditions read names from a ReplicaScope on the fast path. */
+  static readonly fastLookup: FastLookup<ReplicaScope> = FAST_LOOKUP;
+  /** The same names as JS source over a variable `info`, for code generated around a scope without extra values. */
+  static readonly fastSource: FastSourceLookup = FAST_SOURCE;
+  readonly names = REPLICA_NAMES;
+  readonly fast = FAST_LOOKUP;
+
+  constructor(readonly info: Readonly<ReplicaInfo>, readonly extra: ReadonlyMap<string, Value> = NO_EXTRA) {}
+
+  lookup(name: string): Value | undefined {
+    if (this.extra.size > 0) {
+      const given = this.extra.get(name);
       if (given) return given;
-      if (name === 'repl_state') return state(info.repl_state);
-      const [head, field, ...rest] = name.split('.');
-      if (rest.length > 0 || !Object.hasOwn(info, head!)) return undefined;
-      const top = info[head as keyof ReplicaInfo];
-      if (field === undefined) return toValue(top);
-      if (!STRUCT_FIELDS[head!]?.includes(field)) return undefined;
-      if (top === null) return NULL;
-      return toValue((top as Readonly<Record<string, unknown>>)[field]);
-    },
-  };
+    }
+    const read = RAW_READS.get(name);
+    return read && valueOf(name, read(this.info));
+  }
+
+  /**
+   * The reader of a model name's raw value (a number, a string, a boolean,
+   * null, or the struct object itself), for seeing a change without making a
+   * Value; undefined for a name the model does not have (transition names included).
+   */
+  static rawReader(name: string): ((scope: ReplicaScope) => unknown) | undefined {
+    const read = RAW_READS.get(name);
+    return read && ((scope) => read(scope.info));
+  }
+
+  /**
+   * JS source of an expression reading a model name from `info` (a variable
+   * of generated code) as rawReader does, or undefined for a name the model does
+   * not have or a struct as a whole (an object: compared by its contents).
+   */
+  static readSource(name: string, info: string): string | undefined {
+    return STRUCT_FIELDS[name] ? undefined : rawSource(name, info);
+  }
+
+  /** What rawReader gave, as `lookup` would give it. */
+  static valueOf(name: string, raw: unknown): Value | undefined {
+    return valueOf(name, raw);
+  }
+}
+
+/** The last scope made without extra values: it only reads `info` live, so the next step's is the same object. */
+let last: ReplicaScope | null = null;
+
+export function replicaScope(info: Readonly<ReplicaInfo>, extra: ReadonlyMap<string, Value> = NO_EXTRA): ReplicaScope {
+  if (extra !== NO_EXTRA) return new ReplicaScope(info, extra);
+  if (last?.info !== info) last = new ReplicaScope(info);
+  return last;
 }
