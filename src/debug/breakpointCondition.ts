@@ -5,7 +5,8 @@
 // is evaluated first, and only hits where it is true are counted. The DAP layer
 // keeps the object across setBreakpoints re-sends while `equivalentTo` holds,
 // so hit counts survive editing another breakpoint.
-import { BAIL, checkNames, compile, compileFastCondition, evaluate, type CompiledExpression, type FastLookup } from './expression';
+import { checkNames, compile, evaluate, type CompiledExpression } from './expression';
+import { BAIL, compileFastCondition, type FastLookup } from './expressionFast';
 import { parseHitCondition, type HitPredicate } from './hitCondition';
 import { compileLogMessage, renderLogMessage, type LogTemplate } from './logMessage';
 import { truthy, type Scope } from './values';

@@ -12,7 +12,7 @@
 // allocates nothing. Text for `before → after` is made only for a stop. Every
 // breakpoint decides, also several on one variable (each with its condition).
 import { BreakpointCondition, type BreakpointSource } from './breakpointCondition';
-import { FAST_HELPERS, fastConditionCode, type FastValue } from './expression';
+import { FAST_HELPERS, fastConditionCode, type FastValue } from './expressionFast';
 import { REPLICA_NAMES, ReplicaScope } from './replicaScope';
 import { formatValue, toValue, type Scope } from './values';
 import type { BreakpointStatus } from './breakpoints';

@@ -4,7 +4,7 @@
 // breakpoint, the transition itself (`transition.cause`).
 import type { TransitionRecord } from '../engine/io';
 import { initialReplicaInfo, type BacklogInfo, type MasterClientInfo, type ReplicaInfo } from '../engine/replicaInfo';
-import { BAIL, fastOf, fastOfValue, fastState, type FastLookup, type FastReader, type FastResult, type FastSourceLookup } from './expression';
+import { BAIL, fastOf, fastOfValue, fastState, type FastLookup, type FastReader, type FastResult, type FastSourceLookup } from './expressionFast';
 import { state, str, int, toValue, type Scope, type Value } from './values';
 
 // Written out (not read from a live object) so that a struct that is null right
