@@ -6,7 +6,7 @@ import type { ReplicaConfig } from '../config/replicaConfig';
 import { Keyspace } from '../keyspace/keyspace';
 import { encodeCommand } from '../resp/encode';
 import { ByteQueue } from './byteQueue';
-import { MasterQuery } from './masterQuery';
+import { MasterQuery } from './masterQueryBuffer';
 import type { Action, FileId, LinkId, LogEntry, LogLevel, StepPoint, TransitionRecord } from './io';
 import type { LoadState } from './rdbLoad';
 import { RecentEvents, redactedWords, type RecentTimeoutId } from './recentEvents';

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { classify } from '../../src/debug/exceptionFilters';
 import type { TransitionRecord } from '../../src/engine/io';
-import { sdsRepr } from '../../src/engine/masterQuery';
+import { sdsRepr } from '../../src/engine/masterQueryBuffer';
 import { ReplState } from '../../src/engine/states';
 import { encodeCommand } from '../../src/resp/encode';
 import { SessionReplay } from '../support/fakeMaster';
