@@ -6,7 +6,7 @@ import type { ReplicaConfig } from '../config/replicaConfig';
 import { Keyspace } from '../keyspace/keyspace';
 import { encodeCommand } from '../resp/encode';
 import { ByteQueue } from './byteQueue';
-import { MasterQuery } from './masterQueryBuffer';
+import { MasterQueryBuffer } from './masterQueryBuffer';
 import type { Action, FileId, LinkId, LogEntry, LogLevel, StepPoint, TransitionRecord } from './io';
 import type { LoadState } from './rdbLoad';
 import { RecentEvents, redactedWords, type RecentTimeoutId } from './recentEvents';
@@ -52,7 +52,7 @@ export class ReplicaCore {
   link: Link | null = null;
   transfer: TransferState | null = null;
   /** server.master->querybuf: the stream read but not yet executed. */
-  readonly masterQuery = new MasterQuery({ allowInline: false, maxBulkLength: Infinity });
+  readonly masterQuery = new MasterQueryBuffer({ allowInline: false, maxBulkLength: Infinity });
   /** Commands queued inside MULTI, run at EXEC. */
   multiQueue: Buffer[][] = [];
   readonly transitions: TransitionRecord[] = [];

@@ -44,7 +44,7 @@ export function sdsRepr(bytes: Buffer): string {
   return `${out}"`;
 }
 
-export class MasterQuery extends RequestParser {
+export class MasterQueryBuffer extends RequestParser {
   // Positions count the bytes pushed since this object was made (the stream as read).
   /** The chunks read, oldest first, and where each starts. */
   private chunks: Buffer[] = [];
