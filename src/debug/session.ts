@@ -8,10 +8,8 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { TransitionRecord } from '../engine/io';
-import { infoReplication } from '../engine/infoReplication';
 import { ReplState, stateName } from '../engine/states';
 import type { HostedReplica } from '../net/hostedReplica';
-import { queryMaster } from '../net/masterQuery';
 import { ReplicaFleet } from '../net/replicaFleet';
 import type { PauseMode } from '../net/replicaShell';
 import { AttachProxy } from './attachProxy';
@@ -23,17 +21,16 @@ import { EXCEPTION_FILTERS, type ExceptionFilterId } from './exceptionFilters';
 import { checkNames, compile, evaluate } from './expression';
 import { parseAttachArguments, parseLaunchArguments, type LaunchSettings } from './launchConfig';
 import { fetchMasterReplTimeout, type MasterReplTimeout } from './masterReplTimeout';
-import { parseMasterView } from './masterView';
 import { commandWords, runCommand } from './replicaConsole';
 import { keyspaceChildren } from './keyspaceVariables';
 import { REPLICA_NAMES, replicaScope } from './replicaScope';
-import { summarize, type ReplicaSummary } from './replicaSummary';
 import { SyncProgress } from './syncProgress';
 import { ReplicaThread, type StopPolicy } from './replicaThread';
 import { stackFrames, STATE_MACHINE_DOCUMENT } from './stack';
 import { formatValue, typeName } from './values';
 import { findNode, SCOPES, scopeVariables, SETTING_VARIABLES, type ReplicaSnapshot } from './variables';
 import { VariableHandles } from './variableHandles';
+import { summaries, viewRequest } from './viewRequests';
 
 /** The one source this adapter serves: the state-machine document. */
 const DOCUMENT_REFERENCE = 1;
@@ -510,62 +507,11 @@ export class ReplicaDebugSession extends LoggingDebugSession {
   // ---- custom requests: what a UI needs beyond DAP ---------------------------------------------------
 
   protected override async customRequest(command: string, response: DebugProtocol.Response, args: unknown): Promise<void> {
-    const a = (args ?? {}) as Record<string, unknown>;
     await this.guard(response, async () => {
-      switch (command) {
-        case 'replicas':
-          response.body = { replicas: this.summaries() };
-          return;
-        case 'dropLink':
-          response.body = { dropped: this.thread(threadIdOf(a)).replica.shell.dropLink() };
-          return;
-        case 'replicaofNoOne':
-          response.body = { reply: await this.submitReplicaof(this.thread(threadIdOf(a)), null) };
-          return;
-        case 'reconnect':
-          response.body = { reply: await this.submitReplicaof(this.thread(threadIdOf(a)), this.fleetOrFail().base.replicaof) };
-          return;
-        case 'addReplica': {
-          const added = await this.fleetOrFail().add().catch((err: unknown) => {
-            throw errors.replicaStart(0, err instanceof Error ? err.message : String(err));
-          });
-          response.body = { threadId: added.index, port: added.replica.port };
-          return;
-        }
-        case 'masterReplicas': {
-          const config = a['threadId'] !== undefined ? this.thread(threadIdOf(a)).replica.shell.engine.config : this.fleetOrFail().base;
-          const [info] = await queryMaster(config, [['INFO', 'replication']]).catch((err: unknown) => {
-            throw errors.masterQuery(err instanceof Error ? err.message : String(err));
-          });
-          response.body = parseMasterView(String(info));
-          return;
-        }
-        case 'infoReplication': {
-          const shell = this.thread(threadIdOf(a)).replica.shell;
-          response.body = { text: infoReplication(shell.engine.info, shell.engine.config, shell.clock.now()) };
-          return;
-        }
-        case 'activeResources':
-          // What keeps this process alive: after terminate, only the DAP stdio pipes should remain.
-          response.body = { resources: process.getActiveResourcesInfo() };
-          return;
-        default:
-          throw errors.unknownRequest(command);
-      }
-    });
-  }
-
-  /** REPLICAOF host port (or NO ONE) as a client of the replica's port would send it; resolves with Redis's reply. */
-  private submitReplicaof(thread: ReplicaThread, master: { host: string; port: number } | null): Promise<string> {
-    if (master === null && thread.replica.shell.engine.info.masterhost === null) return Promise.resolve('OK');
-    const client = 'id=0 addr=debugger laddr=debugger fd=-1 name=debugger';
-    return new Promise((resolve, reject) => {
-      const input = master === null
-        ? { type: 'replicaof-no-one' as const, client }
-        : { type: 'replicaof' as const, host: master.host, port: master.port, client };
-      thread.replica.shell.submit(input, (r) => {
-        if (r.type === 'error') reject(errors.replicaof(r.value));
-        else resolve(String(r.value));
+      response.body = await viewRequest(command, (args ?? {}) as Record<string, unknown>, {
+        thread: (id) => this.thread(id),
+        threads: () => this.threads.values(),
+        fleet: () => this.fleetOrFail(),
       });
     });
   }
@@ -590,29 +536,12 @@ export class ReplicaDebugSession extends LoggingDebugSession {
     return this.fleet;
   }
 
-  private summaries(): ReplicaSummary[] {
-    return [...this.threads.values()].map((t) => {
-      const shell = t.replica.shell;
-      const stop = t.stop;
-      return summarize({
-        threadId: t.id,
-        name: t.name,
-        port: t.replica.port,
-        info: shell.engine.info,
-        replTimeout: shell.engine.config['repl-timeout'],
-        nowMs: shell.clock.now(),
-        stopped: stop ? { reason: stop.reason, description: stop.exception ? `${stop.exception.exception.exceptionId}: ${stop.exception.exception.description}` : stop.description ?? null } : null,
-        pauseMode: t.pauseMode,
-      });
-    });
-  }
-
   /** Something changed: views get one replicasChanged event per interval, however busy the stream. */
   private summariesChanged(): void {
     if (this.summaryTimer || this.closing) return;
     this.summaryTimer = setTimeout(() => {
       this.summaryTimer = null;
-      this.sendEvent(new Event(REPLICAS_CHANGED_EVENT, { replicas: this.summaries() }));
+      this.sendEvent(new Event(REPLICAS_CHANGED_EVENT, { replicas: summaries(this.threads.values()) }));
       this.progress.update((id) => this.threads.get(id)?.replica.shell.engine.info);
     }, SUMMARY_INTERVAL_MS);
   }
@@ -688,11 +617,6 @@ function stateMachineUri(args: Readonly<Record<string, unknown>>): string | null
   return typeof uri === 'string' && uri.endsWith(STATE_MACHINE_FILE_NAME) ? uri : null;
 }
 
-function threadIdOf(args: Record<string, unknown>): number {
-  const id = args['threadId'];
-  if (typeof id !== 'number') throw errors.unknownThread(Number(id));
-  return id;
-}
 
 function stateChangedEvent(thread: ReplicaThread, t: TransitionRecord): DebugProtocol.Event {
   return new Event(STATE_CHANGED_EVENT, {
