@@ -107,6 +107,8 @@
       });
     }
 
+    readableLabels();
+
     legend.replaceChildren(...model.replicas.map((r) => {
       const li = document.createElement('li');
       li.textContent = `${r.threadId}: ${r.name}${r.stopped ? ' — stopped' : ''}`;
@@ -126,6 +128,35 @@
     }));
   }
 
+  /** WCAG relative luminance of a computed `rgb(r, g, b)` colour, or null when it cannot be read. */
+  function luminance(color) {
+    const m = /rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(color);
+    if (!m) return null;
+    const lin = (c) => {
+      const v = Number(c) / 255;
+      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    };
+    return 0.2126 * lin(m[1]) + 0.7152 * lin(m[2]) + 0.0722 * lin(m[3]);
+  }
+
+  /**
+   * A highlighted box or badge takes its fill from the theme (charts colours), so a fixed text colour is
+   * unreadable in some theme: black or white, whichever contrasts more with the fill actually drawn.
+   */
+  function readableLabels() {
+    const pairs = [
+      ...[...svg.querySelectorAll('.state.current')].map((g) => [g.querySelector('rect'), g.querySelector('text')]),
+      ...[...svg.querySelectorAll('.badge')].map((c) => [c, c.nextElementSibling]),
+    ];
+    for (const [shape, label] of pairs) {
+      if (!shape || !label) continue;
+      const l = luminance(getComputedStyle(shape).fill);
+      if (l === null) continue;
+      // Contrast with black is (l + 0.05) / 0.05, with white 1.05 / (l + 0.05): equal at l ≈ 0.179.
+      label.style.fill = l > 0.179 ? '#000000' : '#ffffff';
+    }
+  }
+
   window.addEventListener('message', (event) => {
     const m = event.data;
     if (m && m.type === 'model') {
@@ -133,6 +164,11 @@
       render(m);
     }
   });
+  // A theme change swaps the CSS variables (on <html>) and the body's class: the labels follow the new fills.
+  const relabel = new MutationObserver(() => readableLabels());
+  relabel.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
+  relabel.observe(document.body, { attributes: true, attributeFilter: ['class'] });
+
   const saved = vscode.getState();
   if (saved) render(saved);
   // The extension's first post may come before this page could listen: ask for the model now.

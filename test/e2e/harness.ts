@@ -878,3 +878,151 @@ export async function withWorkbench(
     if (!process.env.E2E_KEEP) server.removeRunDir();
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Colour themes and colours (webview-themes)
+
+/** The workbench's class for each kind of theme (`.monaco-workbench.vs`, `.vs-dark`, `.hc-black`, `.hc-light`). */
+export type ThemeKind = 'vs' | 'vs-dark' | 'hc-black' | 'hc-light';
+
+/**
+ * Switches the colour theme through the palette: "Preferences: Color Theme", then the theme's row by its label (e.g.
+ * "Light Modern", "Dark Modern", "Dark High Contrast"), and waits until `.monaco-workbench` has the theme kind's class
+ * and the workbench has written the theme's id (e.g. "Default High Contrast") as `workbench.colorTheme` into the user
+ * settings.json — the proof that this theme, not just one of its kind, is on. (Writing settings.json from outside is
+ * not picked up by code-server's workbench here, so the palette is the reliable way.)
+ */
+export async function setColorTheme(server: CodeServer, wb: Workbench, theme: { id: string; label: string; kind: ThemeKind }): Promise<void> {
+  const file = path.join(server.userDataDir, 'User', 'settings.json');
+  const widget = wb.page.locator('.quick-input-widget');
+  const input = wb.page.locator('.quick-input-widget input').first();
+  const row = (label: string): Locator => wb.page.locator('.quick-input-list .monaco-list-row', {
+    has: wb.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }),
+  }).first();
+  const written = (): string | undefined => {
+    try {
+      return (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>)['workbench.colorTheme'] as string | undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  await retry(`colour theme ${theme.label}`, 3, async (attempt) => {
+    if (await widget.isVisible()) await wb.page.keyboard.press('Escape');
+    await wb.page.locator('.part.statusbar').click({ position: { x: 5, y: 5 } }).catch(() => undefined);
+    await wb.page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible', timeout: 3000 });
+    try {
+      await input.fill('>Preferences: Color Theme');
+      await row('Preferences: Color Theme').click({ timeout: 4000 });
+      await wb.page.locator('.quick-input-widget input[placeholder*="Color Theme"]').first().waitFor({ state: 'visible', timeout: 4000 });
+      await input.fill(theme.label);
+      await row(theme.label).click({ timeout: 4000 });
+      await widget.waitFor({ state: 'hidden', timeout: 4000 });
+      await waitForUi(`.monaco-workbench.${theme.kind}`, () => wb.page.locator('.monaco-workbench').first()
+        .evaluate((e, kind) => e.classList.contains(kind), theme.kind), 8000);
+      await waitForUi(`workbench.colorTheme "${theme.id}" in settings.json`, async () => written() === theme.id || written() === theme.label, 8000);
+    } catch (err) {
+      await wb.retryScreenshot(`color-theme-${theme.label.replace(/[^A-Za-z0-9]+/g, '-')}-${attempt}`);
+      await wb.page.keyboard.press('Escape');
+      throw err;
+    }
+  });
+  log(`colour theme ${theme.label} (${theme.kind}; workbench.colorTheme "${written()}")`);
+}
+
+/** An sRGB colour with alpha, from a computed style ("rgb(1, 2, 3)", "rgba(1, 2, 3, 0.5)", "#rrggbb", "none"). */
+export interface Rgba { r: number; g: number; b: number; a: number }
+
+export function parseColor(s: string): Rgba | undefined {
+  const t = s.trim();
+  let m = /^rgba?\(\s*([\d.]+)[\s,]+([\d.]+)[\s,]+([\d.]+)(?:[\s,/]+([\d.]+%?))?\s*\)$/.exec(t);
+  if (m) {
+    const a = m[4] === undefined ? 1 : m[4].endsWith('%') ? Number(m[4].slice(0, -1)) / 100 : Number(m[4]);
+    return { r: Number(m[1]), g: Number(m[2]), b: Number(m[3]), a };
+  }
+  m = /^#([0-9a-f]{6})([0-9a-f]{2})?$/i.exec(t);
+  if (m) {
+    const n = parseInt(m[1]!, 16);
+    return { r: n >> 16, g: (n >> 8) & 255, b: n & 255, a: m[2] ? parseInt(m[2], 16) / 255 : 1 };
+  }
+  if (t === 'transparent') return { r: 0, g: 0, b: 0, a: 0 };
+  return undefined;
+}
+
+/** `fg` (with its alpha times `opacity`) painted over the opaque `bg`. */
+export function blend(fg: Rgba, bg: Rgba, opacity = 1): Rgba {
+  const a = fg.a * opacity;
+  return { r: fg.r * a + bg.r * (1 - a), g: fg.g * a + bg.g * (1 - a), b: fg.b * a + bg.b * (1 - a), a: 1 };
+}
+
+/** WCAG 2 contrast ratio of two opaque colours (1 = identical, 21 = black on white). */
+export function contrastRatio(x: Rgba, y: Rgba): number {
+  const lum = (c: Rgba): number => {
+    const ch = (v: number): number => {
+      const s = v / 255;
+      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    };
+    return 0.2126 * ch(c.r) + 0.7152 * ch(c.g) + 0.0722 * ch(c.b);
+  };
+  const [a, b] = [lum(x), lum(y)].sort((p, q) => q - p) as [number, number];
+  return (a + 0.05) / (b + 0.05);
+}
+
+export function colorText(c: Rgba): string {
+  const h = (v: number): string => Math.round(v).toString(16).padStart(2, '0');
+  return `#${h(c.r)}${h(c.g)}${h(c.b)}${c.a < 1 ? `/${c.a.toFixed(2)}` : ''}`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Launch configurations by name, notifications (bad-launch-config)
+
+/**
+ * Starts the launch configuration `name` through the palette's debug quick access ("debug " + name, then the row whose
+ * label is exactly `name`), which does not depend on the Run view's dropdown. Does not wait for a session.
+ */
+export async function startConfigurationByName(wb: Workbench, name: string): Promise<void> {
+  const widget = wb.page.locator('.quick-input-widget');
+  const input = wb.page.locator('.quick-input-widget input').first();
+  await retry(`start configuration "${name}"`, 3, async (attempt) => {
+    if (await widget.isVisible()) await wb.page.keyboard.press('Escape');
+    await wb.page.locator('.part.statusbar').click({ position: { x: 5, y: 5 } }).catch(() => undefined);
+    await wb.page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible', timeout: 3000 });
+    await input.fill(`debug ${name}`);
+    const row = wb.page.locator('.quick-input-list .monaco-list-row', {
+      has: wb.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(name)}\\s*$`) }),
+    }).first();
+    try {
+      await row.click({ timeout: 4000 });
+      await widget.waitFor({ state: 'hidden', timeout: 4000 });
+    } catch (err) {
+      await wb.retryScreenshot(`start-config-${name.replace(/[^A-Za-z0-9]+/g, '-')}-${attempt}`);
+      await wb.page.keyboard.press('Escape');
+      throw err;
+    }
+  });
+}
+
+/**
+ * Waits for a notification toast matching `re` while watching the debug toolbar; returns the toast's text and whether
+ * the toolbar showed at any moment (a session that started, even briefly) until `settleMs` after the toast.
+ */
+export async function waitForNotificationWithoutSession(wb: Workbench, re: RegExp, timeoutMs = 15_000, settleMs = 2000): Promise<{ text: string; toolbarSeen: boolean }> {
+  const toolbar = wb.page.locator('.debug-toolbar');
+  let toolbarSeen = false;
+  let text: string | undefined;
+  let settleUntil = Infinity;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await toolbar.isVisible().catch(() => false)) toolbarSeen = true;
+    if (text === undefined) {
+      text = (await wb.notifications()).find((n) => re.test(n));
+      if (text !== undefined) settleUntil = Date.now() + settleMs;
+    }
+    if (Date.now() > settleUntil) return { text: text!, toolbarSeen };
+    if (text === undefined && Date.now() > deadline) {
+      throw new Error(`no notification matches ${re} after ${timeoutMs} ms: ${JSON.stringify(await wb.notifications())}`);
+    }
+    await sleep(50);
+  }
+}

@@ -9,8 +9,9 @@ import * as fs from 'node:fs';
 import type { RedisServer } from '../support/redisServer';
 import { sleep, waitFor } from '../support/redisServer';
 import {
-  log, makeWorkspace, masterInfoField, oneLine, replicationLaunchConfig, startMaster, withWorkbench, type ScenarioEnv,
-  type Workbench,
+  blend, colorText, contrastRatio, log, makeWorkspace, masterInfoField, oneLine, parseColor, replicationLaunchConfig,
+  setColorTheme, startConfigurationByName, startMaster, waitForNotificationWithoutSession, withWorkbench,
+  type CodeServer, type Rgba, type ScenarioEnv, type ThemeKind, type Workbench,
 } from './harness';
 import type { Locator } from './playwright';
 
@@ -193,6 +194,97 @@ export async function webviewCurrentState(wb: Workbench, command: string | undef
   return text;
 }
 
+/** The three themes webview-themes checks: VS Code 1.139's theme-defaults ids, palette labels and workbench classes. */
+export const WEBVIEW_THEMES: { id: string; label: string; kind: ThemeKind; body: string; slug: string }[] = [
+  { id: 'Light Modern', label: 'Light Modern', kind: 'vs', body: 'vscode-light', slug: 'light-modern' },
+  { id: 'Dark Modern', label: 'Dark Modern', kind: 'vs-dark', body: 'vscode-dark', slug: 'dark-modern' },
+  { id: 'Default High Contrast', label: 'Dark High Contrast', kind: 'hc-black', body: 'vscode-high-contrast', slug: 'high-contrast' },
+];
+
+/** Computed colours of the state-machine webview (inside its inner frame), as CSS strings. */
+export interface WebviewColors {
+  bodyClass: string;
+  background: string;
+  currentClass: string;
+  currentFill: string;
+  currentStroke: string;
+  currentText: string;
+  otherFill: string;
+  otherText: string;
+  edges: { cls: string; stroke: string; opacity: string; width: string }[];
+  arrowFill: string;
+}
+
+/** Reads the webview's computed colours once its body has `bodyClass` (the theme reached the webview). */
+export async function webviewColors(wb: Workbench, bodyClass: string, timeoutMs = 10_000): Promise<WebviewColors> {
+  const inner = wb.page.frameLocator('iframe.webview.ready').first().frameLocator('#active-frame');
+  const body = inner.locator('body');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const cls = await body.evaluate((b) => String(b.className)).catch(() => '');
+    if (cls.split(/\s+/).includes(bodyClass)) break;
+    if (Date.now() > deadline) throw new Error(`the webview's body is "${cls}", not ${bodyClass}, after ${timeoutMs} ms`);
+    await sleep(100);
+  }
+  await wb.page.waitForTimeout(300);
+  return body.evaluate((b) => {
+    const doc = b.ownerDocument;
+    const win = doc.defaultView;
+    const st = (sel: string, prop: string): string => {
+      const e = doc.querySelector(sel);
+      return e ? win.getComputedStyle(e).getPropertyValue(prop) : '';
+    };
+    let background = win.getComputedStyle(b).backgroundColor;
+    if (/^(transparent|rgba\(0, 0, 0, 0\))$/.test(background)) background = win.getComputedStyle(doc.documentElement).backgroundColor;
+    const edges = [...doc.querySelectorAll('.edge')].slice(0, 40).map((g: any) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+      const line = g.querySelector('.line');
+      const cs = win.getComputedStyle(line);
+      return { cls: String(g.getAttribute('class')), stroke: cs.stroke, opacity: cs.opacity, width: cs.strokeWidth };
+    });
+    return {
+      bodyClass: String(b.className),
+      background,
+      currentClass: String(doc.querySelector('.state.current')?.getAttribute('class') ?? ''),
+      currentFill: st('.state.current rect', 'fill'),
+      currentStroke: st('.state.current rect', 'stroke'),
+      currentText: st('.state.current text', 'fill'),
+      otherFill: st('.state:not(.current) rect', 'fill'),
+      otherText: st('.state:not(.current) text', 'fill'),
+      edges,
+      arrowFill: st('.arrowhead', 'fill'),
+    };
+  });
+}
+
+/** The contrast numbers webview-themes asserts on, logged for each theme. */
+export function webviewContrast(c: WebviewColors): { fillVsBg: number; textVsFill: number; otherTextVsFill: number; edgeVsBg: number; transparentEdges: number } {
+  const need = (s: string, what: string): Rgba => {
+    const v = parseColor(s);
+    if (!v) throw new Error(`cannot parse ${what} "${s}"`);
+    return v;
+  };
+  const bg = blend(need(c.background, 'background'), { r: 255, g: 255, b: 255, a: 1 });
+  const fill = blend(need(c.currentFill, 'current fill'), bg);
+  const text = blend(need(c.currentText, 'current text'), fill);
+  const otherFill = blend(need(c.otherFill, 'state fill'), bg);
+  const otherText = blend(need(c.otherText, 'state text'), otherFill);
+  let transparentEdges = 0;
+  let edgeVsBg = Infinity;
+  for (const e of c.edges) {
+    const stroke = parseColor(e.stroke);
+    const opacity = Number(e.opacity);
+    if (!stroke || stroke.a === 0 || !(opacity > 0) || e.stroke === 'none') {
+      transparentEdges += 1;
+      continue;
+    }
+    edgeVsBg = Math.min(edgeVsBg, contrastRatio(blend(stroke, bg, opacity), bg));
+  }
+  return {
+    fillVsBg: contrastRatio(fill, bg), textVsFill: contrastRatio(text, fill), otherTextVsFill: contrastRatio(otherText, otherFill),
+    edgeVsBg: c.edges.length ? edgeVsBg : 0, transparentEdges,
+  };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Scenarios
 
@@ -328,6 +420,106 @@ export const scenarios: Scenario[] = [
         await wb.screenshot('slowload-webview-current-state');
         await wb.stopDebugging();
       });
+    },
+  },
+  {
+    name: 'webview-themes',
+    title: 'the state-machine webview stopped at TRANSFER is readable in Light Modern, Dark Modern and Dark High Contrast',
+    missing: (m) => (stateMachineViewCommand(m) ? undefined : 'no command to show the state-machine webview'),
+    async run(ctx) {
+      const command = stateMachineViewCommand(ctx.manifest)!;
+      await withReplicationSession(ctx, this.name, async (wb, _master, { server }) => {
+        await stopAtTransfer(wb, 'themes');
+        await wb.runCommand(['View: Hide Panel', 'View: Close Panel']);
+        assert.match(await webviewCurrentState(wb, command), /TRANSFER/);
+        const problems: string[] = [];
+        for (const theme of WEBVIEW_THEMES) {
+          await setColorTheme(server as CodeServer, wb, theme);
+          const colors = await webviewColors(wb, theme.body);
+          assert.match(await webviewCurrentState(wb, undefined), /TRANSFER/);
+          const k = webviewContrast(colors);
+          log(`${theme.id}: bg ${colorText(parseColor(colors.background)!)}; current (${colors.currentClass}) fill ${colors.currentFill} `
+            + `stroke ${colors.currentStroke} text ${colors.currentText}; other fill ${colors.otherFill} text ${colors.otherText}; `
+            + `edges ${JSON.stringify([...new Set(colors.edges.map((e) => `${e.cls}:${e.stroke}@${e.opacity}/${e.width}`))])}; `
+            + `contrast fill/bg ${k.fillVsBg.toFixed(2)}, text/fill ${k.textVsFill.toFixed(2)}, other text/fill `
+            + `${k.otherTextVsFill.toFixed(2)}, faintest edge/bg ${k.edgeVsBg.toFixed(2)}`);
+          await wb.screenshot(`themes-${theme.slug}`);
+          // Clear differences: the highlighted box stands out from the page (1.5:1, what a non-text shape needs to be
+          // told apart at a glance is 3:1 — logged, not asserted), its bold 12px text is readable on it (3:1, WCAG's
+          // large/bold-text minimum; 4.5:1 for normal text is logged), and every edge is painted (not transparent,
+          // opacity > 0) and distinguishable from the page (1.3:1 after its opacity).
+          if (k.fillVsBg < 1.5) problems.push(`${theme.id}: current box fill/background contrast ${k.fillVsBg.toFixed(2)} < 1.5`);
+          // The page picks black or white for the highlighted label from its fill, so WCAG's 4.5:1 for text always holds.
+          if (k.textVsFill < 4.5) problems.push(`${theme.id}: current state text/fill contrast ${k.textVsFill.toFixed(2)} < 4.5`);
+          if (k.otherTextVsFill < 3) problems.push(`${theme.id}: state text/fill contrast ${k.otherTextVsFill.toFixed(2)} < 3`);
+          if (colors.edges.length === 0) problems.push(`${theme.id}: no edges drawn`);
+          if (k.transparentEdges > 0) problems.push(`${theme.id}: ${k.transparentEdges} edges with a transparent stroke`);
+          if (k.edgeVsBg < 1.3) problems.push(`${theme.id}: faintest edge/background contrast ${k.edgeVsBg.toFixed(2)} < 1.3`);
+          for (const [what, v, want] of [['fill/bg', k.fillVsBg, 3]] as const) {
+            if (v < want) log(`note: ${theme.id} current state ${what} contrast ${v.toFixed(2)} is under WCAG's ${want}:1`);
+          }
+        }
+        assert.deepEqual(problems, [], problems.join('\n'));
+        await wb.stopDebugging();
+      });
+    },
+  },
+  {
+    name: 'bad-launch-config',
+    title: 'malformed master / unknown attribute: one error notification each and no session; then a valid one stops at *->CONNECTED',
+    async run(ctx) {
+      const master = await startMaster([], 200);
+      const valid = replicationLaunchConfig(master.port, { name: 'Valid replica' });
+      const ws = makeWorkspace([
+        replicationLaunchConfig(master.port, { name: 'Bad master', master: 'localhost' }),
+        replicationLaunchConfig(master.port, { name: 'Typo attribute', mastr: '127.0.0.1:6379' }),
+        valid,
+      ]);
+      const cases = [
+        { config: 'Bad master', slug: 'malformed-master', re: /Bad master: Invalid launch configuration: master 'localhost' must be host:port, /, },
+        { config: 'Typo attribute', slug: 'unknown-attribute', re: /Typo attribute: Invalid launch configuration: unknown attribute 'mastr' \(did you mean 'master'\?\)/ },
+      ];
+      // A stack trace in a notification: "    at f (file.js:1:2)", "Error: …" or a source position.
+      const stackTrace = /\bat \S+ \(|\bat \S+:\d+:\d+|\.(js|ts):\d+|\bError:|\bTypeError\b|\bstack\b/;
+      try {
+        await withWorkbench(this.name, { vsix: ctx.vsix, workspace: ws }, async ({ wb }) => {
+          await wb.showRunAndDebug();
+          for (const c of cases) {
+            await startConfigurationByName(wb, c.config);
+            const { text, toolbarSeen } = await waitForNotificationWithoutSession(wb, c.re);
+            log(`${c.config}: notification "${text}"; debug toolbar seen: ${toolbarSeen}`);
+            // The toast shows one line with an ellipsis: expand it so the picture holds the whole message.
+            const toast = wb.page.locator('.notifications-toasts .notification-list-item', { hasText: c.re }).first();
+            await toast.hover();
+            const expand = toast.locator('.codicon-notifications-expand');
+            if ((await expand.count()) > 0) await expand.first().click({ timeout: 3000 }).catch(() => undefined);
+            await wb.screenshot(`bad-launch-${c.slug}-notification`);
+            const severity = await toast.locator('.codicon-error, .codicon-notifications-error').count();
+            assert.ok(severity > 0, `the notification for ${c.config} is not an error: "${text}"`);
+            assert.doesNotMatch(text, stackTrace, `stack trace text in the notification: "${text}"`);
+            assert.equal(toolbarSeen, false, `a debug session started for ${c.config}`);
+            assert.deepEqual(await wb.callStackRows(), [], `Call Stack rows after ${c.config}`);
+            await wb.runCommand('Notifications: Clear All Notifications');
+            assert.deepEqual(await wb.notifications(), []);
+          }
+          // The extension host is still healthy: the valid configuration starts and stops at a function breakpoint.
+          await wb.addFunctionBreakpoint('*->CONNECTED');
+          const t = Date.now();
+          await startConfigurationByName(wb, valid.name);
+          await wb.page.locator('.debug-toolbar').waitFor({ state: 'visible', timeout: 15_000 });
+          const paused = await wb.waitForStopped(30_000);
+          const stack = await wb.waitForCallStack(/->\s*CONNECTED\b/);
+          log(`${valid.name}: stopped ${Date.now() - t} ms after start: "${paused}"; call stack "${stack}"`);
+          assert.match(paused, /Paused on (function )?breakpoint/i);
+          const leftover = (await wb.notifications()).filter((n) => stackTrace.test(n) || /Invalid launch/.test(n));
+          assert.deepEqual(leftover, [], `notifications: ${JSON.stringify(leftover)}`);
+          await wb.screenshot('bad-launch-valid-stopped-connected');
+          await wb.stopDebugging();
+        });
+      } finally {
+        await master.stop();
+        if (!process.env.E2E_KEEP) fs.rmSync(ws, { recursive: true, force: true });
+      }
     },
   },
 ];
