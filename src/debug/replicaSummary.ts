@@ -4,7 +4,7 @@
 // Pure, so the views and the tests read the same numbers.
 import type { ReplicaInfo } from '../engine/replicaInfo';
 import { ReplState, shortStateName } from '../engine/states';
-import { cronTimeouts } from './timeouts';
+import { replicaTimeouts } from './timeouts';
 
 export interface ReplicaSummary {
   threadId: number;
@@ -28,7 +28,7 @@ export interface ReplicaSummary {
   repl_transfer_read: number;
   /** Percent of an RDB of known size read, or null. */
   transfer_percent: number | null;
-  /** The armed cron timeout that fires first: which, and in how many seconds. */
+  /** The armed timeout that fires first, on either side (our cron's, the master's drop): which, and in how many seconds. */
   nearest_timeout: { id: string; label: string; remaining_s: number } | null;
   last_error: string | null;
   /** Why the replica is stopped, or null while it runs. */
@@ -42,6 +42,8 @@ export interface SummaryInput {
   port: number;
   info: Readonly<ReplicaInfo>;
   replTimeout: number;
+  /** The master's repl-timeout (for its drop of a silent replica), seconds. */
+  masterReplTimeout: number;
   nowMs: number;
   stopped: ReplicaSummary['stopped'];
   pauseMode: string;
@@ -51,7 +53,7 @@ export function summarize(s: SummaryInput): ReplicaSummary {
   const i = s.info;
   const now = Math.floor(s.nowMs / 1000);
   const source = i.master ?? i.cached_master;
-  const timeouts = cronTimeouts(i, s.replTimeout, s.nowMs);
+  const timeouts = replicaTimeouts(i, s.replTimeout, s.masterReplTimeout, s.nowMs);
   const nearest = timeouts.timeouts.find((t) => t.id === timeouts.firesFirst);
   return {
     threadId: s.threadId,

@@ -63,6 +63,7 @@ export function summaries(threads: Iterable<ReplicaThread>): ReplicaSummary[] {
       port: t.replica.port,
       info: shell.engine.info,
       replTimeout: shell.engine.config['repl-timeout'],
+      masterReplTimeout: t.masterReplTimeout.seconds,
       nowMs: shell.clock.now(),
       stopped: stop ? { reason: stop.reason, description: stop.exception ? `${stop.exception.exception.exceptionId}: ${stop.exception.exception.description}` : stop.description ?? null } : null,
       pauseMode: t.pauseMode,
