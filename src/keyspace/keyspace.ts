@@ -1,6 +1,8 @@
 // Databases 0..N-1 of keys with their values and expiry, and the functions
 // libraries. A replica never expires keys itself: expired keys stay until the
 // master sends DEL; reads hide them (lookupKeyRead on a replica).
+import type { KeyspaceDialect } from '../versions/profile';
+import { DEFAULT_DIALECT } from '../versions/profiles';
 import type { Bytes, Divergence, KeyEntry, Value } from './values';
 
 /** A write the replica could not apply: on named keys, or (key null) on keys it cannot name. */
@@ -95,8 +97,15 @@ export class Keyspace {
   /** Every write that could not be applied since the last full load, oldest first. */
   divergences: DatasetDivergence[] = [];
 
-  constructor(readonly databases = 16) {
+  /**
+   * The version whose dataset this is: how doubles print, which encodings and
+   * commands exist (the replica's version profile; the 7.0 baseline by default).
+   */
+  dialect: KeyspaceDialect;
+
+  constructor(readonly databases = 16, dialect: KeyspaceDialect = DEFAULT_DIALECT) {
     this.dbs = Array.from({ length: databases }, () => new Database());
+    this.dialect = dialect;
   }
 
   db(index: number): Database {

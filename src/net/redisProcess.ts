@@ -26,6 +26,8 @@ export interface RedisServerOptions {
   /** Extra redis-server arguments, e.g. ['--repl-diskless-sync', 'no']. */
   args?: string[];
   port?: number;
+  /** The server binary (default: redis-server on the PATH); e.g. ../shared/servers/valkey-8.0.1/valkey-server. */
+  binary?: string;
 }
 
 export class RedisServer {
@@ -57,7 +59,7 @@ export class RedisServer {
       '--daemonize', 'no',
       ...(opts.args ?? []),
     ];
-    const child = spawn('redis-server', args, { stdio: 'ignore' });
+    const child = spawn(opts.binary ?? 'redis-server', args, { stdio: 'ignore' });
     const server = new RedisServer(port, dir, logFile, child);
     await server.waitReady();
     return server;

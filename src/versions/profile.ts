@@ -1,0 +1,102 @@
+// What a version profile is: everything that differs between the replicas of
+// the Redis and Valkey versions the engine emulates, as data. Code asks a
+// profile for a feature or a value; it never compares version numbers.
+// The profiles themselves are in profiles.ts.
+
+export type Product = 'redis' | 'valkey';
+
+/** The names a person gives `emulate` (launch attribute, --emulate). */
+export type ProfileId =
+  | 'redis-7.0'
+  | 'redis-7.2'
+  | 'redis-7.4'
+  | 'redis-unstable-2024-10'
+  | 'redis-8.0'
+  | 'redis-8.2'
+  | 'redis-8.4'
+  | 'redis-8.6'
+  | 'redis-8.8'
+  | 'valkey-7.2'
+  | 'valkey-8.0';
+
+/**
+ * A capability or behaviour a version has, named for what it does. A profile
+ * is mostly the set of these; everything version-specific is one of them.
+ */
+export type Feature =
+  // --- handshake and sync -------------------------------------------------
+  /** `REPLCONF version <v>` after capa, read in REPL_STATE_RECEIVE_VERSION_REPLY (Valkey 8). */
+  | 'replconf-version'
+  /** Redis 8: `capa rdb-channel-repl`, `+RDBCHANNELSYNC <id>`, the RDB on a second connection. */
+  | 'rdb-channel'
+  /** Valkey 8: `capa dual-channel`, `+DUALCHANNELSYNC`, `$ENDOFF`, the main channel's PSYNC at the end offset. */
+  | 'dual-channel'
+  /** Redis 8.6: `REPLCONF rdb-no-compress 1` when the replica loads diskless. */
+  | 'rdb-no-compress'
+  // --- loading -----------------------------------------------------------
+  /** Redis 8.0 (and the unstable line before it): a disk load logs "Loading DB in memory" before "Flushing old data". */
+  | 'flush-after-load-start'
+  // --- dataset -----------------------------------------------------------
+  /** Redis/Valkey 7.2: doubles printed shortest round-trip (fpconv_dtoa), not %.17g. */
+  | 'shortest-doubles'
+  /** 7.2: small lists are listpacks. */
+  | 'listpack-lists'
+  /** 7.2: small sets of strings are listpacks. */
+  | 'listpack-sets'
+  /** Redis 7.4: hash field expiration (HEXPIRE family reads, listpackex, INFO keyspace subexpiry). */
+  | 'hash-field-expiry'
+  /** Redis 8.0: HGETEX / HSETEX / HGETDEL. */
+  | 'hash-field-ex-commands'
+  /** Redis 8.2: XDELEX, XACKDEL, XADD/XTRIM KEEPREF|DELREF|ACKED, BITOP DIFF/DIFF1/ANDOR/ONE. */
+  | 'redis-8.2-commands'
+  /** Redis 8.4: MSETEX, DELEX, SET IFEQ|IFNE|IFDEQ|IFDNE, DIGEST. */
+  | 'redis-8.4-commands'
+  /** Redis 8.6: stream IDMP (XADD IDMP/IDMPAUTO, XCFGSET), KEY_META in the RDB. */
+  | 'redis-8.6-commands'
+  /** Redis 8.8: the Array type (AR*), INCREX, XNACK. */
+  | 'redis-8.8-commands'
+  // --- INFO replication -----------------------------------------------------
+  /** Redis 8.0: replica_full_sync_buffer_size / _peak after slave_repl_offset. */
+  | 'info-full-sync-buffer'
+  /** Redis 8.2: master_current_sync_attempts, master_total_sync_attempts, master_link_up_since_seconds, total_disconnect_time_sec. */
+  | 'info-sync-attempts'
+  /** Redis 8.6: master_client_io_thread. */
+  | 'info-master-client-io-thread'
+  /** Valkey 8: replicas_repl_buffer_size / _peak, replicas_waiting_psync. */
+  | 'info-replicas-repl-buffer'
+  // --- logs --------------------------------------------------------------
+  /** Valkey 8: PRIMARY / primary in the replication log lines. */
+  | 'primary-wording'
+  /** Redis 7.2: "Connection with master lost." and "Master replication ID changed" are notices, not warnings. */
+  | 'lost-link-notice';
+
+/** The slice of a profile the dataset reads (keyspace/ imports only this). */
+export interface KeyspaceDialect {
+  readonly product: Product;
+  /** RDB_VERSION: DUMP payloads carry it, RESTORE refuses newer ones. */
+  readonly rdbVersion: number;
+  has(feature: Feature): boolean;
+}
+
+export interface VersionProfile extends KeyspaceDialect {
+  readonly id: ProfileId;
+  /** The version string INFO server prints (redis_version, or valkey_version). */
+  readonly version: string;
+  /** "Redis 7.2.6", "Valkey 8.0.1". */
+  readonly label: string;
+  /**
+   * The folder of ../shared/servers (or "debian" for /usr/bin) whose live
+   * server this profile is tested against; null for a profile written from
+   * the sources only (see ../shared/spec/versions.md).
+   */
+  readonly liveServer: string | null;
+  /** The aux field an RDB of this version names its producer with. */
+  readonly rdbVersionAux: 'redis-ver' | 'valkey-ver';
+  readonly features: ReadonlySet<Feature>;
+  /** Defaults of the replication configs that differ between versions. */
+  readonly defaults: {
+    readonly 'repl-backlog-size': number;
+  };
+  /** The replication configs this version knows beyond Redis 7.0's (CONFIG GET/SET, redis.conf). */
+  readonly configs: readonly string[];
+}

@@ -1,0 +1,103 @@
+// The versions the engine emulates. Each profile is the one before it plus
+// what that version changed on the replica side (../shared/spec/versions.md),
+// checked against a live server where one exists (liveServer).
+import type { Feature, KeyspaceDialect, ProfileId, Product, VersionProfile } from './profile';
+
+const MB = 1024 * 1024;
+
+interface ProfileSpec {
+  id: ProfileId;
+  product: Product;
+  version: string;
+  liveServer: string | null;
+  rdbVersion: number;
+  add?: readonly Feature[];
+  remove?: readonly Feature[];
+  backlog?: number;
+  configs?: readonly string[];
+}
+
+function make(base: VersionProfile | null, spec: ProfileSpec): VersionProfile {
+  const features = new Set<Feature>(base?.features ?? []);
+  for (const f of spec.add ?? []) features.add(f);
+  for (const f of spec.remove ?? []) features.delete(f);
+  const name = spec.product === 'redis' ? 'Redis' : 'Valkey';
+  return {
+    id: spec.id,
+    product: spec.product,
+    version: spec.version,
+    label: `${name} ${spec.version}`,
+    liveServer: spec.liveServer,
+    rdbVersion: spec.rdbVersion,
+    rdbVersionAux: spec.product === 'redis' ? 'redis-ver' : 'valkey-ver',
+    features,
+    defaults: { 'repl-backlog-size': spec.backlog ?? base?.defaults['repl-backlog-size'] ?? MB },
+    configs: [...(base?.configs ?? []), ...(spec.configs ?? [])],
+    has: (f: Feature) => features.has(f),
+  };
+}
+
+const redis70 = make(null, { id: 'redis-7.0', product: 'redis', version: '7.0.15', liveServer: 'debian', rdbVersion: 10 });
+const redis72 = make(redis70, {
+  id: 'redis-7.2', product: 'redis', version: '7.2.6', liveServer: 'redis-7.2.6', rdbVersion: 11,
+  add: ['shortest-doubles', 'listpack-lists', 'listpack-sets', 'lost-link-notice'],
+});
+const redis74 = make(redis72, {
+  id: 'redis-7.4', product: 'redis', version: '7.4.1', liveServer: 'redis-7.4.1', rdbVersion: 12,
+  add: ['hash-field-expiry'],
+});
+const redisUnstable202410 = make(redis74, {
+  id: 'redis-unstable-2024-10', product: 'redis', version: '255.255.255', liveServer: 'redis-unstable-2024-10', rdbVersion: 12,
+  add: ['flush-after-load-start'],
+});
+const redis80 = make(redisUnstable202410, {
+  id: 'redis-8.0', product: 'redis', version: '8.0.0', liveServer: null, rdbVersion: 12,
+  add: ['rdb-channel', 'hash-field-ex-commands', 'info-full-sync-buffer'],
+  configs: ['repl-rdb-channel', 'replica-full-sync-buffer-limit'],
+});
+const redis82 = make(redis80, {
+  id: 'redis-8.2', product: 'redis', version: '8.2.0', liveServer: null, rdbVersion: 12,
+  add: ['info-sync-attempts', 'redis-8.2-commands'],
+});
+const redis84 = make(redis82, {
+  id: 'redis-8.4', product: 'redis', version: '8.4.0', liveServer: null, rdbVersion: 12,
+  add: ['redis-8.4-commands'],
+});
+const redis86 = make(redis84, {
+  id: 'redis-8.6', product: 'redis', version: '8.6.0', liveServer: null, rdbVersion: 13,
+  add: ['rdb-no-compress', 'info-master-client-io-thread', 'redis-8.6-commands'],
+});
+const redis88 = make(redis86, {
+  id: 'redis-8.8', product: 'redis', version: '8.8.0', liveServer: 'redis-unstable-2026-06', rdbVersion: 14,
+  add: ['redis-8.8-commands'],
+});
+const valkey72 = make(null, {
+  id: 'valkey-7.2', product: 'valkey', version: '7.2.7', liveServer: 'valkey-7.2.7', rdbVersion: 11,
+  add: ['shortest-doubles', 'listpack-lists', 'listpack-sets', 'lost-link-notice'],
+});
+const valkey80 = make(valkey72, {
+  id: 'valkey-8.0', product: 'valkey', version: '8.0.1', liveServer: 'valkey-8.0.1', rdbVersion: 11,
+  add: ['replconf-version', 'dual-channel', 'info-replicas-repl-buffer', 'primary-wording'],
+  backlog: 10 * MB,
+  configs: ['dual-channel-replication-enabled'],
+});
+
+/** Oldest first within each product. */
+export const PROFILES: readonly VersionProfile[] = [
+  redis70, redis72, redis74, redisUnstable202410, redis80, redis82, redis84, redis86, redis88, valkey72, valkey80,
+];
+
+export const PROFILE_IDS: readonly ProfileId[] = PROFILES.map((p) => p.id);
+
+/** The baseline the engine was built on, and what a dataset with no replica around it speaks. */
+export const DEFAULT_PROFILE: VersionProfile = redis70;
+
+/** The newest profile of each product (what a master that cannot be asked falls back to). */
+export const NEWEST: Readonly<Record<Product, VersionProfile>> = { redis: redis88, valkey: valkey80 };
+
+export function profileById(id: string): VersionProfile | undefined {
+  return PROFILES.find((p) => p.id === id);
+}
+
+/** The keyspace's view of the baseline, for datasets built outside a replica (tests, tools). */
+export const DEFAULT_DIALECT: KeyspaceDialect = DEFAULT_PROFILE;
