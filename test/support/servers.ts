@@ -16,13 +16,13 @@ export interface LiveServer {
   product: 'redis' | 'valkey';
 }
 
-/** ../shared beside the project, from out/test/support at run time or test/support in the source tree. */
+/** ../shared beside the project (the nearest parent folder holding shared/servers). */
 export function sharedDir(): string {
-  for (const up of ['../../../../shared', '../../../shared']) {
-    const dir = path.resolve(__dirname, up);
-    if (fs.existsSync(path.join(dir, 'servers'))) return dir;
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'shared');
+    if (fs.existsSync(path.join(candidate, 'servers'))) return candidate;
+    if (path.dirname(dir) === dir) throw new Error(`shared/servers was not found in any parent of ${__dirname}`);
   }
-  throw new Error(`../shared (with servers/) was not found beside the project (looked from ${__dirname})`);
 }
 
 function built(name: string, profile: ProfileId, product: 'redis' | 'valkey'): LiveServer {
