@@ -2,6 +2,7 @@
 // from the master's stream, and reads answered on the replica's RESP port.
 // Arguments arrive as Bytes (latin1 strings); see values.ts.
 import type { ReplyValue } from '../resp/encode';
+import type { Feature } from '../versions/profile';
 import type { Keyspace } from './keyspace';
 import type { Bytes } from './values';
 
@@ -33,12 +34,16 @@ export interface WriteCommand {
   arity: number;
   /** argv[0] is the command name. */
   apply(ctx: CommandContext, argv: Bytes[]): ApplyOutcome;
+  /** The version feature that brought the command: a replica of an older version does not know it. */
+  requires?: Feature;
 }
 
 export interface ReadCommand {
   name: string;
   arity: number;
   run(ctx: CommandContext, argv: Bytes[]): ReplyValue;
+  /** The version feature that brought the command: a replica of an older version does not know it. */
+  requires?: Feature;
 }
 
 export const OK: ApplyOutcome = { kind: 'ok' };

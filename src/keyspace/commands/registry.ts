@@ -20,6 +20,7 @@ import { functionReadCommands, functionWriteCommands } from './functions';
 import { streamReadCommands } from './streamReads';
 import { streamWriteCommands } from './streams';
 import type { Bytes } from '../values';
+import type { Feature } from '../../versions/profile';
 
 const WRITE_FAMILIES: WriteCommand[][] = [
   stringWriteCommands, bitWriteCommands, keyWriteCommands, serverWriteCommands, listWriteCommands,
@@ -71,6 +72,11 @@ export function findRead(name: Bytes): ReadCommand | undefined {
   return readCommands.get(name) ?? readCommands.get(name.toLowerCase());
 }
 
+/** A command exists for a replica only if its version has the feature that brought it. */
+function knownTo<T extends { requires?: Feature }>(ctx: CommandContext, cmd: T | undefined): T | undefined {
+  return cmd && (cmd.requires === undefined || ctx.ks.dialect.has(cmd.requires)) ? cmd : undefined;
+}
+
 export function arityOk(arity: number, argc: number): boolean {
   return arity > 0 ? argc === arity : argc >= -arity;
 }
@@ -81,7 +87,7 @@ export function arityOk(arity: number, argc: number): boolean {
  * commands are divergences: their effect is unknown.
  */
 export function applyWrite(ctx: CommandContext, argv: Bytes[]): ApplyOutcome {
-  const cmd = findWrite(argv[0]!);
+  const cmd = knownTo(ctx, findWrite(argv[0]!));
   if (!cmd) return { kind: 'diverged', keys: [], reason: `unknown write command '${argv[0]}'` };
   if (!arityOk(cmd.arity, argv.length)) return { kind: 'error', error: `ERR wrong number of arguments for '${cmd.name}' command` };
   return cmd.apply(ctx, argv);
@@ -90,11 +96,12 @@ export function applyWrite(ctx: CommandContext, argv: Bytes[]): ApplyOutcome {
 /** Answers a client command on the replica's port, as redis-server does for these commands. */
 export function runRead(ctx: CommandContext, argv: Bytes[]): ReplyValue {
   const name = argv[0]!;
-  const cmd = findRead(name);
+  const cmd = knownTo(ctx, findRead(name));
   if (!cmd) {
     const lower = name.toLowerCase();
-    if (WRITE_COMMAND_NAMES.has(lower)) {
-      const w = writeCommands.get(lower);
+    const w = writeCommands.get(lower);
+    // A write command of a later version is as unknown to this replica as any other name.
+    if (WRITE_COMMAND_NAMES.has(lower) && (!w || knownTo(ctx, w))) {
       if (w && !arityOk(w.arity, argv.length)) return reply.error(`ERR wrong number of arguments for '${w.name}' command`);
       return reply.error(READONLY_ERROR);
     }
