@@ -7,7 +7,8 @@ import { numberAfterConfigText, parseCommandLine, type ToolOptions } from '../co
 import { applyDirectives, parseRedisConf, type IncludeReader } from '../config/redisConf';
 import { stringMatch } from '../config/stringMatch';
 import { defaultConfig, type ReplicaConfig } from '../config/replicaConfig';
-import { EMULATED_REDIS_VERSION, TOOL_VERSION } from '../net/replicaCommands';
+import { TOOL_VERSION } from '../net/replicaCommands';
+import { PROFILE_IDS, profileById } from '../versions/profiles';
 import { serveDebugAdapter, type DebugServer } from './debugServer';
 import { hostReplicas, PortInUseError } from './hostReplicas';
 import { listenAddress } from '../net/hostedReplica';
@@ -15,8 +16,9 @@ import type { ReplicaFleet } from '../net/replicaFleet';
 
 const USAGE = `Usage: redis-replica-debugger [/path/to/redis.conf] [options]
 
-Runs replica engines that replicate from a real redis-server master exactly as a
-Redis ${EMULATED_REDIS_VERSION} replica does, each answering redis-cli on its own port.
+Runs replica engines that replicate from a real Redis or Valkey master exactly as
+a replica of the master's own version does (or of the version --emulate names),
+each answering redis-cli on its own port.
 
 Configuration is read as redis-server reads it: a redis.conf file, then
 --<directive> <args> flags that override it, e.g.
@@ -31,6 +33,9 @@ Options of this tool:
   --log-format text|json text: redis-server's log lines; json: one object a line
   --debug-port P         serve the Debug Adapter Protocol on 127.0.0.1:P, so a
                          debugger can attach to these replicas (0: a free port)
+  --emulate V            the version to be a replica of: auto (the default: the
+                         master's own, asked with INFO before the handshake) or
+                         one of ${PROFILE_IDS.join(', ')}
   --help, --version
 `;
 
@@ -60,7 +65,9 @@ const includeReader: IncludeReader = {
 /** Reads redis.conf (if given) and the flags, in redis-server's order: the flags come after the file. */
 export function loadConfiguration(argv: string[]): LoadedConfig {
   const cli = parseCommandLine(argv);
-  let config = defaultConfig();
+  let config: ReplicaConfig = { ...defaultConfig(), emulate: cli.tool.emulate };
+  // An explicit version's configs only; under auto, those of any version (the master decides later).
+  const profile = cli.tool.emulate === 'auto' ? undefined : profileById(cli.tool.emulate);
   const ignored: string[] = [];
   let configFile: string | null = null;
   let configText = '';
@@ -71,11 +78,11 @@ export function loadConfiguration(argv: string[]): LoadedConfig {
     } catch (err) {
       throw new Error(`Fatal error, can't open config file '${cli.configFile}': ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : String(err)}`);
     }
-    const applied = applyDirectives(config, parseRedisConf(configText, { fileName: configFile }), { include: includeReader });
+    const applied = applyDirectives(config, parseRedisConf(configText, { fileName: configFile }), { include: includeReader, ...(profile ? { profile } : {}) });
     config = applied.config;
     ignored.push(...applied.ignored.map((d) => d.name));
   }
-  const fromFlags = applyDirectives(config, numberAfterConfigText(cli.directives, configText), { include: includeReader });
+  const fromFlags = applyDirectives(config, numberAfterConfigText(cli.directives, configText), { include: includeReader, ...(profile ? { profile } : {}) });
   config = fromFlags.config;
   ignored.push(...fromFlags.ignored.map((d) => d.name));
   return { config, configFile, tool: cli.tool, ignored };
@@ -94,7 +101,7 @@ async function main(): Promise<number> {
     return 0;
   }
   if (loaded.tool.version) {
-    process.stdout.write(`redis-replica-debugger ${TOOL_VERSION} (replica engine of Redis ${EMULATED_REDIS_VERSION})\n`);
+    process.stdout.write(`redis-replica-debugger ${TOOL_VERSION} (replica engine of ${PROFILE_IDS.join(', ')})\n`);
     return 0;
   }
 
@@ -144,7 +151,7 @@ async function main(): Promise<number> {
     }
   }
   if (loaded.tool.logFormat === 'text') {
-    print(`${process.pid}:S redis-replica-debugger ${TOOL_VERSION}, replica engine of Redis ${EMULATED_REDIS_VERSION}, pid=${process.pid}`);
+    print(`${process.pid}:S redis-replica-debugger ${TOOL_VERSION}, replica engine (emulate ${loaded.config.emulate}), pid=${process.pid}`);
     if (loaded.ignored.length > 0) print(`${process.pid}:S Directives read but not used by a replica engine: ${[...new Set(loaded.ignored)].join(', ')}`);
     for (const r of replicas) print(`${process.pid}:S Ready to accept connections tcp on ${listenAddress(r.config)}:${r.port}`);
     if (debugServer) print(`${process.pid}:S Debug adapter listening on 127.0.0.1:${debugServer.port} (attach with "request": "attach", "port": ${debugServer.port})`);

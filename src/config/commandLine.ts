@@ -3,6 +3,8 @@
 // lines and applied after the file. The flags of this tool that redis-server
 // does not have are taken out into ToolOptions.
 import { splitArgsText } from '../resp/splitArgs';
+import { PROFILE_IDS } from '../versions/profiles';
+import { isEmulate, type Emulate } from '../versions/resolve';
 import { parseConfigLines, type ConfigDirective } from './redisConf';
 
 export interface ToolOptions {
@@ -11,6 +13,8 @@ export interface ToolOptions {
   logFormat: 'text' | 'json';
   /** Serve the Debug Adapter Protocol on 127.0.0.1:<port> so a debugger can attach (null: don't). */
   debugPort: number | null;
+  /** Which version's replica to be (auto: the master's own). */
+  emulate: Emulate;
   help: boolean;
   version: boolean;
 }
@@ -33,12 +37,12 @@ export class CommandLineError extends Error {
 }
 
 export const COMMAND_LINE_SOURCE = 'command line';
-const TOOL_FLAGS = new Set(['replicas', 'log-format', 'debug-port', 'help', 'version']);
+const TOOL_FLAGS = new Set(['replicas', 'log-format', 'debug-port', 'emulate', 'help', 'version']);
 /** Flags that never take a value, so the word after them is not theirs (like redis-server's --sentinel). */
 const VALUELESS = new Set(['--help', '--version', '--sentinel']);
 
 function defaultToolOptions(): ToolOptions {
-  return { replicas: 1, logFormat: 'text', debugPort: null, help: false, version: false };
+  return { replicas: 1, logFormat: 'text', debugPort: null, emulate: 'auto', help: false, version: false };
 }
 
 /**
@@ -112,6 +116,12 @@ function applyToolFlag(tool: ToolOptions, d: ConfigDirective): void {
       const n = d.args.length === 1 && /^[0-9]{1,5}$/.test(d.args[0]!) ? Number(d.args[0]) : -1;
       if (n < 0 || n > 65535) throw new CommandLineError(flag, `${flag} expects a port from 0 to 65535 (0: any free port), got ${got}`);
       tool.debugPort = n;
+      return;
+    }
+    case 'emulate': {
+      const v = d.args.length === 1 ? d.args[0]! : '';
+      if (!isEmulate(v)) throw new CommandLineError(flag, `${flag} expects auto or one of ${PROFILE_IDS.join(', ')}, got ${got}`);
+      tool.emulate = v;
       return;
     }
     default:

@@ -1,8 +1,10 @@
 // CONFIG GET and CONFIG SET on a replica's RESP port, over the configs in
 // ReplicaConfig, with redis-server 7.0.15's matching, rendering, validation
 // order and error replies. Configs this tool does not hold are unknown here.
+import type { VersionProfile } from '../versions/profile';
+import { DEFAULT_PROFILE } from '../versions/profiles';
 import { type ReplicaConfig } from './replicaConfig';
-import { FIELD_NAMES, FIELD_SPECS, renderField } from './replicaFields';
+import { FIELD_NAMES, FIELD_SPECS, mergeValue, renderField } from './replicaFields';
 import { stringMatch } from './stringMatch';
 
 /** A CONFIG SET refusal; `message` is the error reply, "ERR ..." included. */
@@ -23,20 +25,35 @@ const hasGlob = (s: string): boolean => /[[*?]/.test(s);
  * slave-read-only...). Each config name appears once. Secrets read
  * "(redacted)" when set (see replicaFields.ts).
  */
-export function configGet(config: ReplicaConfig, patterns: string[]): [string, string][] {
+export function configGet(config: ReplicaConfig, patterns: string[], profile: VersionProfile = DEFAULT_PROFILE): [string, string][] {
   const found = new Map<string, [string, string]>();
+  const effective = withVersionDefaults(config, profile);
   for (const pattern of patterns) {
     if (!hasGlob(pattern)) {
       const name = asciiLower(pattern);
       const key = FIELD_NAMES.get(name);
-      if (key !== undefined && !found.has(name)) found.set(name, [pattern, renderField(config, key)]);
+      if (key !== undefined && known(key, profile) && !found.has(name)) found.set(name, [pattern, renderField(effective, key)]);
       continue;
     }
     for (const [name, key] of FIELD_NAMES) {
-      if (!found.has(name) && stringMatch(pattern, name, true)) found.set(name, [name, renderField(config, key)]);
+      // A hidden config answers only to its exact name.
+      if (!known(key, profile) || FIELD_SPECS[key].hidden) continue;
+      if (!found.has(name) && stringMatch(pattern, name, true)) found.set(name, [name, renderField(effective, key)]);
     }
   }
   return [...found.values()];
+}
+
+/** Whether the emulated version has the config (the tool's own settings are no config of Redis's). */
+export function known(key: keyof ReplicaConfig, profile: VersionProfile): boolean {
+  const spec = FIELD_SPECS[key];
+  return !spec.toolOnly && (spec.requires === undefined || profile.has(spec.requires));
+}
+
+/** The values in effect: an unset version-dependent config takes the version's default. */
+export function withVersionDefaults(config: ReplicaConfig, profile: VersionProfile): ReplicaConfig {
+  if (config['repl-backlog-size'] !== null) return config;
+  return { ...config, 'repl-backlog-size': profile.defaults['repl-backlog-size'] };
 }
 
 interface PlannedSet {
@@ -55,12 +72,12 @@ const failed = (name: string, why: string): ConfigSetError =>
  * as typed), then values in order (reported with the registered name).
  * `changed` lists the keys whose value differs afterwards.
  */
-export function configSet(config: ReplicaConfig, pairs: [string, string][]): { config: ReplicaConfig; changed: (keyof ReplicaConfig)[] } {
+export function configSet(config: ReplicaConfig, pairs: [string, string][], profile: VersionProfile = DEFAULT_PROFILE): { config: ReplicaConfig; changed: (keyof ReplicaConfig)[] } {
   const planned: PlannedSet[] = [];
   for (const [typed, value] of pairs) {
     const name = asciiLower(typed);
     const key = FIELD_NAMES.get(name);
-    if (key === undefined) throw new ConfigSetError(`ERR Unknown option or number of arguments for CONFIG SET - '${typed}'`);
+    if (key === undefined || !known(key, profile)) throw new ConfigSetError(`ERR Unknown option or number of arguments for CONFIG SET - '${typed}'`);
     if (!FIELD_SPECS[key].mutable) throw failed(typed, "can't set immutable config");
     if (planned.some((p) => p.name === name)) throw failed(typed, 'duplicate parameter');
     planned.push({ name, key, value });
@@ -77,5 +94,6 @@ function setOne<K extends keyof ReplicaConfig>(config: ReplicaConfig, p: Planned
   const args = spec.multiArg ? (p.value === '' ? [] : p.value.split(' ')) : [p.value];
   const r = spec.parse(args);
   if (!r.ok) throw failed(p.name, r.error);
-  config[p.key] = spec.afterSet ? spec.afterSet(r.value) : r.value;
+  const value = mergeValue(config, p.key, r.value);
+  config[p.key] = spec.afterSet ? spec.afterSet(value) : value;
 }

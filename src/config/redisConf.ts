@@ -5,6 +5,7 @@
 import { splitArgsText } from '../resp/splitArgs';
 import { ConfigError } from './configError';
 import { DEPRECATED_CONFIGS, REDIS_CONFIGS } from './redisConfigTable';
+import type { VersionProfile } from '../versions/profile';
 import { type ReplicaConfig } from './replicaConfig';
 import { FIELD_NAMES, FIELD_SPECS, setField } from './replicaFields';
 
@@ -74,19 +75,32 @@ const BAD_DIRECTIVE = 'Bad directive or wrong number of arguments';
  * validating each as redis-server 7.0 does; the first invalid one throws a
  * ConfigError. `include` is followed in place when `opts.include` is given.
  */
-export function applyDirectives(config: ReplicaConfig, directives: ConfigDirective[], opts: { include?: IncludeReader } = {}): ApplyResult {
+export function applyDirectives(
+  config: ReplicaConfig, directives: ConfigDirective[], opts: { include?: IncludeReader; profile?: VersionProfile } = {},
+): ApplyResult {
   const result: ApplyResult = { config: { ...config }, ignored: [], includes: [] };
-  applyInto(result, directives, opts.include, 0);
+  applyInto(result, directives, opts.include, 0, opts.profile);
   return result;
 }
 
-function applyInto(result: ApplyResult, directives: ConfigDirective[], reader: IncludeReader | undefined, depth: number): void {
+/**
+ * Whether the directive is a config of the version: `profile` undefined
+ * (emulate auto, the version not known yet) accepts the configs of any
+ * version. The tool's own settings (emulate) are flags, not directives.
+ */
+function isConfigOf(key: keyof ReplicaConfig, profile: VersionProfile | undefined): boolean {
+  const spec = FIELD_SPECS[key];
+  if (spec.toolOnly) return false;
+  return spec.requires === undefined || profile === undefined || profile.has(spec.requires);
+}
+
+function applyInto(result: ApplyResult, directives: ConfigDirective[], reader: IncludeReader | undefined, depth: number, profile: VersionProfile | undefined): void {
   for (const d of directives) {
     const fail = (reason: string): never => {
       throw new ConfigError(reason, d);
     };
     const key = FIELD_NAMES.get(d.name);
-    if (key !== undefined) {
+    if (key !== undefined && isConfigOf(key, profile)) {
       const args = configArgs(FIELD_SPECS[key], d.args, fail);
       const error = setField(result.config, key, args);
       if (error !== null) fail(error);
@@ -99,7 +113,7 @@ function applyInto(result: ApplyResult, directives: ConfigDirective[], reader: I
       result.ignored.push(d);
       continue;
     }
-    applyOtherDirective(result, d, reader, depth, fail);
+    applyOtherDirective(result, d, reader, depth, fail, profile);
   }
 }
 
@@ -117,13 +131,14 @@ function applyOtherDirective(
   reader: IncludeReader | undefined,
   depth: number,
   fail: (reason: string) => never,
+  profile: VersionProfile | undefined,
 ): void {
   const n = d.args.length;
   if (DEPRECATED_CONFIGS.has(d.name) && n === 1) {
     result.ignored.push(d);
   } else if (d.name === 'include' && n === 1) {
     if (reader === undefined) result.includes.push(d);
-    else applyInto(result, readInclude(d, reader, depth), reader, depth + 1);
+    else applyInto(result, readInclude(d, reader, depth), reader, depth + 1, profile);
   } else if ((d.name === 'rename-command' && n === 2) || ((d.name === 'user' || d.name === 'loadmodule') && n >= 1)) {
     // redis-server also checks that a renamed command exists; no command table here.
     result.ignored.push(d);

@@ -2,7 +2,16 @@
 // names so that config files, the command line, CONFIG GET/SET and the docs
 // all speak the same words.
 
+import type { Emulate } from '../versions/resolve';
+
 export type DisklessLoad = 'disabled' | 'on-empty-db' | 'swapdb';
+
+/** One class of client-output-buffer-limit, in bytes and seconds. */
+export interface OutputBufferLimit {
+  hard: number;
+  soft: number;
+  softSeconds: number;
+}
 export type ProtectedAction = 'no' | 'yes' | 'local';
 
 export interface ReplicaConfig {
@@ -26,8 +35,24 @@ export interface ReplicaConfig {
    */
   bind: string;
   'repl-diskless-load': DisklessLoad;
-  /** Bytes. Not clamped at load; CONFIG SET raises it to 16 KiB as Redis does. */
-  'repl-backlog-size': number;
+  /**
+   * Bytes, or null for the emulated version's default (1 MB; Valkey 8: 10 MB).
+   * Not clamped at load; CONFIG SET raises it to 16 KiB as Redis does.
+   */
+  'repl-backlog-size': number | null;
+  /**
+   * Which version's replica to be: a profile (src/versions/profiles.ts), or
+   * auto, the master's own version. The tool's setting, not a Redis config.
+   */
+  emulate: Emulate;
+  /** Redis 8 (hidden): offer the rdb-channel full sync. */
+  'repl-rdb-channel': boolean;
+  /** Redis 8: the local buffer's limit during an rdb-channel sync; 0 = the replica class hard limit. */
+  'replica-full-sync-buffer-limit': number;
+  /** Valkey 8: offer the dual-channel full sync. */
+  'dual-channel-replication-enabled': boolean;
+  /** Per client class (normal, replica, pubsub); the replica class bounds a multi-channel sync's local buffer. */
+  'client-output-buffer-limit': { normal: OutputBufferLimit; replica: OutputBufferLimit; pubsub: OutputBufferLimit };
   databases: number;
   'tls-replication': boolean;
   'tls-port': number;
@@ -54,7 +79,16 @@ export function defaultConfig(): ReplicaConfig {
     port: 6380,
     bind: '127.0.0.1',
     'repl-diskless-load': 'disabled',
-    'repl-backlog-size': 1024 * 1024,
+    'repl-backlog-size': null,
+    emulate: 'auto',
+    'repl-rdb-channel': true,
+    'replica-full-sync-buffer-limit': 0,
+    'dual-channel-replication-enabled': false,
+    'client-output-buffer-limit': {
+      normal: { hard: 0, soft: 0, softSeconds: 0 },
+      replica: { hard: 256 * 1024 * 1024, soft: 64 * 1024 * 1024, softSeconds: 60 },
+      pubsub: { hard: 32 * 1024 * 1024, soft: 8 * 1024 * 1024, softSeconds: 60 },
+    },
     databases: 16,
     'tls-replication': false,
     'tls-port': 0,
@@ -89,4 +123,9 @@ export const SECRET_CONFIGS: ReadonlySet<string> = new Set([
 export function bindAddresses(config: ReplicaConfig): string[] {
   const list = config.bind.split(' ').filter((a) => a !== '');
   return list.length > 0 ? list : ['*', '-::*'];
+}
+
+/** The backlog size in effect: the configured one, or the emulated version's default. */
+export function replBacklogSize(config: Readonly<ReplicaConfig>, profileDefault: number): number {
+  return config['repl-backlog-size'] ?? profileDefault;
 }

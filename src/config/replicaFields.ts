@@ -1,9 +1,13 @@
 // How each ReplicaConfig key is named, parsed, rendered and changed, with the
 // types, bounds, aliases and mutability of redis-server 7.0.15 (checked
 // against the binary: CONFIG GET *, CONFIG SET, and bad config files).
-import { type DisklessLoad, type ProtectedAction, type ReplicaConfig } from './replicaConfig';
+import type { Feature } from '../versions/profile';
+import { isEmulate, type Emulate } from '../versions/resolve';
+import { PROFILE_IDS } from '../versions/profiles';
+import { type DisklessLoad, type OutputBufferLimit, type ProtectedAction, type ReplicaConfig } from './replicaConfig';
 import {
   INT_MAX,
+  parseMemory,
   LLONG_MAX,
   fail,
   ok,
@@ -27,6 +31,12 @@ export interface FieldSpec<T> {
   render(value: T): string;
   /** What CONFIG SET's apply step does to an accepted value. */
   afterSet?(value: T): T;
+  /** Only versions with this feature have the config. */
+  requires?: Feature;
+  /** Answers CONFIG GET by its exact name only, never to a pattern (Redis's HIDDEN_CONFIG). */
+  hidden?: boolean;
+  /** The tool's own setting: set from the command line or the launch configuration, unknown to CONFIG. */
+  toolOnly?: boolean;
 }
 
 export type FieldSpecs = { [K in keyof ReplicaConfig]: FieldSpec<ReplicaConfig[K]> };
@@ -39,7 +49,7 @@ const REPL_BACKLOG_MIN_SIZE = 16 * 1024;
 /** Redis's CONFIG_BINDADDR_MAX: more addresses are refused. */
 const BINDADDR_MAX = 16;
 
-type Opts = { aliases?: readonly string[]; mutable?: boolean };
+type Opts = { aliases?: readonly string[]; mutable?: boolean; requires?: Feature; hidden?: boolean };
 
 function single<T>(parseOne: (s: string) => Parsed<T>, render: (v: T) => string, opts: Opts = {}): FieldSpec<T> {
   return {
@@ -48,6 +58,8 @@ function single<T>(parseOne: (s: string) => Parsed<T>, render: (v: T) => string,
     mutable: opts.mutable ?? true,
     parse: (args) => (args.length === 1 ? parseOne(args[0]!) : fail(WRONG_ARGS)),
     render,
+    ...(opts.requires ? { requires: opts.requires } : {}),
+    ...(opts.hidden ? { hidden: true } : {}),
   };
 }
 
@@ -89,6 +101,42 @@ function parseReplicaof(args: string[]): Parsed<ReplicaConfig['replicaof']> {
   return ok({ host, port: Number(value) });
 }
 
+const memory = (opts: Opts = {}): FieldSpec<number> => single((s) => {
+  const r = parseMemoryInRange(s, 0n, LLONG_MAX);
+  return r.ok ? ok(Number(r.value)) : r;
+}, String, opts);
+
+const CLIENT_CLASS: Readonly<Record<string, keyof ReplicaConfig['client-output-buffer-limit']>> = {
+  normal: 'normal', slave: 'replica', replica: 'replica', pubsub: 'pubsub',
+};
+
+/**
+ * client-output-buffer-limit <class> <hard> <soft> <soft seconds> [...]: the
+ * classes named change, the others keep their values (the caller merges).
+ */
+function parseOutputBufferLimits(args: string[]): Parsed<Partial<ReplicaConfig['client-output-buffer-limit']>> {
+  if (args.length % 4 !== 0) return fail('Wrong number of arguments in buffer limit configuration.');
+  const out: Partial<Record<keyof ReplicaConfig['client-output-buffer-limit'], OutputBufferLimit>> = {};
+  for (let i = 0; i < args.length; i += 4) {
+    const cls = CLIENT_CLASS[args[i]!.toLowerCase()];
+    if (!cls) return fail('Invalid client class specified in buffer limit configuration.');
+    const hard = parseMemory(args[i + 1]!);
+    const soft = parseMemory(args[i + 2]!);
+    const seconds = parseLooseInteger(args[i + 3]!);
+    if (hard === null || soft === null || seconds === null || seconds < 0n) {
+      return fail('Error in hard, soft or soft_seconds setting in buffer limit configuration.');
+    }
+    out[cls] = { hard: Number(hard), soft: Number(soft), softSeconds: Number(seconds) };
+  }
+  return ok(out);
+}
+
+const renderLimit = (name: string, l: OutputBufferLimit): string => `${name} ${l.hard} ${l.soft} ${l.softSeconds}`;
+
+function parseEmulate(s: string): Parsed<Emulate> {
+  return isEmulate(s) ? ok(s) : fail(`argument must be auto or one of ${PROFILE_IDS.join(', ')}`);
+}
+
 function parseBind(args: string[]): Parsed<string> {
   if (args.length > BINDADDR_MAX) return fail('Too many bind addresses specified.');
   // A single empty argument means "no addresses", like no arguments at all.
@@ -115,11 +163,23 @@ export const FIELD_SPECS: FieldSpecs = {
   bind: { aliases: [], multiArg: true, mutable: true, parse: parseBind, render: (v) => v },
   'repl-diskless-load': enumField(DISKLESS_LOAD),
   'repl-backlog-size': {
-    ...single((s) => {
+    ...single<number | null>((s) => {
       const r = parseMemoryInRange(s, 1n, LLONG_MAX);
       return r.ok ? ok(Number(r.value)) : r;
     }, String),
-    afterSet: (v) => Math.max(v, REPL_BACKLOG_MIN_SIZE),
+    afterSet: (v) => (v === null ? v : Math.max(v, REPL_BACKLOG_MIN_SIZE)),
+  },
+  emulate: { ...single(parseEmulate, (v) => v, { mutable: false }), toolOnly: true },
+  'repl-rdb-channel': bool({ requires: 'rdb-channel', hidden: true }),
+  'replica-full-sync-buffer-limit': memory({ requires: 'rdb-channel' }),
+  'dual-channel-replication-enabled': bool({ requires: 'dual-channel' }),
+  'client-output-buffer-limit': {
+    aliases: [],
+    multiArg: true,
+    mutable: true,
+    // A partial value is merged by setField into the classes it does not name.
+    parse: (args) => parseOutputBufferLimits(args) as Parsed<ReplicaConfig['client-output-buffer-limit']>,
+    render: (v) => [renderLimit('normal', v.normal), renderLimit('slave', v.replica), renderLimit('pubsub', v.pubsub)].join(' '),
   },
   databases: int(1n, INT_MAX, { mutable: false }),
   'tls-replication': bool(),
@@ -143,10 +203,16 @@ export const FIELD_NAMES: ReadonlyMap<string, keyof ReplicaConfig> = new Map(
 export function setField<K extends keyof ReplicaConfig>(config: ReplicaConfig, key: K, args: string[]): string | null {
   const r = FIELD_SPECS[key].parse(args);
   if (!r.ok) return r.error;
-  config[key] = r.value;
+  config[key] = mergeValue(config, key, r.value);
   return null;
 }
 
 export function renderField<K extends keyof ReplicaConfig>(config: ReplicaConfig, key: K): string {
   return FIELD_SPECS[key].render(config[key]);
+}
+
+/** client-output-buffer-limit changes only the classes it names. */
+export function mergeValue<K extends keyof ReplicaConfig>(config: ReplicaConfig, key: K, value: ReplicaConfig[K]): ReplicaConfig[K] {
+  if (key !== 'client-output-buffer-limit') return value;
+  return { ...config['client-output-buffer-limit'], ...(value as ReplicaConfig['client-output-buffer-limit']) } as ReplicaConfig[K];
 }

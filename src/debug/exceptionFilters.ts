@@ -71,7 +71,7 @@ const TITLES: Readonly<Record<ExceptionFilterId, string>> = {
 const BY_CAUSE: Partial<Readonly<Record<TransitionCause, ExceptionFilterId>>> = {
   'handshake-timeout': 'timeout', 'transfer-timeout': 'timeout', 'master-timeout': 'timeout',
   'connect-error': 'link-error', 'link-lost': 'link-error', 'no-response': 'link-error', 'transfer-error': 'link-error',
-  'ping-error': 'link-error',
+  'ping-error': 'link-error', 'rdb-channel-error': 'link-error',
   'auth-error': 'auth-error', 'protocol-error': 'protocol-error', 'rdb-error': 'rdb-error',
 };
 

@@ -13,6 +13,8 @@
 // unrelated types (a string and a number) is an error, not false, so a typo'd
 // condition is loud; null equals only null. A name is looked up in the scope
 // first and read as a state name only when the scope does not know it.
+import { stateNumber } from '../engine/states';
+import { DEFAULT_PROFILE } from '../versions/profiles';
 import { parseExpression, ParseFailure, type Expr } from './expressionSyntax';
 import { closestName, parseStateName, STATE_NAMES } from './names';
 import { bool, formatValue, truthy, typeName, type Scope, type Value } from './values';
@@ -141,12 +143,23 @@ class Evaluator {
     return { type: 'state', value: s };
   }
 
+  /**
+   * A state or an integer as a number to compare with `other`: against an
+   * integer, a state is its number in the replica's server.h (they differ
+   * between versions); two states compare in the one order they all share.
+   */
+  private stateNum(v: Value & { type: 'state' | 'int' }, other: Value): bigint {
+    if (v.type === 'int') return v.value;
+    if (other.type === 'int') return BigInt(stateNumber(this.scope.profile ?? DEFAULT_PROFILE, v.value));
+    return BigInt(v.value);
+  }
+
   private equal(l: Value, r: Value, le: Expr, re: Expr): boolean {
     if (l.type === 'null' || r.type === 'null') return l.type === r.type;
     if (l.type === 'state' || r.type === 'state') {
       const a = this.stateOf(l, le);
       const b = this.stateOf(r, re);
-      if ((a.type === 'state' || a.type === 'int') && (b.type === 'state' || b.type === 'int')) return BigInt(a.value) === BigInt(b.value);
+      if ((a.type === 'state' || a.type === 'int') && (b.type === 'state' || b.type === 'int')) return this.stateNum(a, b) === this.stateNum(b, a);
     } else if (isNumber(l) && isNumber(r)) {
       return compareNumbers(l, r) === 0;
     } else if (l.type === r.type && (l.type === 'string' || l.type === 'bool')) {
@@ -159,7 +172,7 @@ class Evaluator {
     if (l.type === 'state' || r.type === 'state') {
       const a = this.stateOf(l, le);
       const b = this.stateOf(r, re);
-      if ((a.type === 'state' || a.type === 'int') && (b.type === 'state' || b.type === 'int')) return sign(BigInt(a.value) - BigInt(b.value));
+      if ((a.type === 'state' || a.type === 'int') && (b.type === 'state' || b.type === 'int')) return sign(this.stateNum(a, b) - this.stateNum(b, a));
     } else if (isNumber(l) && isNumber(r)) {
       return compareNumbers(l, r);
     } else if (l.type === 'string' && r.type === 'string') {

@@ -11,7 +11,7 @@
 // to report, a division by zero) the code answers BAIL, and the caller runs
 // `evaluate`: the fast path decides only what it decides exactly as `evaluate`
 // would. test/unit/debugFastCondition.test.ts checks that on random expressions.
-import { ReplState } from '../engine/states';
+import { phaseOf, type AnyState } from '../engine/states';
 import type { CompiledExpression } from './expression';
 import type { Expr } from './expressionSyntax';
 import { parseStateName } from './names';
@@ -19,12 +19,12 @@ import type { Value } from './values';
 
 /** A repl_state (or a state name) on the fast path; one shared object per state. */
 export class FastState {
-  constructor(readonly state: ReplState) {}
+  constructor(readonly state: AnyState) {}
 }
 
-const FAST_STATES = new Map<ReplState, FastState>();
+const FAST_STATES = new Map<AnyState, FastState>();
 
-export function fastState(s: ReplState): FastState {
+export function fastState(s: AnyState): FastState {
   let f = FAST_STATES.get(s);
   if (!f) FAST_STATES.set(s, (f = new FastState(s)));
   return f;
@@ -78,13 +78,16 @@ function fastTruthy(v: FastValue): boolean {
     case 'number': return v !== 0;
     case 'string': return v.length > 0;
     case 'boolean': return v;
-    default: return v === RECORD ? true : (v as FastState).state !== ReplState.NONE;
+    default: return v === RECORD ? true : phaseOf((v as FastState).state) !== 'NONE';
   }
 }
 
-/** A state or an integer as a number, for comparing with a state; BAIL when `evaluate` would compare otherwise or fail. */
+/**
+ * A state as a number, for comparing with a state; BAIL when `evaluate`
+ * would compare otherwise or fail (a number: it means the state's number in
+ * the replica's version, which evaluate knows).
+ */
 function stateNumber(v: FastValue): number | typeof BAIL {
-  if (typeof v === 'number') return v;
   if (v instanceof FastState) return v.state;
   if (typeof v === 'string') {
     const s = parseStateName(v);

@@ -10,6 +10,9 @@ import { defaultConfig, type ReplicaConfig } from '../config/replicaConfig';
 import type { PauseMode } from '../net/replicaShell';
 import { AdapterError, errors } from './errors';
 import { ATTACH_ATTRIBUTES, LAUNCH_ATTRIBUTES, MAX_REPLICAS } from './launchSchema';
+import type { VersionProfile } from '../versions/profile';
+import { PROFILE_IDS, profileById } from '../versions/profiles';
+import { isEmulate } from '../versions/resolve';
 
 export { MAX_REPLICAS } from './launchSchema';
 import { closestName } from './names';
@@ -93,16 +96,17 @@ function directive(name: string, args: string[], line: number): ConfigDirective 
   return { name: name.toLowerCase(), args, line, source: LAUNCH_SOURCE, text: [name, ...args].join(' ') };
 }
 
-function applyAll(config: ReplicaConfig, directives: ConfigDirective[], where: (e: ConfigError) => AdapterError): ReplicaConfig {
+function applyAll(config: ReplicaConfig, directives: ConfigDirective[], where: (e: ConfigError) => AdapterError, profile?: VersionProfile): ReplicaConfig {
   try {
-    return applyDirectives(config, directives).config;
+    // An explicit version's configs only; under auto, those of any version.
+    return applyDirectives(config, directives, profile ? { profile } : {}).config;
   } catch (err) {
     if (err instanceof ConfigError) throw where(err);
     throw err;
   }
 }
 
-function readRedisConf(file: unknown, base: ReplicaConfig): ReplicaConfig {
+function readRedisConf(file: unknown, base: ReplicaConfig, profile: VersionProfile | undefined): ReplicaConfig {
   if (file === undefined || file === null || file === '') return base;
   if (typeof file !== 'string') throw errors.launchConfig("'redisConf' must be a file path");
   let text: string;
@@ -113,7 +117,7 @@ function readRedisConf(file: unknown, base: ReplicaConfig): ReplicaConfig {
   }
   const fail = (e: ConfigError): AdapterError => errors.redisConf(file, e.message);
   try {
-    return applyAll(base, parseRedisConf(text, { fileName: file }), fail);
+    return applyAll(base, parseRedisConf(text, { fileName: file }), fail, profile);
   } catch (err) {
     // parseRedisConf's own errors (unbalanced quotes) are ConfigErrors too.
     if (err instanceof ConfigError) throw fail(err);
@@ -132,8 +136,12 @@ export function parseLaunchArguments(args: Readonly<Record<string, unknown>>): L
   const stopOnEntry = args['stopOnEntry'] ?? false;
   if (typeof stopOnEntry !== 'boolean') throw errors.launchConfig("'stopOnEntry' must be true or false");
 
+  const emulate = args['emulate'] ?? 'auto';
+  if (typeof emulate !== 'string' || !isEmulate(emulate)) throw errors.launchConfig(`'emulate' must be auto or one of ${PROFILE_IDS.join(', ')}`);
+  const profile = emulate === 'auto' ? undefined : profileById(emulate);
+
   // Port 0: each replica's RESP port is picked by the OS, so replicas never clash with a local redis.
-  let config = readRedisConf(args['redisConf'], { ...defaultConfig(), port: 0 });
+  let config = readRedisConf(args['redisConf'], { ...defaultConfig(), port: 0, emulate }, profile);
   const extra = args['config'] ?? {};
   if (typeof extra !== 'object' || extra === null || Array.isArray(extra)) throw errors.launchConfig("'config' must be an object of redis.conf names to values");
   const directives: ConfigDirective[] = [];
@@ -145,7 +153,7 @@ export function parseLaunchArguments(args: Readonly<Record<string, unknown>>): L
     directives.push(directive(name, configWords(name, value), directives.length + 1));
   }
   directives.push(directive('replicaof', [master.host, String(master.port)], directives.length + 1));
-  config = applyAll(config, directives, (e) => errors.launchConfig(e.directive === null ? e.reason : `config '${e.directive}': ${e.reason}`));
+  config = applyAll(config, directives, (e) => errors.launchConfig(e.directive === null ? e.reason : `config '${e.directive}': ${e.reason}`), profile);
   return { base: config, replicas, pauseMode, stopOnEntry };
 }
 

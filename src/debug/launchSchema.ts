@@ -2,6 +2,8 @@
 // JSON Schema, for package.json's contributes.debuggers[].configurationAttributes.
 // launchConfig.ts validates the same attributes at run time; keep the two in
 // step (test/dap/launchSchema.test.ts checks the names match).
+import { PROFILE_IDS } from '../versions/profiles';
+
 /** The most replicas one session hosts: each is a socket, a port and a cron timer. */
 export const MAX_REPLICAS = 64;
 
@@ -58,6 +60,12 @@ export const LAUNCH_ATTRIBUTES: { required: readonly string[]; properties: Recor
       type: 'boolean',
       description: 'Stop every replica before its first step (before NONE -> CONNECT).',
       default: false,
+    },
+    emulate: {
+      type: 'string',
+      description: 'Which version\'s replica each engine is: its handshake, sync mechanism (Redis 8 rdb-channel, Valkey 8 dual-channel), RDB versions, INFO fields, log lines and encodings. auto asks the master its version (INFO server) before the handshake and emulates that.',
+      enum: ['auto', ...PROFILE_IDS],
+      default: 'auto',
     },
   },
 };

@@ -1,13 +1,19 @@
 // Names a person types into a breakpoint or an expression: replication state
 // names as server.h spells them (any case, REPL_STATE_ prefix optional), and a
 // "did you mean" for the ones that are almost right.
-import { ALL_STATES, ReplState, shortStateName } from '../engine/states';
+import { ALL_STATES, shortStateName, stateName, type AnyState } from '../engine/states';
 
 const PREFIX = 'REPL_STATE_';
 
-/** `transfer`, `TRANSFER`, `repl_state_transfer` → ReplState.TRANSFER; anything else → undefined. */
-export function parseStateName(text: string): ReplState | undefined {
+/**
+ * `transfer`, `TRANSFER`, `repl_state_transfer` → ReplState.TRANSFER;
+ * `rdb_ch_rdb_loading` or `REPL_RDB_CH_RDB_LOADING` → that channel state;
+ * anything else → undefined.
+ */
+export function parseStateName(text: string): AnyState | undefined {
   let name = text.trim().toUpperCase();
+  const full = ALL_STATES.find((s) => stateName(s) === name);
+  if (full !== undefined) return full;
   if (name.startsWith(PREFIX)) name = name.slice(PREFIX.length);
   return ALL_STATES.find((s) => shortStateName(s) === name);
 }

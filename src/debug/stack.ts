@@ -5,7 +5,7 @@
 // transition that brought the replica into its current state.
 import type { StepPoint, TransitionRecord } from '../engine/io';
 import { renderStateMachineDocument } from '../engine/stateMachineDocument';
-import { findTransition, ReplState, shortStateName, TRANSITIONS } from '../engine/states';
+import { findTransition, shortStateName, TRANSITIONS, type AnyState } from '../engine/states';
 
 export interface FrameView {
   name: string;
@@ -18,13 +18,13 @@ const doc = renderStateMachineDocument();
 /** The document's text and line map, rendered once (it is derived from a constant table). */
 export const STATE_MACHINE_DOCUMENT = doc;
 
-export function lineOfTransition(from: ReplState, to: ReplState): number | undefined {
+export function lineOfTransition(from: AnyState, to: AnyState): number | undefined {
   const rule = findTransition(from, to);
   return rule && doc.lines.get(rule);
 }
 
 /** Where a replica in `state` stands: the first rule leaving that state. */
-function lineOfState(state: ReplState): number {
+function lineOfState(state: AnyState): number {
   const rule = TRANSITIONS.find((r) => r.from === state) ?? TRANSITIONS[0]!;
   return doc.lines.get(rule)!;
 }
@@ -34,7 +34,7 @@ function lineOfState(state: ReplState): number {
  * `last`: the most recent transition (what put the replica where it is);
  * `state`: its repl_state now.
  */
-export function stackFrames(point: StepPoint | null, last: TransitionRecord | null, state: ReplState): FrameView[] {
+export function stackFrames(point: StepPoint | null, last: TransitionRecord | null, state: AnyState): FrameView[] {
   if (point?.kind === 'transition') {
     const t = point.transition;
     const line = lineOfTransition(t.from, t.to) ?? lineOfState(t.from);

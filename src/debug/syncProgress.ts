@@ -3,7 +3,7 @@
 // TRANSFER; updates ride on the session's throttled summary tick.
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { ReplicaInfo } from '../engine/replicaInfo';
-import { ReplState } from '../engine/states';
+import { type AnyState, ReplState } from '../engine/states';
 
 type ProgressEvent = DebugProtocol.ProgressStartEvent | DebugProtocol.ProgressUpdateEvent | DebugProtocol.ProgressEndEvent;
 
@@ -29,7 +29,7 @@ export class SyncProgress {
   constructor(private readonly send: (event: ProgressEvent) => void, private readonly enabled: () => boolean) {}
 
   /** After each transition: a replica entering TRANSFER starts a progress, one leaving it ends its own. */
-  onTransition(threadId: number, name: string, from: ReplState, to: ReplState, info: Readonly<ReplicaInfo>): void {
+  onTransition(threadId: number, name: string, from: AnyState, to: AnyState, info: Readonly<ReplicaInfo>): void {
     if (!this.enabled()) return;
     if (to === ReplState.TRANSFER && !this.active.has(threadId)) {
       const progressId = `full-sync-${threadId}-${this.next++}`;

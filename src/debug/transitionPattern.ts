@@ -21,13 +21,13 @@
 // handshake ends in TRANSFER), `CONNECTING->RECEIVE_PING_REPLY` on that fine
 // transition, `*->HANDSHAKE` and `CONNECTING` on CONNECT->CONNECTING, and
 // `HANDSHAKE->*` on every way out of the handshake (TRANSFER, CONNECTED, CONNECT).
-import { phaseOf, ReplState, shortStateName, TRANSITIONS, type Phase, type TransitionRule } from '../engine/states';
+import { machineOf, phaseOf, ReplState, shortStateName, TRANSITIONS, type AnyState, type Machine, type Phase, type TransitionRule } from '../engine/states';
 import { closestName, listing, parseStateName, STATE_NAMES } from './names';
 
 export type PatternSide =
   | { kind: 'any' }
   /** `phase`: the phase this state name also stands for (CONNECTING → HANDSHAKE), or null. */
-  | { kind: 'state'; state: ReplState; phase: Phase | null }
+  | { kind: 'state'; state: AnyState; phase: Phase | null }
   | { kind: 'phase'; phase: Phase };
 
 export interface TransitionPattern {
@@ -47,7 +47,7 @@ export type PatternParse = { ok: true; pattern: TransitionPattern } | { ok: fals
 /** Phase names that are not also state names. */
 const PHASE_NAMES: Readonly<Record<string, Phase>> = { HANDSHAKE: 'HANDSHAKE' };
 /** State names that people also use for a whole phase. */
-const PHASE_ALIASES: ReadonlyMap<ReplState, Phase> = new Map([[ReplState.CONNECTING, 'HANDSHAKE']]);
+const PHASE_ALIASES: ReadonlyMap<AnyState, Phase> = new Map([[ReplState.CONNECTING, 'HANDSHAKE']]);
 
 const VALID_NAMES =
   `valid names: ${STATE_NAMES.join(', ')} (any case, REPL_STATE_ prefix optional); ` +
@@ -87,7 +87,7 @@ export function parseTransitionPattern(text: string): PatternParse {
   return { ok: true, pattern: { ...base, neverMatches: true, message: neverMessage(base.canonical, from, to) } };
 }
 
-function fine(side: PatternSide, s: ReplState): boolean {
+function fine(side: PatternSide, s: AnyState): boolean {
   if (side.kind === 'any') return true;
   return side.kind === 'state' && side.state === s;
 }
@@ -96,7 +96,22 @@ function phaseRead(side: PatternSide): Phase | null {
   return side.kind === 'any' ? null : side.phase;
 }
 
-function matchesSides(f: PatternSide, t: PatternSide, from: ReplState, to: ReplState): boolean {
+/**
+ * The machine a pattern speaks of: a named state's, main for a phase, any
+ * for `*->*`. A transition of another machine never matches it, so
+ * `*->CONNECTED` is about repl_state and `*->RDB_CH_NONE` about the rdb channel.
+ */
+function patternMachine(f: PatternSide, t: PatternSide): Machine | null {
+  for (const side of [f, t]) {
+    if (side.kind === 'state') return machineOf(side.state);
+    if (side.kind === 'phase') return 'main';
+  }
+  return null;
+}
+
+function matchesSides(f: PatternSide, t: PatternSide, from: AnyState, to: AnyState): boolean {
+  const machine = patternMachine(f, t);
+  if (machine !== null && machineOf(from) !== machine) return false;
   if (fine(f, from) && fine(t, to)) return true;
   const fp = phaseRead(f);
   const tp = phaseRead(t);
@@ -106,7 +121,7 @@ function matchesSides(f: PatternSide, t: PatternSide, from: ReplState, to: ReplS
   return fromOk && toOk;
 }
 
-export function matches(pattern: TransitionPattern, from: ReplState, to: ReplState): boolean {
+export function matches(pattern: TransitionPattern, from: AnyState, to: AnyState): boolean {
   return matchesSides(pattern.from, pattern.to, from, to);
 }
 

@@ -6,7 +6,8 @@
 // with one) are JS numbers. A scope handing over a JS number that is already
 // past 2^53 has lost the exact value before it gets here; a scope that must be
 // exact there hands over a bigint.
-import { ReplState, stateName } from '../engine/states';
+import { phaseOf, stateName, type AnyState } from '../engine/states';
+import type { VersionProfile } from '../versions/profile';
 
 export type Value =
   | { type: 'int'; value: bigint }
@@ -15,7 +16,7 @@ export type Value =
   | { type: 'bool'; value: boolean }
   | { type: 'null' }
   /** repl_state, or a bare state name (`TRANSFER`) in an expression. */
-  | { type: 'state'; value: ReplState }
+  | { type: 'state'; value: AnyState }
   /** A struct such as `master`: shown whole, compared only with null. */
   | { type: 'record'; fields: ReadonlyArray<readonly [string, Value]> };
 
@@ -23,6 +24,8 @@ export type Value =
 export interface Scope {
   lookup(name: string): Value | undefined;
   readonly names?: readonly string[];
+  /** The replica's version: a state compared with a number is its number in that version's server.h. */
+  readonly profile?: VersionProfile;
 }
 
 export const NULL: Value = { type: 'null' };
@@ -30,7 +33,7 @@ export const NULL: Value = { type: 'null' };
 export const int = (v: bigint | number): Value => ({ type: 'int', value: BigInt(v) });
 export const str = (value: string): Value => ({ type: 'string', value });
 export const bool = (value: boolean): Value => ({ type: 'bool', value });
-export const state = (value: ReplState): Value => ({ type: 'state', value });
+export const state = (value: AnyState): Value => ({ type: 'state', value });
 
 /** A plain JS value (a ReplicaInfo field) as a Value; undefined for what has no Value (functions). */
 export function toValue(x: unknown): Value | undefined {
@@ -87,7 +90,7 @@ export function truthy(v: Value): boolean {
     case 'string': return v.value.length > 0;
     case 'bool': return v.value;
     case 'null': return false;
-    case 'state': return v.value !== ReplState.NONE;
+    case 'state': return phaseOf(v.value) !== 'NONE';
     case 'record': return true;
   }
 }

@@ -1,7 +1,6 @@
 // The custom requests a UI needs beyond DAP (a tree of replicas, its context
 // actions, the master's own view), each a call on one replica or the fleet.
 // The session routes a request here and sends back what it returns.
-import { infoReplication } from '../engine/infoReplication';
 import { queryMaster } from '../net/masterQuery';
 import type { ReplicaFleet } from '../net/replicaFleet';
 import { errors } from './errors';
@@ -42,7 +41,7 @@ export async function viewRequest(command: string, args: Record<string, unknown>
     }
     case 'infoReplication': {
       const shell = ctx.thread(threadIdOf(args)).replica.shell;
-      return { text: infoReplication(shell.engine.info, shell.engine.config, shell.clock.now()) };
+      return { text: shell.engine.infoReplication(shell.clock.now()) };
     }
     case 'activeResources':
       // What keeps this process alive: after terminate, only the DAP stdio pipes should remain.

@@ -2,8 +2,11 @@
 // its handlers: the one transition function, connectWithMaster,
 // cancelReplicationHandshake, freeing and caching the master client.
 // Handlers are generators: every `yield` is an observable point of step().
-import type { ReplicaConfig } from '../config/replicaConfig';
+import { replBacklogSize, type ReplicaConfig } from '../config/replicaConfig';
 import { Keyspace } from '../keyspace/keyspace';
+import type { VersionProfile } from '../versions/profile';
+import { NEWEST, profileById } from '../versions/profiles';
+import { wording, type Wording } from '../versions/wording';
 import { encodeCommand } from '../resp/encode';
 import { ByteQueue } from './byteQueue';
 import { MasterQueryBuffer } from './masterQueryBuffer';
@@ -11,7 +14,12 @@ import type { Action, FileId, LinkId, LogEntry, LogLevel, StepPoint, TransitionR
 import type { LoadState } from './rdbLoad';
 import { RecentEvents, redactedWords, type RecentTimeoutId } from './recentEvents';
 import { initialReplicaInfo, NULL_REPLID, type MasterClientInfo, type ReplicaInfo } from './replicaInfo';
-import { findTransition, IllegalTransitionError, isHandshakeState, ReplState, type TransitionCause } from './states';
+import { abortChannelSync } from './channelAbort';
+import { ReplBuffer } from './replBuffer';
+import {
+  channelMachine, DualChannelState, IllegalTransitionError, isHandshakeState, machineOf, phaseOf, RdbChannelState, ReplState,
+  transitionTable, type AnyState, type ChannelState, type TransitionCause, type TransitionTable,
+} from './states';
 import type { TransferState } from './transfer';
 import { TransferRate } from './transferRate';
 
@@ -30,13 +38,46 @@ export interface EngineDeps {
 
 export type Work = Generator<StepPoint, void, void>;
 
-/** The connection the replica is using: repl_transfer_s, then server.master->conn. */
+/**
+ * The read handler a link has (connSetReadHandler): what reads its bytes.
+ * null: none; the bytes wait in the link's input, as in the kernel's buffer.
+ */
+export type ReadHandler =
+  /** The main link's handshake replies (syncWithMaster). */
+  | 'syncWithMaster'
+  /** The RDB payload: the main link in a classic sync, the rdb link in a multi-channel one. */
+  | 'readSyncBulkPayload'
+  /** The master client's stream. */
+  | 'readQueryFromClient'
+  /** The rdb link's handshake (rdbChannelFullSyncWithMaster / fullSyncWithPrimary). */
+  | 'rdbChannelHandshake'
+  /** The main link while the RDB loads: the stream goes to the local buffer. */
+  | 'bufferReplData'
+  /** Valkey: the main link's second pass, set-rdb-client-id and PSYNC at the end offset. */
+  | 'setupMainConnForPsync';
+
+/**
+ * A connection to the master: the main one (repl_transfer_s, then
+ * server.master->conn) or the rdb channel of a multi-channel sync
+ * (repl_rdb_transfer_s).
+ */
 export interface Link {
   id: LinkId;
+  role: 'main' | 'rdb';
   input: ByteQueue;
   /** The peer closed or the socket failed; reads return this once the input is drained. */
   eof: boolean;
   error: string | null;
+  handler: ReadHandler | null;
+  /** The connect event arrived. */
+  connected: boolean;
+}
+
+/** A version probe in flight (emulate auto): the connect it holds back. */
+export interface VersionProbe {
+  target: string;
+  cause: TransitionCause;
+  callPath: readonly string[];
 }
 
 const TRANSITION_HISTORY = 1000;
@@ -47,9 +88,39 @@ const TIMEOUT_CAUSES: Partial<Record<TransitionCause, RecentTimeoutId>> = {
 };
 const CRON_ACK = ['replicationCron', 'replicationSendAck'];
 
+/** How the emulated version was chosen. */
+export interface Emulation {
+  /** emulate auto: whether the version is known yet (for the master in `for`). */
+  resolved: boolean;
+  /** host:port of the master it was resolved for (auto re-resolves for another master). */
+  for: string | null;
+  /** Why this version, as logged. */
+  reason: string;
+  /** The master's own version string when it was read (INFO server reports it as ours). */
+  masterVersion: string | null;
+  /** The master could not be asked: the first RDB's producer refines the choice. */
+  refineFromRdb: boolean;
+}
+
 export class ReplicaCore {
   readonly info: ReplicaInfo;
+  /** The version whose replica this is (a profile of src/versions). */
+  profile: VersionProfile;
+  /** Its legal transitions. */
+  table: TransitionTable;
+  readonly emulation: Emulation;
+  /** The main link. */
   link: Link | null = null;
+  /** The rdb channel of a multi-channel full sync. */
+  rdbLink: Link | null = null;
+  /** The local buffer of a multi-channel full sync. */
+  readonly replBuffer = new ReplBuffer();
+  /** emulate auto: the master is being asked its version; the connect waits. */
+  versionProbe: VersionProbe | null = null;
+  /** Redis 8.6: this handshake sent REPLCONF rdb-no-compress (its reply is read in RECEIVE_REQ_REPLY). */
+  handshakeSentReq = false;
+  /** Bytes of the local buffer the last multi-channel sync streamed into the dataset. */
+  streamedBytes = 0;
   transfer: TransferState | null = null;
   /** server.master->querybuf: the stream read but not yet executed. */
   readonly masterQuery = new MasterQueryBuffer({ allowInline: false, maxBulkLength: Infinity });
@@ -78,14 +149,33 @@ export class ReplicaCore {
   private nextLink = 1;
   private nextFile = 1;
   private newlineSentAt = 0;
+  private words: Wording;
 
   constructor(
     public config: ReplicaConfig,
     readonly deps: EngineDeps,
   ) {
     this.info = initialReplicaInfo(deps.newReplid());
-    this.keyspace = new Keyspace(config.databases);
+    const fixed = config.emulate === 'auto' ? undefined : profileById(config.emulate);
+    // Until auto has asked the master, the newest Redis stands in (its INFO fields are a superset).
+    this.profile = fixed ?? NEWEST.redis;
+    this.table = transitionTable(this.profile);
+    this.emulation = {
+      resolved: fixed !== undefined,
+      for: null,
+      reason: fixed ? `emulate ${fixed.id} (configured)` : 'emulate auto: the master has not been asked yet',
+      masterVersion: null,
+      refineFromRdb: false,
+    };
+    this.keyspace = new Keyspace(config.databases, this.profile);
+    this.words = wording(this.profile);
+    this.info.repl_rdb_ch_state = channelNone(this.profile);
     this.loadPauseBytes = deps.loadPauseBytes ?? 0;
+  }
+
+  /** How this version names its master in the log (MASTER, or Valkey 8's PRIMARY). */
+  get w(): Wording {
+    return this.words;
   }
 
   newFileId(): FileId {
@@ -116,16 +206,38 @@ export class ReplicaCore {
     return out;
   }
 
+  /** Becomes a replica of another version (emulate auto, once the master's version is known). */
+  setProfile(profile: VersionProfile): void {
+    this.profile = profile;
+    this.table = transitionTable(profile);
+    this.keyspace.dialect = profile;
+    this.words = wording(profile);
+    if (phaseOf(this.info.repl_rdb_ch_state) === 'NONE') this.info.repl_rdb_ch_state = channelNone(profile);
+  }
+
+  /** The version this replica says it is: the master's own (auto) or the profile's. */
+  get emulatedVersion(): string {
+    return this.emulation.masterVersion ?? this.profile.version;
+  }
+
+  /** repl-backlog-size in effect: configured, or this version's default. */
+  get replBacklogSize(): number {
+    return replBacklogSize(this.config, this.profile.defaults['repl-backlog-size']);
+  }
+
   /**
-   * The only place repl_state changes. Refuses a pair that is not in the table:
-   * that is a bug in the engine, and tests must see it.
+   * The only place repl_state (or the rdb channel's state) changes. Refuses a
+   * pair that is not in this version's table: that is a bug in the engine, and
+   * tests must see it.
    */
-  transition(to: ReplState, cause: TransitionCause, message: string, callPath: readonly string[]): StepPoint {
-    const from = this.info.repl_state;
-    const rule = findTransition(from, to);
-    if (!rule || !rule.causes.includes(cause)) throw new IllegalTransitionError(from, to, cause);
-    this.info.repl_state = to;
-    const record: TransitionRecord = { seq: ++this.seq, from, to, cause, message, callPath, at: this.now() };
+  transition(to: AnyState, cause: TransitionCause, message: string, callPath: readonly string[]): StepPoint {
+    const machine = machineOf(to);
+    const from: AnyState = machine === 'main' ? this.info.repl_state : this.info.repl_rdb_ch_state;
+    const rule = this.table.find(from, to);
+    if (!rule || !rule.causes.includes(cause)) throw new IllegalTransitionError(from, to, cause, this.profile);
+    if (machine === 'main') this.info.repl_state = to as ReplState;
+    else this.info.repl_rdb_ch_state = to as ChannelState;
+    const record: TransitionRecord = { seq: ++this.seq, machine, from, to, cause, message, callPath, at: this.now() };
     this.transitions.push(record);
     if (this.transitions.length > TRANSITION_HISTORY) this.transitions.shift();
     const timeout = TIMEOUT_CAUSES[cause];
@@ -152,6 +264,50 @@ export class ReplicaCore {
     this.recordSent(redactedWords(args));
   }
 
+  /** A command on the rdb channel. */
+  writeRdbCommand(...args: (string | number)[]): void {
+    if (this.rdbLink) this.emit({ type: 'write', link: this.rdbLink.id, bytes: encodeCommand(args) });
+    this.recordSent(redactedWords(args));
+  }
+
+  /** Raw bytes on the rdb channel (the inline SYNC of a dual-channel sync). */
+  writeRdbRaw(bytes: Buffer, words: readonly string[]): void {
+    if (this.rdbLink) this.emit({ type: 'write', link: this.rdbLink.id, bytes });
+    this.recordSent(words);
+  }
+
+  /**
+   * emulate auto: before the first connect to a master, ask it its version
+   * (a probe-master action; the master-version input resumes the connect).
+   * Returns whether the connect must wait for that answer.
+   */
+  probeVersionFirst(cause: TransitionCause, callPath: readonly string[]): boolean {
+    if (this.versionProbe) return true;
+    const host = this.info.masterhost;
+    if (host === null || this.config.emulate !== 'auto') return false;
+    const target = `${host}:${this.info.masterport}`;
+    if (this.emulation.for === target) return false;
+    this.versionProbe = { target, cause, callPath };
+    this.emulation.resolved = false;
+    this.log('verbose', `Asking ${target} for its version (INFO server) to emulate a replica of it`);
+    this.emit({ type: 'probe-master', host, port: this.info.masterport });
+    return true;
+  }
+
+  /** Opens a connection to the master for `role`; its events come tagged with the returned link. */
+  openLink(role: 'main' | 'rdb', handler: ReadHandler | null): Link {
+    const link: Link = { id: this.nextLink++, role, input: new ByteQueue(), eof: false, error: null, handler, connected: false };
+    if (role === 'main') this.link = link;
+    else this.rdbLink = link;
+    this.emit({ type: 'connect', link: link.id, host: this.info.masterhost!, port: this.info.masterport, tls: this.config['tls-replication'], role });
+    return link;
+  }
+
+  closeRdbLink(): void {
+    if (this.rdbLink) this.emit({ type: 'close', link: this.rdbLink.id });
+    this.rdbLink = null;
+  }
+
   recordSent(words: readonly string[]): void {
     this.recent.sent(words, this.now(), this.info.master_repl_offset);
   }
@@ -161,15 +317,20 @@ export class ReplicaCore {
     this.link = null;
   }
 
-  /** connectWithMaster(): CONNECT -> CONNECTING with a fresh link. Returns the transition to yield. */
+  /**
+   * connectWithMaster(): CONNECT -> CONNECTING with a fresh link. Returns the
+   * transition to yield, or null when there is no master or (emulate auto)
+   * the master's version is being asked first: the connect follows the answer.
+   */
   connectWithMaster(cause: TransitionCause, callPath: readonly string[]): StepPoint | null {
     const host = this.info.masterhost;
     if (host === null) return null;
-    const id = this.nextLink++;
-    this.link = { id, input: new ByteQueue(), eof: false, error: null };
-    this.emit({ type: 'connect', link: id, host, port: this.info.masterport, tls: this.config['tls-replication'] });
+    if (this.probeVersionFirst(cause, callPath)) return null;
+    this.info.repl_current_sync_attempts++;
+    this.info.repl_total_sync_attempts++;
+    this.openLink('main', 'syncWithMaster');
     this.info.repl_transfer_lastio = this.unixtime();
-    const message = 'MASTER <-> REPLICA sync started';
+    const message = `${this.w.MASTER} <-> REPLICA sync started`;
     const point = this.transition(ReplState.CONNECTING, cause, message, [...callPath, 'connectWithMaster']);
     this.log('notice', message);
     return point;
@@ -181,14 +342,20 @@ export class ReplicaCore {
    * for the next cron tick. Returns whether there was anything to cancel.
    */
   *cancelReplicationHandshake(reconnect: boolean, cause: TransitionCause, message: string, callPath: readonly string[]): Generator<StepPoint, boolean, void> {
-    const state = this.info.repl_state;
     const path = [...callPath, 'cancelReplicationHandshake'];
+    // A multi-channel sync ends first; a Redis load in progress ends it later (asynchronously).
+    if (phaseOf(this.info.repl_rdb_ch_state) !== 'NONE') {
+      const done = yield* abortChannelSync(this, cause, message, path);
+      if (!done) return true;
+    }
+    const state = this.info.repl_state;
     if (state === ReplState.TRANSFER) {
       // replicationAbortSyncTransfer(): the temp file goes too.
       const file = this.transfer?.file;
       if (file !== null && file !== undefined) this.emit({ type: 'rdb-file-discard', file });
       this.transfer = null;
       this.closeLink();
+      if (this.info.repl_disconnect_start_time === 0) this.info.repl_disconnect_start_time = this.unixtime();
     } else if (state === ReplState.CONNECTING || isHandshakeState(state)) {
       this.closeLink();
     } else {
@@ -196,7 +363,7 @@ export class ReplicaCore {
     }
     yield this.transition(ReplState.CONNECT, cause, message, path);
     if (reconnect && this.info.masterhost !== null) {
-      this.log('notice', `Reconnecting to MASTER ${this.info.masterhost}:${this.info.masterport} after failure`);
+      this.log('notice', `Reconnecting to ${this.w.MASTER} ${this.info.masterhost}:${this.info.masterport} after failure`);
       const connecting = this.connectWithMaster('reconnect', path);
       if (connecting) yield connecting;
     }
@@ -205,8 +372,11 @@ export class ReplicaCore {
 
   /** The `error:` label of syncWithMaster: close, and wait for the next cron tick. */
   *handshakeError(cause: TransitionCause, message: string, callPath: readonly string[]): Work {
+    const file = this.transfer?.file;
+    if (file !== null && file !== undefined) this.emit({ type: 'rdb-file-discard', file });
     this.transfer = null;
     this.closeLink();
+    this.closeRdbLink();
     yield this.transition(ReplState.CONNECT, cause, message, callPath);
   }
 
@@ -219,9 +389,9 @@ export class ReplicaCore {
     const master = this.info.master;
     if (!master) return;
     const path = [...callPath, 'freeClient'];
-    this.log('warning', 'Connection with master lost.');
+    this.log(this.profile.has('lost-link-notice') ? 'notice' : 'warning', `Connection with ${this.w.master} lost.`);
     if (cause !== 'protocol-error') {
-      this.log('notice', 'Caching the disconnected master state.');
+      this.log('notice', `Caching the disconnected ${this.w.master} state.`);
       this.cacheMaster(master);
       path.push('replicationCacheMaster');
     } else {
@@ -231,10 +401,16 @@ export class ReplicaCore {
     this.closeLink();
     this.info.master = null;
     path.push('replicationHandleMasterDisconnection');
-    this.info.repl_down_since = this.unixtime();
+    const info = this.info;
+    if (info.repl_state === ReplState.CONNECTED) info.repl_current_sync_attempts = 0;
+    info.repl_down_since = this.unixtime();
+    info.repl_up_since = 0;
+    if (info.repl_disconnect_start_time === 0) info.repl_disconnect_start_time = info.repl_down_since;
     yield this.transition(ReplState.CONNECT, cause, message, path);
+    // Streaming the buffer of a multi-channel sync when the master went: that sync is over.
+    if (this.replBuffer.active) yield* abortChannelSync(this, cause, message, path);
     if (this.info.masterhost !== null) {
-      this.log('notice', `Reconnecting to MASTER ${this.info.masterhost}:${this.info.masterport}`);
+      this.log('notice', `Reconnecting to ${this.w.MASTER} ${this.info.masterhost}:${this.info.masterport}`);
       const connecting = this.connectWithMaster('reconnect', path);
       if (connecting) yield connecting;
     }
@@ -254,13 +430,14 @@ export class ReplicaCore {
   /** replicationDiscardCachedMaster(). */
   discardCachedMaster(): void {
     if (!this.info.cached_master) return;
-    this.log('notice', 'Discarding previously cached master state.');
+    this.log('notice', `Discarding previously cached ${this.w.master} state.`);
     this.info.cached_master = null;
   }
 
   /** replicationCacheMasterUsingMyself(): a master turned replica may PSYNC with its own history. */
   cacheMasterUsingMyself(): void {
-    this.log('notice', 'Before turning into a replica, using my own master parameters to synthesize a cached master: I may be able to synchronize with the new master with just a partial transfer.');
+    const m = this.w.master;
+    this.log('notice', `Before turning into a replica, using my own ${m} parameters to synthesize a cached ${m}: I may be able to synchronize with the new ${m} with just a partial transfer.`);
     this.info.master_initial_offset = this.info.master_repl_offset;
     this.info.cached_master = {
       reploff: this.info.master_repl_offset,
@@ -315,7 +492,7 @@ export class ReplicaCore {
     const backlog = this.info.repl_backlog;
     this.masterQuery.markApplied(applied, backlog !== null);
     if (!backlog) return;
-    backlog.histlen = Math.min(backlog.histlen + applied, this.config['repl-backlog-size']);
+    backlog.histlen = Math.min(backlog.histlen + applied, this.replBacklogSize);
     backlog.offset = this.info.master_repl_offset - backlog.histlen + 1;
   }
 
@@ -337,4 +514,9 @@ export class ReplicaCore {
     this.info.replid2 = NULL_REPLID;
     this.info.second_replid_offset = -1;
   }
+}
+
+/** The NONE state of a version's rdb channel machine (Redis's by default). */
+export function channelNone(profile: VersionProfile): ChannelState {
+  return channelMachine(profile) === 'dual-channel' ? DualChannelState.NONE : RdbChannelState.NONE;
 }

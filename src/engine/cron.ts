@@ -19,7 +19,7 @@ export function* replicationCron(core: ReplicaCore): Work {
   };
 
   if (expired('connect')) {
-    const message = 'Timeout connecting to the MASTER...';
+    const message = `Timeout connecting to the ${core.w.MASTER}...`;
     core.fail(message);
     yield* core.cancelReplicationHandshake(true, 'handshake-timeout', message, CRON);
   }
@@ -34,20 +34,20 @@ export function* replicationCron(core: ReplicaCore): Work {
       return;
     }
     if (expired('transfer')) {
-      const message = "Timeout receiving bulk data from MASTER... If the problem persists try to set the 'repl-timeout' parameter in redis.conf to a larger value.";
+      const message = `Timeout receiving bulk data from ${core.w.MASTER}... If the problem persists try to set the 'repl-timeout' parameter in ${core.w.confFile} to a larger value.`;
       core.fail(message);
       yield* core.cancelReplicationHandshake(true, 'transfer-timeout', message, CRON);
     }
   }
 
   if (expired('master')) {
-    const message = 'MASTER timeout: no data nor PING received...';
+    const message = `${core.w.MASTER} timeout: no data nor PING received...`;
     core.fail(message);
     yield* core.freeMaster('master-timeout', message, CRON);
   }
 
-  if (info.repl_state === ReplState.CONNECT && info.masterhost !== null) {
-    core.log('notice', `Connecting to MASTER ${info.masterhost}:${info.masterport}`);
+  if (info.repl_state === ReplState.CONNECT && info.masterhost !== null && !core.probeVersionFirst('cron-connect', CRON)) {
+    core.log('notice', `Connecting to ${core.w.MASTER} ${info.masterhost}:${info.masterport}`);
     const connecting = core.connectWithMaster('cron-connect', CRON);
     if (connecting) yield connecting;
   }

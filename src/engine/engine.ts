@@ -6,17 +6,20 @@
 import { ConfigSetError, configSet } from '../config/configCommand';
 import type { ReplicaConfig } from '../config/replicaConfig';
 import { reply, type ReplyValue } from '../resp/encode';
-import { ReplicaCore, type EngineDeps, type Work } from './core';
+import { ReplicaCore, type EngineDeps, type Emulation, type Link, type Work } from './core';
+import { infoReplication } from './infoReplication';
+import type { VersionProfile } from '../versions/profile';
 import { replicationCron } from './cron';
-import { onConnected, onConnectFailed, onReplyReadable, replyReadable, waitsForReply } from './handshake';
+import { onConnected, onConnectFailed } from './handshake';
+import { handlerReadable, onLinkReadable, onRdbLinkConnected, onRdbLinkConnectFailed } from './readHandlers';
+import { onMasterVersion } from './versionProbe';
 import type { EngineInput, StepResult, TransitionRecord } from './io';
 import { replicaofAtStart, replicaofCommand, replicaofNoOne } from './replicaof';
 import type { Keyspace } from '../keyspace/keyspace';
 import type { ReplicaInfo } from './replicaInfo';
 import { ReplState } from './states';
 import type { RecentEvent } from './recentEvents';
-import { onStreamReadable, streamReadable } from './stream';
-import { onRdbFile, onTransferReadable, transferReadable } from './transfer';
+import { onRdbFile } from './transfer';
 import { transferProgress, type TransferProgress } from './transferProgress';
 
 export type ReplicaEngineOptions = EngineDeps;
@@ -28,6 +31,7 @@ export class ReplicaEngine {
   private inboxHead = 0;
   private work: Work | null = null;
   private inboxBytes = 0;
+  private servedRdbLast = false;
 
   constructor(config: ReplicaConfig, options: ReplicaEngineOptions) {
     this.core = new ReplicaCore({ ...config }, options);
@@ -46,6 +50,33 @@ export class ReplicaEngine {
 
   get config(): Readonly<ReplicaConfig> {
     return this.core.config;
+  }
+
+  /** The version this replica emulates. */
+  get profile(): VersionProfile {
+    return this.core.profile;
+  }
+
+  /** How that version was chosen (emulate auto, or configured). */
+  get emulation(): Readonly<Emulation> {
+    return this.core.emulation;
+  }
+
+  /** The version string it reports (INFO server): the master's own under auto, else the profile's. */
+  get emulatedVersion(): string {
+    return this.core.emulatedVersion;
+  }
+
+  /** INFO replication now, as the emulated version prints it. */
+  infoReplication(nowMs: number): string {
+    const buffer = this.core.replBuffer;
+    return infoReplication(this.core.info, this.core.config, nowMs, this.core.profile, { size: buffer.size, peak: buffer.peak });
+  }
+
+  /** The local buffer of a multi-channel sync: allocated bytes, peak, bytes held. */
+  get replBuffer(): { size: number; peak: number; used: number; blocks: number } {
+    const b = this.core.replBuffer;
+    return { size: b.size, peak: b.peak, used: b.used, blocks: b.blockCount };
   }
 
   /** The most recent transitions, oldest first. */
@@ -80,9 +111,25 @@ export class ReplicaEngine {
     return this.core.link?.id ?? null;
   }
 
-  /** Bytes received on the link that the replica has not read yet. */
+  /** The rdb channel of a multi-channel sync, if one is open. */
+  get rdbLinkId(): number | null {
+    return this.core.rdbLink?.id ?? null;
+  }
+
+  /** Bytes received on the links that the replica has not read yet. */
   get unreadBytes(): number {
-    return this.core.link?.input.length ?? 0;
+    return (this.core.link?.input.length ?? 0) + (this.core.rdbLink?.input.length ?? 0);
+  }
+
+  /**
+   * Bytes received on one link and not read yet: a socket whose reader is
+   * this far behind stops being read (the kernel's buffer fills, the master
+   * holds the rest), as a busy redis-server's would.
+   */
+  unreadBytesOf(link: number): number {
+    if (this.core.link?.id === link) return this.core.link.input.length;
+    if (this.core.rdbLink?.id === link) return this.core.rdbLink.input.length;
+    return 0;
   }
 
   receive(input: EngineInput): void {
@@ -142,42 +189,63 @@ export class ReplicaEngine {
     throw new Error(`engine did not become idle within ${limit} steps`);
   }
 
+  /**
+   * The link whose read handler has something to read, or null. With two
+   * links (a multi-channel sync) they take turns, as a busy event loop
+   * serves both sockets.
+   */
+  private readableLink(): Link | null {
+    const core = this.core;
+    const first = this.servedRdbLast ? core.link : core.rdbLink;
+    const second = first === core.link ? core.rdbLink : core.link;
+    for (const link of [first, second]) {
+      if (link && link.handler !== null && handlerReadable(core, link)) return link;
+    }
+    return null;
+  }
+
   private readable(): boolean {
-    const state = this.core.info.repl_state;
-    if (waitsForReply(state)) return replyReadable(this.core);
-    if (state === ReplState.TRANSFER) return transferReadable(this.core);
-    if (state === ReplState.CONNECTED) return streamReadable(this.core);
-    return false;
+    return this.readableLink() !== null;
   }
 
   private onReadable(): Work {
-    const state = this.core.info.repl_state;
-    if (state === ReplState.TRANSFER) return onTransferReadable(this.core);
-    if (state === ReplState.CONNECTED) return onStreamReadable(this.core);
-    return onReplyReadable(this.core);
+    const link = this.readableLink()!;
+    this.servedRdbLast = link.role === 'rdb';
+    return onLinkReadable(this.core, link);
   }
 
   /** Turns one input into the work it starts; socket bytes are only buffered. */
   private dispatch(input: EngineInput): Work | null {
     const core = this.core;
-    const link = core.link;
     switch (input.type) {
-      case 'connected':
-        if (!link || input.link !== link.id || core.info.repl_state !== ReplState.CONNECTING) return null;
-        return onConnected(core);
-      case 'connect-failed':
-        if (!link || input.link !== link.id || core.info.repl_state !== ReplState.CONNECTING) return null;
-        return onConnectFailed(core, input.error);
-      case 'data':
+      case 'connected': {
+        const link = this.linkOf(input.link);
+        if (!link || link.connected) return null;
+        link.connected = true;
+        if (link.role === 'rdb') return onRdbLinkConnected(core);
+        return core.info.repl_state === ReplState.CONNECTING ? onConnected(core) : null;
+      }
+      case 'connect-failed': {
+        const link = this.linkOf(input.link);
+        if (!link || link.connected) return null;
+        if (link.role === 'rdb') return onRdbLinkConnectFailed(core, input.error);
+        return core.info.repl_state === ReplState.CONNECTING ? onConnectFailed(core, input.error) : null;
+      }
+      case 'data': {
         this.inboxBytes -= input.bytes.length;
-        if (link && input.link === link.id) link.input.push(input.bytes);
+        this.linkOf(input.link)?.input.push(input.bytes);
         return null;
-      case 'closed':
-        if (link && input.link === link.id) {
+      }
+      case 'closed': {
+        const link = this.linkOf(input.link);
+        if (link) {
           link.eof = true;
           link.error = input.error ?? null;
         }
         return null;
+      }
+      case 'master-version':
+        return onMasterVersion(core, input);
       case 'cron':
         return replicationCron(core);
       case 'replicaof':
@@ -193,6 +261,14 @@ export class ReplicaEngine {
       case 'rdb-file-error':
         return onRdbFile(core, input);
     }
+  }
+
+  /** The engine's link with this id: events of a link it let go are ignored. */
+  private linkOf(id: number): Link | null {
+    const core = this.core;
+    if (core.link?.id === id) return core.link;
+    if (core.rdbLink?.id === id) return core.rdbLink;
+    return null;
   }
 
   private replier(requestId: number | undefined): (r: ReplyValue) => void {
@@ -217,7 +293,7 @@ export class ReplicaEngine {
    */
   configSetNow(pairs: [string, string][]): string | null {
     try {
-      this.core.config = configSet(this.core.config, pairs).config;
+      this.core.config = configSet(this.core.config, pairs, this.core.profile).config;
       return null;
     } catch (err) {
       if (err instanceof ConfigSetError) return err.message;
@@ -228,7 +304,7 @@ export class ReplicaEngine {
   private *configSetWork(pairs: [string, string][], requestId: number | undefined): Work {
     const done = this.replier(requestId);
     try {
-      this.core.config = configSet(this.core.config, pairs).config;
+      this.core.config = configSet(this.core.config, pairs, this.core.profile).config;
       done(reply.ok());
     } catch (err) {
       done(reply.error(err instanceof Error ? err.message : String(err)));

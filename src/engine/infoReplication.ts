@@ -1,12 +1,20 @@
 // INFO replication and ROLE, derived from the one ReplicaInfo model in the
 // format redis-server prints (same fields, same order, same quirks).
-import type { ReplicaConfig } from '../config/replicaConfig';
+import { replBacklogSize, type ReplicaConfig } from '../config/replicaConfig';
+import type { VersionProfile } from '../versions/profile';
 import { reply, type ReplyValue } from '../resp/encode';
 import type { ReplicaInfo } from './replicaInfo';
 import { roleStateWord, ReplState } from './states';
 
-/** `# Replication` as genRedisInfoString() writes it, lines joined with CRLF. */
-export function infoReplication(info: Readonly<ReplicaInfo>, config: Readonly<ReplicaConfig>, nowMs: number): string {
+/**
+ * `# Replication` as genRedisInfoString() writes it in the emulated version,
+ * lines joined with CRLF. `buffer`: the local buffer of a multi-channel sync
+ * (allocated bytes and peak).
+ */
+export function infoReplication(
+  info: Readonly<ReplicaInfo>, config: Readonly<ReplicaConfig>, nowMs: number, profile: VersionProfile,
+  buffer: { size: number; peak: number } = { size: 0, peak: 0 },
+): string {
   const now = Math.floor(nowMs / 1000);
   const lines = ['# Replication', `role:${info.masterhost === null ? 'master' : 'slave'}`];
   if (info.masterhost !== null) {
@@ -23,6 +31,11 @@ export function infoReplication(info: Readonly<ReplicaInfo>, config: Readonly<Re
       `slave_read_repl_offset:${readOffset}`,
       `slave_repl_offset:${replOffset}`,
     );
+    if (profile.has('info-full-sync-buffer')) lines.push(`replica_full_sync_buffer_size:${buffer.size}`, `replica_full_sync_buffer_peak:${buffer.peak}`);
+    if (profile.has('info-replicas-repl-buffer')) lines.push(`replicas_repl_buffer_size:${buffer.size}`, `replicas_repl_buffer_peak:${buffer.peak}`);
+    if (profile.has('info-sync-attempts')) {
+      lines.push(`master_current_sync_attempts:${info.repl_current_sync_attempts}`, `master_total_sync_attempts:${info.repl_total_sync_attempts}`);
+    }
     if (info.repl_state === ReplState.TRANSFER) {
       const size = info.repl_transfer_size;
       const read = info.repl_transfer_read;
@@ -37,6 +50,14 @@ export function infoReplication(info: Readonly<ReplicaInfo>, config: Readonly<Re
     }
     if (info.repl_state !== ReplState.CONNECTED) {
       lines.push(`master_link_down_since_seconds:${info.repl_down_since ? now - info.repl_down_since : -1}`);
+    } else if (profile.has('info-sync-attempts')) {
+      lines.push(`master_link_up_since_seconds:${info.repl_up_since ? now - info.repl_up_since : -1}`);
+      // The master client's IO thread: this replica reads its master in the main thread.
+      if (profile.has('info-master-client-io-thread')) lines.push('master_client_io_thread:0');
+    }
+    if (profile.has('info-sync-attempts')) {
+      const current = info.repl_down_since ? now - info.repl_down_since : 0;
+      lines.push(`total_disconnect_time_sec:${info.repl_total_disconnect_time + current}`);
     }
     lines.push(
       `slave_priority:${config['replica-priority']}`,
@@ -45,15 +66,16 @@ export function infoReplication(info: Readonly<ReplicaInfo>, config: Readonly<Re
     );
   }
   const backlog = info.repl_backlog;
+  lines.push('connected_slaves:0');
+  if (profile.has('info-replicas-repl-buffer')) lines.push('replicas_waiting_psync:0');
   lines.push(
-    'connected_slaves:0',
     'master_failover_state:no-failover',
     `master_replid:${info.replid}`,
     `master_replid2:${info.replid2}`,
     `master_repl_offset:${info.master_repl_offset}`,
     `second_repl_offset:${info.second_replid_offset}`,
     `repl_backlog_active:${backlog ? 1 : 0}`,
-    `repl_backlog_size:${config['repl-backlog-size']}`,
+    `repl_backlog_size:${replBacklogSize(config, profile.defaults['repl-backlog-size'])}`,
     `repl_backlog_first_byte_offset:${backlog ? backlog.offset : 0}`,
     `repl_backlog_histlen:${backlog ? backlog.histlen : 0}`,
   );

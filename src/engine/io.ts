@@ -3,7 +3,7 @@
 import type { RdbPosition } from '../rdb/decoder';
 import type { ApplyOutcome } from '../keyspace/command';
 import type { ReplyValue } from '../resp/encode';
-import type { ReplState, TransitionCause } from './states';
+import type { AnyState, Machine, ReplState, TransitionCause } from './states';
 
 /** A connection the engine asked for; events of an older link are ignored. */
 export type LinkId = number;
@@ -17,6 +17,11 @@ export type EngineInput =
   | { type: 'replicaof'; host: string; port: number; requestId?: number; client?: string }
   | { type: 'replicaof-no-one'; requestId?: number; client?: string }
   | { type: 'config-set'; pairs: [string, string][]; requestId?: number }
+  /**
+   * The answer to a probe-master action (emulate auto): the master's INFO
+   * server and memory sections, or why they could not be read.
+   */
+  | { type: 'master-version'; host: string; port: number; info?: string; error?: string }
   /** The temp RDB file of a disk load, read back chunk by chunk (see the rdb-file actions). */
   | { type: 'rdb-file-data'; file: FileId; bytes: Buffer }
   | { type: 'rdb-file-end'; file: FileId }
@@ -26,7 +31,14 @@ export type EngineInput =
 export type FileId = number;
 
 export type Action =
-  | { type: 'connect'; link: LinkId; host: string; port: number; tls: boolean }
+  /** `role`: the main link, or the rdb channel of a multi-channel full sync. */
+  | { type: 'connect'; link: LinkId; host: string; port: number; tls: boolean; role: 'main' | 'rdb' }
+  /**
+   * emulate auto: ask the master its version (INFO server and memory) on a
+   * side connection that authenticates as the replica does; answer with a
+   * master-version input.
+   */
+  | { type: 'probe-master'; host: string; port: number }
   | { type: 'write'; link: LinkId; bytes: Buffer }
   | { type: 'close'; link: LinkId }
   | { type: 'reply'; requestId: number; reply: ReplyValue }
@@ -49,12 +61,14 @@ export interface LogEntry {
   at: number;
 }
 
-/** One change of repl_state, as recorded by the single transition function. */
+/** One change of repl_state (or of the rdb channel's state), as recorded by the single transition function. */
 export interface TransitionRecord {
-  /** 1, 2, 3… per engine. */
+  /** 1, 2, 3… per engine, across machines. */
   seq: number;
-  from: ReplState;
-  to: ReplState;
+  /** main: repl_state; rdb-channel / dual-channel: the second connection's state. */
+  machine: Machine;
+  from: AnyState;
+  to: AnyState;
   cause: TransitionCause;
   /** The Redis log line that explains it (the error for failures). */
   message: string;

@@ -4,9 +4,13 @@
 import { Keyspace } from '../keyspace/keyspace';
 import { loadDecodedKey, loadFunctionLibrary } from '../keyspace/load';
 import { RdbDecoder, type RdbEvent } from '../rdb/decoder';
+import { resolveFromRdb } from '../versions/resolve';
 import type { ReplicaCore, Work } from './core';
 import type { FileId, StepPoint } from './io';
-import { ReplState } from './states';
+import { dualChannelRdbLoaded } from './dualChannel';
+import { linkUp } from './handshake';
+import { rdbChannelStreamReplDataToDb } from './rdbChannel';
+import { DualChannelState, ReplState } from './states';
 
 const LOAD = ['readSyncBulkPayload', 'rdbLoad'];
 /** loading-process-events-interval-bytes: while loading, Redis pings its master with "\n" this often. */
@@ -16,6 +20,10 @@ const FILE_READ_CHUNK = 256 * 1024;
 
 export interface LoadState {
   source: 'socket' | 'file';
+  /** Redis 8's disk load: the old data is flushed once the RDB's header proves valid. */
+  flushPending: boolean;
+  /** The RDB's format version, once its header is read. */
+  rdbVersion: number;
   decoder: RdbDecoder;
   /** Where keys go: the live dataset, or (swapdb) a new one that replaces it at the end. */
   target: Keyspace;
@@ -33,26 +41,26 @@ export interface LoadState {
  */
 export function beginLoad(core: ReplicaCore, source: 'socket' | 'file'): LoadState {
   const swap = source === 'socket' && core.config['repl-diskless-load'] === 'swapdb';
-  if (!swap) {
-    core.attachToNewMaster();
-    core.log('notice', 'MASTER <-> REPLICA sync: Flushing old data');
-    // emptyData()'s callback keeps the master from timing out a replica flushing a large dataset.
-    if (core.keyspace.keyCount() > 0) core.sendNewlineToMaster();
-    core.keyspace.flushAll();
-    core.keyspace.functions.clear();
-  }
-  core.log('notice', 'MASTER <-> REPLICA sync: Loading DB in memory');
+  const MASTER = core.w.MASTER;
+  // Redis 8 logs "Loading DB in memory" first; a disk load flushes only once the RDB's header is valid.
+  const loadFirst = core.profile.has('flush-after-load-start');
+  if (!swap) core.attachToNewMaster();
+  if (loadFirst) core.log('notice', `${MASTER} <-> REPLICA sync: Loading DB in memory`);
+  if (!swap && !(loadFirst && source === 'file')) flushOldData(core);
+  if (!loadFirst) core.log('notice', `${MASTER} <-> REPLICA sync: Loading DB in memory`);
   const size = core.info.repl_transfer_size;
   const load: LoadState = {
     source,
+    flushPending: !swap && loadFirst && source === 'file',
+    rdbVersion: 0,
     decoder: new RdbDecoder({
-      maxVersion: 12,
+      maxVersion: core.profile.rdbVersion,
       ...(core.loadPauseBytes > 0 ? { pauseEveryBytes: core.loadPauseBytes } : {}),
       ...(size > 0 ? { expectedSize: size } : {}),
       // A disk load reads back a temp file whose CRC was verified as it arrived (RdbPayloadVerifier).
       ...(source === 'file' ? { skipChecksum: true } : {}),
     }),
-    target: swap ? new Keyspace(core.config.databases) : core.keyspace,
+    target: swap ? new Keyspace(core.config.databases, core.profile) : core.keyspace,
     swap,
     keysLoaded: 0,
     aux: new Map(),
@@ -62,6 +70,15 @@ export function beginLoad(core: ReplicaCore, source: 'socket' | 'file'): LoadSta
   // Kept after the load ends, so a view can say where it got to.
   core.lastLoad = load;
   return load;
+}
+
+/** emptyData() before a load: "Flushing old data". */
+function flushOldData(core: ReplicaCore): void {
+  core.log('notice', `${core.w.MASTER} <-> REPLICA sync: Flushing old data`);
+  // emptyData()'s callback keeps the master from timing out a replica flushing a large dataset.
+  if (core.keyspace.keyCount() > 0) core.sendNewlineToMaster();
+  core.keyspace.flushAll();
+  core.keyspace.functions.clear();
 }
 
 /** Disk load: the shell reads the verified temp file back as rdb-file-data events. */
@@ -105,7 +122,7 @@ function handleEvent(core: ReplicaCore, load: LoadState, event: RdbEvent): strin
       const name = event.name.toString('latin1');
       const value = event.value.toString('latin1');
       load.aux.set(name, value);
-      if (name === 'redis-ver') core.log('notice', `Loading RDB produced by version ${value}`);
+      if (name === 'redis-ver' || name === 'valkey-ver') producedBy(core, load, name, value);
       else if (name === 'ctime') core.log('notice', `RDB age ${core.unixtime() - Number(value)} seconds`);
       else if (name === 'used-mem') core.log('notice', `RDB memory usage when created ${(Number(value) / 1024 / 1024).toFixed(2)} Mb`);
       return null;
@@ -137,11 +154,38 @@ function handleEvent(core: ReplicaCore, load: LoadState, event: RdbEvent): strin
       core.log('warning', `The RDB file contains AUX module data of module ${event.moduleName} that this replica cannot interpret: skipped`);
       return null;
     case 'header':
+      load.rdbVersion = event.version;
+      if (load.flushPending) {
+        load.flushPending = false;
+        flushOldData(core);
+      }
+      return null;
     case 'resizedb':
     case 'slot-info':
     case 'eof':
       return null;
   }
+}
+
+/**
+ * "Loading RDB produced by …" as this version words it, or its debug line
+ * for a producer field it does not know. emulate auto without an answer from
+ * the master: the producer names the version to emulate.
+ */
+function producedBy(core: ReplicaCore, load: LoadState, name: 'redis-ver' | 'valkey-ver', value: string): void {
+  if (core.emulation.refineFromRdb) {
+    const product = name === 'valkey-ver' ? 'valkey' : 'redis';
+    const resolution = resolveFromRdb(product, value, load.rdbVersion);
+    core.emulation.refineFromRdb = false;
+    core.emulation.resolved = true;
+    core.emulation.reason = resolution.reason;
+    core.emulation.masterVersion = value;
+    core.setProfile(resolution.profile);
+    core.log('notice', `Emulating ${resolution.profile.id}: ${resolution.reason}`);
+  }
+  const line = core.w.producedBy[name];
+  if (line) core.log('notice', `${line} ${value}`);
+  else core.log('debug', `Unrecognized RDB AUX field: '${name}'`);
 }
 
 /** rdbLoadProgressCallback(): every 2 MB a loading replica sends "\n" so its master does not time it out. */
@@ -173,7 +217,7 @@ export function* checkEofMark(core: ReplicaCore, load: LoadState, mark: Buffer, 
   const CONFIG_RUN_ID_SIZE = mark.length;
   if (held.length < CONFIG_RUN_ID_SIZE) return;
   // Anything beyond the mark was not Redis's to read yet: it is the stream.
-  if (held.length > CONFIG_RUN_ID_SIZE) core.link?.input.unshift(Buffer.from(held.subarray(CONFIG_RUN_ID_SIZE)));
+  if (held.length > CONFIG_RUN_ID_SIZE) core.transfer?.link.input.unshift(Buffer.from(held.subarray(CONFIG_RUN_ID_SIZE)));
   if (!held.subarray(0, CONFIG_RUN_ID_SIZE).equals(mark)) {
     return yield* loadFailed(core, { kind: 'mark', reason: 'Replication stream EOF marker is broken' });
   }
@@ -232,16 +276,16 @@ export function* loadFailed(core: ReplicaCore, failure: LoadFailure): Work {
     message = failure.reason;
   } else if (failure.kind === 'short-read') {
     core.log('warning', `Internal error in RDB reading offset ${offset} -> Unexpected EOF reading RDB file. Failure loading rdb format from socket, assuming connection error, resuming operation.`);
-    message = `Failed trying to load the MASTER synchronization DB from socket: ${failure.strerror ?? 'Connection lost'}`;
+    message = `Failed trying to load the ${core.w.MASTER} synchronization DB from socket: ${failure.strerror ?? 'Connection lost'}`;
   } else {
-    message = `Failed trying to load the MASTER synchronization DB from ${from}: ${failure.strerror ?? 'Invalid argument'}`;
+    message = `Failed trying to load the ${core.w.MASTER} synchronization DB from ${from}: ${failure.strerror ?? 'Invalid argument'}`;
   }
   core.fail(message);
   if (load) {
-    if (load.swap) core.log('notice', 'MASTER <-> REPLICA sync: Discarding temporary DB in background');
+    if (load.swap) core.log('notice', `${core.w.MASTER} <-> REPLICA sync: Discarding temporary DB in background`);
     else {
       core.keyspace.flushAll();
-      if (transfer.disklessLoad) core.log('notice', 'MASTER <-> REPLICA sync: Discarding the half-loaded data');
+      if (transfer.disklessLoad) core.log('notice', `${core.w.MASTER} <-> REPLICA sync: Discarding the half-loaded data`);
     }
   }
   yield* core.cancelReplicationHandshake(true, 'rdb-error', message, LOAD);
@@ -251,16 +295,22 @@ export function* loadFailed(core: ReplicaCore, failure: LoadFailure): Work {
 function* finishLoad(core: ReplicaCore, load: LoadState): Work {
   const info = core.info;
   const transfer = core.transfer!;
+  const MASTER = core.w.MASTER;
   if (load.swap) {
     core.attachToNewMaster();
-    core.log('notice', 'MASTER <-> REPLICA sync: Swapping active DB with loaded DB');
+    core.log('notice', `${MASTER} <-> REPLICA sync: Swapping active DB with loaded DB`);
     core.keyspace.replaceWith(load.target);
-    core.log('notice', 'MASTER <-> REPLICA sync: Discarding old DB in background');
+    core.log('notice', `${MASTER} <-> REPLICA sync: Discarding old DB in background`);
   }
   // A replica keeps keys whose TTL has passed: the master will send their DEL.
   core.log('notice', `Done loading RDB, keys loaded: ${load.keysLoaded}, keys expired: 0.`);
   checkReplicationAux(core, load);
   if (transfer.file !== null) core.emit({ type: 'rdb-file-discard', file: transfer.file });
+  const usedMark = transfer.eofmark !== null;
+  core.transfer = null;
+  info.repl_transfer_eofmark = null;
+
+  if (transfer.multiChannel && core.info.repl_rdb_ch_state >= DualChannelState.NONE) return yield* finishDualChannelLoad(core);
 
   const streamDb = Number(load.aux.get('repl-stream-db') ?? -1);
   info.master = {
@@ -276,20 +326,39 @@ function* finishLoad(core: ReplicaCore, load: LoadState): Work {
   };
   core.masterQuery.clear();
   core.multiQueue = [];
-  const usedMark = transfer.eofmark !== null;
-  core.transfer = null;
-  info.repl_transfer_eofmark = null;
   info.repl_down_since = 0;
+  linkUp(core);
   info.replid = info.master.replid;
   info.master_repl_offset = info.master.reploff;
   core.clearReplicationId2();
-  const message = 'MASTER <-> REPLICA sync: Finished with success';
+  core.link!.handler = 'readQueryFromClient';
+  const message = `${MASTER} <-> REPLICA sync: Finished with success`;
   const point = core.transition(ReplState.CONNECTED, 'sync-finished', message, ['readSyncBulkPayload', 'replicationCreateMasterClient']);
   core.createBacklogIfMissing();
   core.log('notice', message);
   // A diskless master streams nothing until the first ACK.
   if (usedMark) core.sendAck(['readSyncBulkPayload', 'replicationSendAck']);
   yield point;
+  // Redis 8: the rdb channel's work is done; the stream it buffered meanwhile goes into the dataset.
+  if (transfer.multiChannel) {
+    core.closeRdbLink();
+    yield* rdbChannelStreamReplDataToDb(core);
+  }
+}
+
+/** Valkey: the RDB is loaded; the sync ends now or when the main channel's PSYNC is accepted. */
+function* finishDualChannelLoad(core: ReplicaCore): Work {
+  const info = core.info;
+  yield* dualChannelRdbLoaded(core);
+  info.repl_down_since = 0;
+  if (info.repl_state === ReplState.CONNECTED && info.master) {
+    linkUp(core);
+    info.replid = info.master.replid;
+  }
+  core.clearReplicationId2();
+  core.createBacklogIfMissing();
+  core.log('notice', `${core.w.MASTER} <-> REPLICA sync: Finished with success`);
+  core.closeRdbLink();
 }
 
 /**

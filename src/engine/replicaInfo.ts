@@ -2,7 +2,7 @@
 // (struct redisServer's replica part, and the master client). INFO, ROLE, the
 // debugger's variables, the tree view, the CLI's JSON and breakpoint
 // conditions are all derived from it.
-import { ReplState } from './states';
+import { RdbChannelState, ReplState, type ChannelState } from './states';
 
 /** server.master / server.cached_master: the client that represents the master. */
 export interface MasterClientInfo {
@@ -42,6 +42,12 @@ export interface BacklogInfo {
 
 export interface ReplicaInfo {
   repl_state: ReplState;
+  /**
+   * The rdb channel of a multi-channel full sync: Redis 8's repl_rdb_ch_state
+   * (REPL_RDB_CH_*), Valkey 8's repl_rdb_channel_state (REPL_DUAL_CHANNEL_*).
+   * Its NONE when no such sync is in progress.
+   */
+  repl_rdb_ch_state: ChannelState;
   masterhost: string | null;
   masterport: number;
   /** -1 = `$` header not read yet; 0 = EOF-mark mode; n = announced RDB length. */
@@ -82,6 +88,32 @@ export interface ReplicaInfo {
   repl_ack_time: number;
   /** Last replication error, with Redis's message, for views. */
   last_error: { at: number; message: string } | null;
+
+  // --- Redis 8.2: sync attempts and link times ------------------------------
+  /** connectWithMaster() calls since the link was last up (reset when a connected link drops, and by REPLICAOF). */
+  repl_current_sync_attempts: number;
+  /** connectWithMaster() calls since REPLICAOF. */
+  repl_total_sync_attempts: number;
+  /** Unix seconds the link came up; 0 while down. */
+  repl_up_since: number;
+  /** Seconds the link was down, summed over past disconnections. */
+  repl_total_disconnect_time: number;
+  /** Unix seconds the current disconnection began; 0 when up. */
+  repl_disconnect_start_time: number;
+
+  // --- multi-channel full sync ---------------------------------------------
+  /**
+   * Redis 8's repl_main_ch_state: what the main channel does while the rdb
+   * channel carries the RDB (REPL_MAIN_CH_ACCUMULATE_BUF, _STREAMING_BUF,
+   * _CLOSE_ASAP).
+   */
+  repl_main_ch_state: { accumulate: boolean; streaming: boolean; closeAsap: boolean };
+  /** Redis 8: the master's client id of the main channel (+RDBCHANNELSYNC <id>); -1 when none. */
+  repl_main_ch_client_id: number;
+  /** Valkey 8: the master's client id of the rdb channel ($ENDOFF); -1 when none. */
+  rdb_client_id: number;
+  /** Valkey 8: the primary the sync will become, from $ENDOFF (repl_provisional_primary). */
+  repl_provisional_primary: { replid: string; reploff: number; read_reploff: number; dbid: number } | null;
 }
 
 export const NULL_REPLID = '0000000000000000000000000000000000000000';
@@ -89,6 +121,7 @@ export const NULL_REPLID = '0000000000000000000000000000000000000000';
 export function initialReplicaInfo(replid: string): ReplicaInfo {
   return {
     repl_state: ReplState.NONE,
+    repl_rdb_ch_state: RdbChannelState.NONE,
     masterhost: null,
     masterport: 0,
     repl_transfer_size: -1,
@@ -113,5 +146,14 @@ export function initialReplicaInfo(replid: string): ReplicaInfo {
     stat_net_repl_input_bytes: 0,
     repl_ack_time: 0,
     last_error: null,
+    repl_current_sync_attempts: 0,
+    repl_total_sync_attempts: 0,
+    repl_up_since: 0,
+    repl_total_disconnect_time: 0,
+    repl_disconnect_start_time: 0,
+    repl_main_ch_state: { accumulate: false, streaming: false, closeAsap: false },
+    repl_main_ch_client_id: -1,
+    rdb_client_id: -1,
+    repl_provisional_primary: null,
   };
 }

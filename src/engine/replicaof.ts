@@ -16,13 +16,15 @@ export function* replicaofCommand(core: ReplicaCore, host: string, port: number,
   const info = core.info;
   const path = ['replicaofCommand'];
   if (info.masterhost !== null && info.masterhost.toLowerCase() === host.toLowerCase() && info.masterport === port) {
-    core.log('notice', 'REPLICAOF would result into synchronization with the master we are already connected with. No operation performed.');
+    core.log('notice', `REPLICAOF would result into synchronization with the ${core.w.master} we are already connected with. No operation performed.`);
     done(reply.simple('OK Already connected to specified master'));
     yield { kind: 'user-command', name: 'REPLICAOF', callPath: path };
     return;
   }
 
   const setMaster = [...path, 'replicationSetMaster'];
+  // A version question to the previous master is moot.
+  core.versionProbe = null;
   const wasMaster = info.masterhost === null;
   const message = `REPLICAOF ${host}:${port}`;
   // masterhost is cleared first so that freeing the master does not reconnect to the old one.
@@ -36,8 +38,13 @@ export function* replicaofCommand(core: ReplicaCore, host: string, port: number,
     core.cacheMasterUsingMyself();
   }
   if (info.repl_state !== ReplState.CONNECT) yield core.transition(ReplState.CONNECT, 'replicaof', message, setMaster);
-  core.log('notice', `Connecting to MASTER ${host}:${port}`);
-  const connecting = core.connectWithMaster('replicaof', setMaster);
+  info.repl_current_sync_attempts = 0;
+  info.repl_total_sync_attempts = 0;
+  let connecting = null;
+  if (!core.probeVersionFirst('replicaof', setMaster)) {
+    core.log('notice', `Connecting to ${core.w.MASTER} ${host}:${port}`);
+    connecting = core.connectWithMaster('replicaof', setMaster);
+  }
   core.log('notice', `REPLICAOF ${host}:${port} enabled (user request from '${client}')`);
   done(reply.ok());
   if (connecting) yield connecting;
@@ -48,6 +55,7 @@ export function* replicaofNoOne(core: ReplicaCore, client: string, done: (r: Rep
   const path = ['replicaofCommand', 'replicationUnsetMaster'];
   if (info.masterhost !== null) {
     const message = 'REPLICAOF NO ONE';
+    core.versionProbe = null;
     info.masterhost = null;
     if (info.master) yield* core.freeMaster('replicaof-no-one', message, path);
     core.discardCachedMaster();
@@ -55,7 +63,10 @@ export function* replicaofNoOne(core: ReplicaCore, client: string, done: (r: Rep
     core.shiftReplicationId();
     info.repl_down_since = 0;
     const point = core.transition(ReplState.NONE, 'replicaof-no-one', message, path);
-    core.log('notice', `MASTER MODE enabled (user request from '${client}')`);
+    info.repl_current_sync_attempts = 0;
+    info.repl_total_sync_attempts = 0;
+    info.repl_up_since = 0;
+    core.log('notice', `${core.w.MASTER} MODE enabled (user request from '${client}')`);
     done(reply.ok());
     yield point;
     return;

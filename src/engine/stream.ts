@@ -35,12 +35,25 @@ export function* onStreamReadable(core: ReplicaCore): Work {
   }
 
   const bytes = link.input.takeAll();
+  info.stat_net_repl_input_bytes += bytes.length;
+  yield* readIntoQuery(core, bytes, READ);
+  yield* processInputBuffer(core);
+}
+
+/** Stream bytes enter the master client's query buffer (readQueryFromClient). */
+export function* readIntoQuery(core: ReplicaCore, bytes: Buffer, callPath: readonly string[]): Work {
+  const info = core.info;
+  const master = info.master!;
   master.read_reploff += bytes.length;
   master.lastinteraction = core.unixtime();
-  info.stat_net_repl_input_bytes += bytes.length;
   core.masterQuery.push(bytes);
-  yield { kind: 'read', bytes: bytes.length, read_reploff: master.read_reploff, callPath: READ };
+  yield { kind: 'read', bytes: bytes.length, read_reploff: master.read_reploff, callPath };
+}
 
+/** processInputBuffer(): every whole command in the query buffer, one step each. */
+export function* processInputBuffer(core: ReplicaCore): Work {
+  const info = core.info;
+  const master = info.master!;
   for (;;) {
     // The master may have been lost by a command (a protocol error): stop.
     if (info.master !== master) return;
@@ -100,7 +113,8 @@ function* protocolError(core: ReplicaCore, reason: string): Work {
   const errstr = PROTOCOL_ERRSTR.find(([re]) => re.test(reason))?.[1] ?? reason;
   let message: string;
   if (errstr.startsWith('Master using the inline protocol')) {
-    message = 'WARNING: Receiving inline protocol from master, master stream corruption? Closing the master connection and discarding the cached master.';
+    const m = core.w.master;
+    message = `WARNING: Receiving inline protocol from ${m}, ${m} stream corruption? Closing the ${m} connection and discarding the cached ${m}.`;
     core.fail(message);
   } else {
     message = afterErrorReply(core, reason);

@@ -3,7 +3,7 @@
 // verifies it; a diskless load hands each read to the decoder (rdbLoad.ts).
 // The payload is never held whole in memory.
 import { RdbPayloadVerifier } from '../rdb/payloadVerifier';
-import type { ReplicaCore, Work } from './core';
+import type { Link, ReplicaCore, Work } from './core';
 import type { FileId } from './io';
 import { beginLoad, checkEofMark, classifyRdbError, feedLoad, finishSocketLoad, loadFailed, onFileEnd, startFileLoad, type LoadState } from './rdbLoad';
 import { ReplState, type TransitionCause } from './states';
@@ -16,6 +16,12 @@ const CONFIG_RUN_ID_SIZE = 40;
 const READ_PAYLOAD = ['readSyncBulkPayload'];
 
 export interface TransferState {
+  /** The link the payload arrives on: the main link, or a multi-channel sync's rdb link. */
+  link: Link;
+  /** A multi-channel sync: the RDB comes on the rdb channel while the main channel buffers the stream. */
+  multiChannel: boolean;
+  /** Redis aborted the sync while this diskless load ran: its next read fails (rioAbort). */
+  aborted: boolean;
   /** The EOF mark of a diskless transfer, or null for `$<len>`. */
   eofmark: Buffer | null;
   /** The last bytes received, held back from the RDB until we know they are not the mark. */
@@ -32,8 +38,20 @@ export interface TransferState {
   load: LoadState | null;
 }
 
-/** The end of syncWithMaster: RECEIVE_PSYNC_REPLY -> TRANSFER. */
+/** The end of syncWithMaster: RECEIVE_PSYNC_REPLY -> TRANSFER, the payload on the main link. */
 export function* startTransfer(core: ReplicaCore, cause: TransitionCause, message: string): Work {
+  const link = core.link!;
+  prepareTransfer(core, link, false);
+  link.handler = 'readSyncBulkPayload';
+  yield core.transition(ReplState.TRANSFER, cause, message, ['syncWithMaster']);
+}
+
+/**
+ * What syncWithMaster sets up before the payload: the temp file of a disk
+ * load and the transfer counters (a multi-channel sync does it before its rdb
+ * channel connects, and again when the rdb channel's payload begins).
+ */
+export function prepareTransfer(core: ReplicaCore, link: Link, multiChannel: boolean): void {
   const info = core.info;
   info.repl_transfer_size = -1;
   info.repl_transfer_read = 0;
@@ -41,30 +59,34 @@ export function* startTransfer(core: ReplicaCore, cause: TransitionCause, messag
   info.repl_transfer_lastio = core.unixtime();
   info.repl_transfer_eofmark = null;
   info.repl_transfer_diskless_load = useDisklessLoad(core);
+  const file = core.transfer?.file ?? null;
   core.transfer = {
+    link,
+    multiChannel,
+    aborted: false,
     eofmark: null,
     tail: Buffer.alloc(0),
     disklessLoad: info.repl_transfer_diskless_load,
-    file: info.repl_transfer_diskless_load ? null : core.newFileId(),
+    // A second prepare (the rdb channel's payload begins) keeps the file syncWithMaster opened.
+    file: info.repl_transfer_diskless_load ? null : (file ?? core.newFileId()),
     verifier: info.repl_transfer_diskless_load ? null : new RdbPayloadVerifier(),
     received: 0,
     lastReadMs: core.now(),
     load: null,
   };
   core.transferRate.reset(core.clockMs);
-  yield core.transition(ReplState.TRANSFER, cause, message, ['syncWithMaster']);
 }
 
 /** useDisklessLoad(): swapdb always parses from the socket; on-empty-db only when the replica holds no keys. */
-function useDisklessLoad(core: ReplicaCore): boolean {
+export function useDisklessLoad(core: ReplicaCore): boolean {
   const mode = core.config['repl-diskless-load'];
   return mode === 'swapdb' || (mode === 'on-empty-db' && core.keyspace.keyCount() === 0);
 }
 
 export function transferReadable(core: ReplicaCore): boolean {
-  const link = core.link;
   const transfer = core.transfer;
-  if (!link || !transfer) return false;
+  if (!transfer) return false;
+  const link = transfer.link;
   // Once a disk load reads its file, the socket waits: what follows is the stream.
   if (transfer.load && !transfer.disklessLoad) return false;
   if (link.eof) return true;
@@ -83,11 +105,12 @@ export function* onTransferReadable(core: ReplicaCore): Work {
 
 function* readHeader(core: ReplicaCore): Work {
   const info = core.info;
-  const link = core.link!;
   const transfer = core.transfer!;
+  const link = transfer.link;
+  const M = core.w.MASTER;
   const line = link.input.readLine(HEADER_LINE_MAX);
   if (line === null) {
-    const message = `I/O error reading bulk count from MASTER: ${link.error ?? 'Success'}`;
+    const message = `I/O error reading bulk count from ${M}: ${link.error ?? 'Success'}`;
     core.fail(message);
     yield* abortTransfer(core, 'transfer-error', message);
     return;
@@ -95,7 +118,7 @@ function* readHeader(core: ReplicaCore): Work {
   info.stat_net_repl_input_bytes += line.length + 1;
   core.recent.received(line, info.repl_state, READ_PAYLOAD, core.now(), info.master_repl_offset);
   if (line.startsWith('-')) {
-    const message = `MASTER aborted replication with an error: ${line.slice(1)}`;
+    const message = `${M} aborted replication with an error: ${line.slice(1)}`;
     core.fail(message);
     yield* abortTransfer(core, 'transfer-error', message);
     return;
@@ -107,7 +130,7 @@ function* readHeader(core: ReplicaCore): Work {
     return;
   }
   if (!line.startsWith('$')) {
-    const message = `Bad protocol from MASTER, the first byte is not '$' (we received '${line}'), are you sure the host and port are right?`;
+    const message = `Bad protocol from ${M}, the first byte is not '$' (we received '${line}'), are you sure the host and port are right?`;
     core.fail(message);
     yield* abortTransfer(core, 'protocol-error', message);
     return;
@@ -117,10 +140,10 @@ function* readHeader(core: ReplicaCore): Work {
     transfer.eofmark = Buffer.from(line.slice(5, 5 + CONFIG_RUN_ID_SIZE), 'latin1');
     info.repl_transfer_eofmark = transfer.eofmark.toString('latin1');
     info.repl_transfer_size = 0;
-    core.log('notice', `MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF ${target}`);
+    core.log('notice', `${M} <-> REPLICA sync: receiving streamed RDB from ${core.w.master} with EOF ${target}`);
   } else {
     info.repl_transfer_size = strtol(line.slice(1));
-    core.log('notice', `MASTER <-> REPLICA sync: receiving ${info.repl_transfer_size} bytes from master ${target}`);
+    core.log('notice', `${M} <-> REPLICA sync: receiving ${info.repl_transfer_size} bytes from ${core.w.master} ${target}`);
   }
   // The payload starts here: the master's BGSAVE before it is no part of the rate.
   core.transferRate.reset(core.clockMs);
@@ -129,8 +152,14 @@ function* readHeader(core: ReplicaCore): Work {
 
 function* readPayload(core: ReplicaCore): Work {
   const info = core.info;
-  const link = core.link!;
   const transfer = core.transfer!;
+  const link = transfer.link;
+
+  // rioAbort(): the load's next read fails as a lost connection does.
+  if (transfer.aborted && transfer.load) {
+    core.fail('Short read or OOM loading DB. Unrecoverable error, aborting now.');
+    return yield* loadFailed(core, { kind: 'short-read', reason: 'the rdb channel sync was aborted while loading', strerror: 'Connection lost' });
+  }
 
   // A diskless load begins at the first payload byte: redis-server then blocks in rdbLoad.
   if (transfer.disklessLoad && !transfer.load) transfer.load = beginLoad(core, 'socket');
@@ -237,14 +266,14 @@ function* diskPayloadComplete(core: ReplicaCore): Work {
 
 /** The payload ended early: the master closed or the socket failed. */
 function* transferLost(core: ReplicaCore): Work {
-  const link = core.link!;
   const transfer = core.transfer!;
+  const link = transfer.link;
   if (transfer.disklessLoad) {
     core.fail('Short read or OOM loading DB. Unrecoverable error, aborting now.');
     yield* loadFailed(core, { kind: 'short-read', reason: 'the master closed the link during a diskless load', strerror: link.error ?? 'Connection lost' });
     return;
   }
-  const message = `I/O error trying to sync with MASTER: ${link.error ?? 'connection lost'}`;
+  const message = `I/O error trying to sync with ${core.w.MASTER}: ${link.error ?? 'connection lost'}`;
   core.fail(message);
   yield* abortTransfer(core, 'transfer-error', message);
 }

@@ -5,7 +5,7 @@
 import * as net from 'node:net';
 import type { ReplicaConfig } from '../config/replicaConfig';
 import { RedisClient, ReplyError, type Reply } from './redisClient';
-import { tlsOptions } from './replicaShell';
+import { tlsOptions } from './tlsOptions';
 
 export class MasterQueryError extends Error {
   constructor(message: string) {

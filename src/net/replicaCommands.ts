@@ -1,7 +1,7 @@
 // The commands a hosted replica's RESP port answers, so redis-cli can query it
 // like any replica. Everything shown is derived from the engine's model.
 import { configGet } from '../config/configCommand';
-import { infoReplication, roleReply } from '../engine/infoReplication';
+import { roleReply } from '../engine/infoReplication';
 import { runRead } from '../keyspace/commands/registry';
 import { infoKeyspace } from '../keyspace/infoKeyspace';
 import { toBytes } from '../keyspace/values';
@@ -10,8 +10,8 @@ import { CLOSE_WITHOUT_REPLY, type CommandResult, type RespClient } from './resp
 import type { ReplicaShell } from './replicaShell';
 
 export const TOOL_VERSION = '0.1.0';
-/** The Redis version whose replica behaviour the engine reproduces. */
-export const EMULATED_REDIS_VERSION = '7.0.15';
+/** What Valkey reports as redis_version, for the clients that check it. */
+const VALKEY_REDIS_COMPAT_VERSION = '7.2.4';
 
 export interface CommandContext {
   shell: ReplicaShell;
@@ -78,7 +78,7 @@ function info(ctx: CommandContext, sections: string[]): string {
   const parts: string[] = [];
   if (all || wanted.includes('server')) parts.push(serverSection(ctx));
   if (all || wanted.includes('replication')) {
-    parts.push(infoReplication(ctx.shell.engine.info, ctx.shell.engine.config, ctx.shell.clock.now()));
+    parts.push(ctx.shell.engine.infoReplication(ctx.shell.clock.now()));
   }
   if (all || wanted.includes('keyspace')) parts.push(infoKeyspace(ctx.shell.engine.keyspace));
   return parts.join('\r\n');
@@ -86,11 +86,19 @@ function info(ctx: CommandContext, sections: string[]): string {
 
 function serverSection(ctx: CommandContext): string {
   const uptime = Math.floor((Date.now() - ctx.startedAt) / 1000);
+  const engine = ctx.shell.engine;
+  const profile = engine.profile;
+  // The version this replica is: the master's own under emulate auto.
+  const version = engine.emulatedVersion;
+  const product = profile.product === 'valkey'
+    ? [`redis_version:${VALKEY_REDIS_COMPAT_VERSION}`, 'server_name:valkey', `valkey_version:${version}`]
+    : [`redis_version:${version}`];
   return [
     '# Server',
-    `redis_version:${EMULATED_REDIS_VERSION}`,
+    ...product,
     `replica_debugger_version:${TOOL_VERSION}`,
-    'redis_mode:standalone',
+    `replica_debugger_emulate:${profile.id}${engine.emulation.resolved ? '' : ' (not resolved yet)'}`,
+    `${profile.wording.modeField}:standalone`,
     `os:${process.platform} ${process.arch}`,
     'arch_bits:64',
     `process_id:${process.pid}`,
@@ -118,7 +126,7 @@ function config(ctx: CommandContext, args: string[]): ReplyValue | Promise<Reply
   const sub = args[0]!.toLowerCase();
   if (sub === 'get') {
     if (args.length < 2) return reply.error("ERR wrong number of arguments for 'config|get' command");
-    const pairs = configGet(ctx.shell.engine.config, args.slice(1));
+    const pairs = configGet(ctx.shell.engine.config, args.slice(1), ctx.shell.engine.profile);
     return reply.array(pairs.flatMap(([k, v]) => [reply.bulk(k), reply.bulk(v)]));
   }
   if (sub === 'set') {

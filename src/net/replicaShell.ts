@@ -3,9 +3,7 @@
 // cron tick once a second, and performs the actions it returns. It decides no
 // replication behaviour; it only decides what a debugger stop does to time and
 // to the link (pauseMode).
-import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as path from 'node:path';
 import * as tls from 'node:tls';
 import type { ReplicaConfig } from '../config/replicaConfig';
 import { ReplicaEngine } from '../engine/engine';
@@ -14,6 +12,8 @@ import { ReplState } from '../engine/states';
 import type { ReplyValue } from '../resp/encode';
 import { PausableClock, randomReplid } from './clock';
 import { errnoMessage } from './errno';
+import { queryMaster } from './masterQuery';
+import { tlsOptions } from './tlsOptions';
 import { RdbTempFiles } from './rdbTempFiles';
 
 export type PauseMode = 'freeze' | 'keepalive';
@@ -37,6 +37,8 @@ export interface ReplicaShellOptions {
   tempDir?: string;
 }
 
+/** How long the version question (emulate auto) may take before the replica goes on without an answer. */
+const PROBE_TIMEOUT_MS = 5000;
 /** Steps run per turn of the event loop before letting I/O in. */
 const STEPS_PER_TURN = 1024;
 /** Unread input above which the shell stops reading the socket (as a busy redis-server would). */
@@ -202,6 +204,9 @@ export class ReplicaShell {
       case 'connect':
         this.connect(action.link, action.host, action.port, action.tls);
         return;
+      case 'probe-master':
+        this.probeMaster(action.host, action.port);
+        return;
       case 'write':
         this.sockets.get(action.link)?.write(action.bytes);
         return;
@@ -270,42 +275,33 @@ export class ReplicaShell {
     });
   }
 
+  /** emulate auto: the master's INFO server and memory, asked as a client with the replica's credentials. */
+  private probeMaster(host: string, port: number): void {
+    const config = { ...this.engine.config, replicaof: { host, port } };
+    queryMaster(config, [['INFO', 'server', 'memory']], PROBE_TIMEOUT_MS).then(
+      ([info]) => this.deliver({ type: 'master-version', host, port, info: String(info) }),
+      (err: unknown) => this.deliver({ type: 'master-version', host, port, error: err instanceof Error ? err.message : String(err) }),
+    );
+  }
+
+  private deliver(input: EngineInput): void {
+    if (this.closed) return;
+    this.engine.receive(input);
+    this.schedule();
+  }
+
   /** Stops reading a socket when the replica is frozen or far behind, as a busy redis-server would. */
   private updateReading(): void {
-    const shouldPause = this.pausedMode === 'freeze' || this.engine.bufferedBytes > READ_HIGH_WATER;
+    const frozen = this.pausedMode === 'freeze';
+    const queued = this.engine.bufferedBytes - this.engine.unreadBytes;
     // A stopped replica in keepalive mode still drains its socket, but does not load its file.
-    this.tempFiles.throttle(shouldPause || this.pausedMode !== null);
-    const link = this.engine.linkId;
-    const socket = link === null ? undefined : this.sockets.get(link);
-    if (!socket) return;
-    if (shouldPause && !socket.isPaused()) socket.pause();
-    if (!shouldPause && socket.isPaused()) socket.resume();
-  }
-}
-
-/**
- * The TLS client side of a replica as redis-server sets it up: the master's
- * chain is verified against tls-ca-cert-file / tls-ca-cert-dir, and the
- * replica presents tls-cert-file / tls-key-file when it has them. Like Redis,
- * it does not match the certificate against the master's host name.
- */
-export function tlsOptions(config: Readonly<ReplicaConfig>): tls.ConnectionOptions {
-  const read = (file: string | null): Buffer | undefined => (file ? fs.readFileSync(file) : undefined);
-  const options: tls.ConnectionOptions = { checkServerIdentity: () => undefined };
-  const cas: Buffer[] = [];
-  const caFile = read(config['tls-ca-cert-file']);
-  if (caFile) cas.push(caFile);
-  const caDir = config['tls-ca-cert-dir'];
-  if (caDir) {
-    for (const name of fs.readdirSync(caDir)) {
-      if (/\.(pem|crt|cer|0)$/.test(name)) cas.push(fs.readFileSync(path.join(caDir, name)));
+    this.tempFiles.throttle(frozen || queued > READ_HIGH_WATER || this.pausedMode !== null);
+    for (const link of [this.engine.linkId, this.engine.rdbLinkId]) {
+      const socket = link === null ? undefined : this.sockets.get(link);
+      if (!socket) continue;
+      const shouldPause = frozen || queued + this.engine.unreadBytesOf(link!) > READ_HIGH_WATER;
+      if (shouldPause && !socket.isPaused()) socket.pause();
+      if (!shouldPause && socket.isPaused()) socket.resume();
     }
   }
-  if (cas.length > 0) options.ca = cas;
-  const cert = read(config['tls-cert-file']);
-  const key = read(config['tls-key-file']);
-  if (cert) options.cert = cert;
-  if (key) options.key = key;
-  if (config['tls-key-file-pass']) options.passphrase = config['tls-key-file-pass'];
-  return options;
 }

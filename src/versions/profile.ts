@@ -2,6 +2,7 @@
 // the Redis and Valkey versions the engine emulates, as data. Code asks a
 // profile for a feature or a value; it never compares version numbers.
 // The profiles themselves are in profiles.ts.
+import type { Wording } from './wording';
 
 export type Product = 'redis' | 'valkey';
 
@@ -33,6 +34,8 @@ export type Feature =
   | 'dual-channel'
   /** Redis 8.6: `REPLCONF rdb-no-compress 1` when the replica loads diskless. */
   | 'rdb-no-compress'
+  /** Redis 8.8: `rdb-no-checksum 1` in the same REPLCONF. */
+  | 'rdb-no-checksum'
   // --- loading -----------------------------------------------------------
   /** Redis 8.0 (and the unstable line before it): a disk load logs "Loading DB in memory" before "Flushing old data". */
   | 'flush-after-load-start'
@@ -65,8 +68,6 @@ export type Feature =
   /** Valkey 8: replicas_repl_buffer_size / _peak, replicas_waiting_psync. */
   | 'info-replicas-repl-buffer'
   // --- logs --------------------------------------------------------------
-  /** Valkey 8: PRIMARY / primary in the replication log lines. */
-  | 'primary-wording'
   /** Redis 7.2: "Connection with master lost." and "Master replication ID changed" are notices, not warnings. */
   | 'lost-link-notice';
 
@@ -90,6 +91,8 @@ export interface VersionProfile extends KeyspaceDialect {
    * the sources only (see ../shared/spec/versions.md).
    */
   readonly liveServer: string | null;
+  /** How its log names the master, the config file, the RDB's producer. */
+  readonly wording: Wording;
   /** The aux field an RDB of this version names its producer with. */
   readonly rdbVersionAux: 'redis-ver' | 'valkey-ver';
   readonly features: ReadonlySet<Feature>;

@@ -2,6 +2,7 @@
 // what that version changed on the replica side (../shared/spec/versions.md),
 // checked against a live server where one exists (liveServer).
 import type { Feature, KeyspaceDialect, ProfileId, Product, VersionProfile } from './profile';
+import { REDIS_WORDING, VALKEY_7_WORDING, VALKEY_8_WORDING, type Wording } from './wording';
 
 const MB = 1024 * 1024;
 
@@ -15,6 +16,7 @@ interface ProfileSpec {
   remove?: readonly Feature[];
   backlog?: number;
   configs?: readonly string[];
+  wording?: Wording;
 }
 
 function make(base: VersionProfile | null, spec: ProfileSpec): VersionProfile {
@@ -29,6 +31,7 @@ function make(base: VersionProfile | null, spec: ProfileSpec): VersionProfile {
     label: `${name} ${spec.version}`,
     liveServer: spec.liveServer,
     rdbVersion: spec.rdbVersion,
+    wording: spec.wording ?? base?.wording ?? REDIS_WORDING,
     rdbVersionAux: spec.product === 'redis' ? 'redis-ver' : 'valkey-ver',
     features,
     defaults: { 'repl-backlog-size': spec.backlog ?? base?.defaults['repl-backlog-size'] ?? MB },
@@ -69,17 +72,19 @@ const redis86 = make(redis84, {
 });
 const redis88 = make(redis86, {
   id: 'redis-8.8', product: 'redis', version: '8.8.0', liveServer: 'redis-unstable-2026-06', rdbVersion: 14,
-  add: ['redis-8.8-commands'],
+  add: ['redis-8.8-commands', 'rdb-no-checksum'],
 });
 const valkey72 = make(null, {
   id: 'valkey-7.2', product: 'valkey', version: '7.2.7', liveServer: 'valkey-7.2.7', rdbVersion: 11,
   add: ['shortest-doubles', 'listpack-lists', 'listpack-sets', 'lost-link-notice'],
+  wording: VALKEY_7_WORDING,
 });
 const valkey80 = make(valkey72, {
   id: 'valkey-8.0', product: 'valkey', version: '8.0.1', liveServer: 'valkey-8.0.1', rdbVersion: 11,
-  add: ['replconf-version', 'dual-channel', 'info-replicas-repl-buffer', 'primary-wording'],
+  add: ['replconf-version', 'dual-channel', 'info-replicas-repl-buffer'],
   backlog: 10 * MB,
   configs: ['dual-channel-replication-enabled'],
+  wording: VALKEY_8_WORDING,
 });
 
 /** Oldest first within each product. */

@@ -6,8 +6,8 @@
 // replica did, for the tests to compare.
 import { createHash } from 'node:crypto';
 import { defaultConfig, type ReplicaConfig } from '../../src/config/replicaConfig';
+import type { ProfileId } from '../../src/versions/profile';
 import { ReplicaEngine } from '../../src/engine/engine';
-import { infoReplication } from '../../src/engine/infoReplication';
 import type { EngineInput, LogEntry, StepResult } from '../../src/engine/io';
 import { ReplState, shortStateName } from '../../src/engine/states';
 import { parseInfo } from '../../src/net/redisClient';
@@ -35,6 +35,7 @@ export function sessionConfig(fixture: SessionFixture, overrides: Partial<Replic
   const r = fixture.replica.config;
   return {
     ...defaultConfig(),
+    emulate: sessionProfile(fixture),
     replicaof: r.replicaof,
     port: r.port,
     'repl-timeout': r['repl-timeout'],
@@ -44,6 +45,13 @@ export function sessionConfig(fixture: SessionFixture, overrides: Partial<Replic
     'replica-announce-port': r['replica-announce-port'] ?? 0,
     ...overrides,
   };
+}
+
+/** The version the real replica of a session ran: the engine emulates the same one. */
+export function sessionProfile(fixture: SessionFixture): ProfileId {
+  const id: ProfileId | undefined = /^redis-server 7\.0\./.test(fixture.capturedWith.replica) ? 'redis-7.0' : undefined;
+  if (!id) throw new Error(`session ${fixture.scenario}: no profile for replica ${fixture.capturedWith.replica}`);
+  return id;
 }
 
 /** How the master's bytes are cut into `data` inputs. */
@@ -406,7 +414,7 @@ export class SessionReplay {
   }
 
   private compareCheckpoint(cp: Checkpoint): void {
-    const engine = parseInfo(infoReplication(this.engine.info, this.engine.config, this.clock.now()));
+    const engine = parseInfo(this.engine.infoReplication(this.clock.now()));
     const pick = (m: Map<string, string> | Record<string, string>): Record<string, string> => {
       const get = (k: string): string | undefined => (m instanceof Map ? m.get(k) : m[k]);
       const out: Record<string, string> = {};

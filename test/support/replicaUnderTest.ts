@@ -17,7 +17,8 @@ export class ReplicaUnderTest {
 
   static async start(overrides: Partial<ReplicaConfig>): Promise<ReplicaUnderTest> {
     const port = overrides.port ?? (await freePort());
-    const config: ReplicaConfig = { ...defaultConfig(), ...overrides, port };
+    // The Redis 7.0 behaviour these tests check is Debian's 7.0.15's; emulate auto has tests of its own.
+    const config: ReplicaConfig = { ...defaultConfig(), emulate: 'redis-7.0', ...overrides, port };
     const logs: LogEntry[] = [];
     const transitions: TransitionRecord[] = [];
     const hosted = new HostedReplica(config, {

@@ -19,7 +19,7 @@ export interface SyntheticOptions {
 /** An engine in TRANSFER, its `$<len>` header not sent yet: the cron connected it, the handshake was answered. */
 export function transferringEngine(clock: Clock, opts: SyntheticOptions = {}): ReplicaEngine {
   const engine = new ReplicaEngine(
-    { ...defaultConfig(), replicaof: { host: '127.0.0.1', port: 6379 }, ...opts.config },
+    { ...defaultConfig(), emulate: 'redis-7.0', replicaof: { host: '127.0.0.1', port: 6379 }, ...opts.config },
     { clock, newReplid: replidSequence('synthetic'), ...(opts.loadPauseBytes ? { loadPauseBytes: opts.loadPauseBytes } : {}) },
   );
   engine.runUntilIdle();

@@ -81,6 +81,7 @@ describe('applying directives', () => {
       ].join('\n'),
     );
     assert.deepEqual(c, {
+      ...defaultConfig(),
       replicaof: { host: '10.0.0.1', port: 6379 },
       masterauth: 's3cret',
       masteruser: 'repl',
@@ -160,7 +161,6 @@ describe('applying directives', () => {
       'protected-mode yes',
       'requirepass foo',
       'rename-command CONFIG ""',
-      'client-output-buffer-limit replica 256mb 64mb 60',
       'hash-max-ziplist-entries 512',
       'list-max-ziplist-entries 512',
       'lua-time-limit 5000',

@@ -42,6 +42,9 @@ const BY_CAUSE: Record<TransitionCause, ExceptionFilterId | 'acl' | null> = {
   'psync-try-later': null,
   // PSYNC refused: Redis falls back to SYNC; if SYNC fails too, that transfer error is the exception.
   'sync-fallback': null,
+  'req-reply': null, 'req-skipped': null, 'version-reply': null, 'rdb-channel-sync': null, endoff: null,
+  'rdb-client-id-sent': null, 'rdb-client-id-reply': null, 'rdb-loaded': null, 'buffer-streamed': null,
+  'rdb-channel-error': 'link-error', 'rdb-channel-abort': null,
 };
 
 describe('exception filters', () => {

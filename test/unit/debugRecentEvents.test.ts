@@ -14,7 +14,7 @@ import { loadSession } from '../support/sessionCaptureFormat';
 const child = (n: VariableNode, name: string): string | undefined => n.children?.find((c) => c.name === name)?.value;
 
 function transition(seq: number): TransitionRecord {
-  return { seq, from: ReplState.CONNECT, to: ReplState.CONNECTING, cause: 'cron-connect', message: 'MASTER <-> REPLICA sync started', callPath: ['replicationCron'], at: 1000 * seq };
+  return { seq, machine: 'main', from: ReplState.CONNECT, to: ReplState.CONNECTING, cause: 'cron-connect', message: 'MASTER <-> REPLICA sync started', callPath: ['replicationCron'], at: 1000 * seq };
 }
 
 describe('the recent events ring', () => {

@@ -9,7 +9,7 @@ import { FakeClock, replidSequence, SessionReplay, WHOLE_SECOND } from '../suppo
 import { loadSession } from '../support/sessionCaptureFormat';
 
 function core(): ReplicaCore {
-  return new ReplicaCore({ ...defaultConfig(), replicaof: { host: '127.0.0.1', port: 6390 } }, { clock: new FakeClock(WHOLE_SECOND), newReplid: replidSequence() });
+  return new ReplicaCore({ ...defaultConfig(), emulate: 'redis-7.0', replicaof: { host: '127.0.0.1', port: 6390 } }, { clock: new FakeClock(WHOLE_SECOND), newReplid: replidSequence() });
 }
 
 describe('the transition function', () => {
@@ -34,7 +34,7 @@ describe('the transition function', () => {
     assert.equal(c.info.repl_state, ReplState.CONNECT);
     assert.deepEqual(point, {
       kind: 'transition',
-      transition: { seq: 1, from: ReplState.NONE, to: ReplState.CONNECT, cause: 'replicaof', message: 'REPLICAOF 127.0.0.1:6390', callPath: ['replicaofCommand', 'replicationSetMaster'], at: WHOLE_SECOND },
+      transition: { seq: 1, machine: 'main', from: ReplState.NONE, to: ReplState.CONNECT, cause: 'replicaof', message: 'REPLICAOF 127.0.0.1:6390', callPath: ['replicaofCommand', 'replicationSetMaster'], at: WHOLE_SECOND },
     });
     assert.deepEqual(c.transitions, [point.kind === 'transition' ? point.transition : null]);
   });
