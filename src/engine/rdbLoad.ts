@@ -46,7 +46,8 @@ export function beginLoad(core: ReplicaCore, source: 'socket' | 'file'): LoadSta
   const load: LoadState = {
     source,
     decoder: new RdbDecoder({
-      maxVersion: 12,
+      maxVersion: core.keyspace.dialect.rdbVersion,
+      product: core.keyspace.dialect.product,
       ...(core.loadPauseBytes > 0 ? { pauseEveryBytes: core.loadPauseBytes } : {}),
       ...(size > 0 ? { expectedSize: size } : {}),
       // A disk load reads back a temp file whose CRC was verified as it arrived (RdbPayloadVerifier).

@@ -40,7 +40,7 @@ function make(base: VersionProfile | null, spec: ProfileSpec): VersionProfile {
 const redis70 = make(null, { id: 'redis-7.0', product: 'redis', version: '7.0.15', liveServer: 'debian', rdbVersion: 10 });
 const redis72 = make(redis70, {
   id: 'redis-7.2', product: 'redis', version: '7.2.6', liveServer: 'redis-7.2.6', rdbVersion: 11,
-  add: ['shortest-doubles', 'listpack-lists', 'listpack-sets', 'lost-link-notice'],
+  add: ['shortest-doubles', 'listpack-lists', 'listpack-sets', 'lost-link-notice', 'stream-consumer-active-time'],
 });
 const redis74 = make(redis72, {
   id: 'redis-7.4', product: 'redis', version: '7.4.1', liveServer: 'redis-7.4.1', rdbVersion: 12,
@@ -61,7 +61,7 @@ const redis82 = make(redis80, {
 });
 const redis84 = make(redis82, {
   id: 'redis-8.4', product: 'redis', version: '8.4.0', liveServer: null, rdbVersion: 12,
-  add: ['redis-8.4-commands'],
+  add: ['redis-8.4-commands', 'dump-zero-crc'],
 });
 const redis86 = make(redis84, {
   id: 'redis-8.6', product: 'redis', version: '8.6.0', liveServer: null, rdbVersion: 13,
@@ -73,7 +73,7 @@ const redis88 = make(redis86, {
 });
 const valkey72 = make(null, {
   id: 'valkey-7.2', product: 'valkey', version: '7.2.7', liveServer: 'valkey-7.2.7', rdbVersion: 11,
-  add: ['shortest-doubles', 'listpack-lists', 'listpack-sets', 'lost-link-notice'],
+  add: ['shortest-doubles', 'listpack-lists', 'listpack-sets', 'lost-link-notice', 'stream-consumer-active-time'],
 });
 const valkey80 = make(valkey72, {
   id: 'valkey-8.0', product: 'valkey', version: '8.0.1', liveServer: 'valkey-8.0.1', rdbVersion: 11,

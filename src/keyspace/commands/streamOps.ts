@@ -2,15 +2,53 @@
 // ID, max deleted ID, entries added) and its node layout in step, with the
 // semantics of t_stream.c's streamAppendItem / streamTrim / streamDeleteItem and
 // the consumer-group read counters (entries_read, lag).
-import type { Bytes, StreamEntry, StreamGroup, StreamId, StreamValue } from '../values';
+import type { Bytes, StreamEntry, StreamGroup, StreamId, StreamIdmp, StreamPendingEntry, StreamValue } from '../values';
 import { compareIds, isZeroId, MAX_ID, ZERO_ID } from './streamId';
 import { appendToLayout, deleteFromLayout, layoutOf } from './streamLayout';
 
 /** SCG_INVALID_ENTRIES_READ */
 export const INVALID_ENTRIES_READ = -1;
 
+/** stream-idmp-duration / stream-idmp-maxsize defaults (8.6): what a new stream starts with. */
+export const IDMP_DEFAULT_DURATION = 100;
+export const IDMP_DEFAULT_MAXSIZE = 100;
+
+export function newIdmp(): StreamIdmp {
+  return { duration: IDMP_DEFAULT_DURATION, maxEntries: IDMP_DEFAULT_MAXSIZE, producers: new Map(), iidsAdded: 0, iidsDuplicates: 0 };
+}
+
 export function newStream(): StreamValue {
-  return { entries: [], lastId: ZERO_ID, firstId: ZERO_ID, maxDeletedId: ZERO_ID, entriesAdded: 0, groups: new Map() };
+  return { entries: [], lastId: ZERO_ID, firstId: ZERO_ID, maxDeletedId: ZERO_ID, entriesAdded: 0, groups: new Map(), idmp: newIdmp() };
+}
+
+export function newGroup(name: Bytes, lastId: StreamId, entriesRead: number): StreamGroup {
+  return { name, lastId, entriesRead, pending: new Map(), consumers: new Map(), nacked: new Set() };
+}
+
+/** streamDup (COPY): everything, IDMP records and the NACK zone included. */
+export function cloneStream(s: StreamValue): StreamValue {
+  const id = (x: StreamId): StreamId => ({ ms: x.ms, seq: x.seq });
+  const groups = new Map<Bytes, StreamGroup>();
+  for (const [name, g] of s.groups) {
+    const pending = new Map<string, StreamPendingEntry>();
+    for (const [k, p] of g.pending) pending.set(k, { ...p, id: id(p.id) });
+    const copy = newGroup(g.name, id(g.lastId), g.entriesRead);
+    copy.pending = pending;
+    for (const [k, c] of g.consumers) copy.consumers.set(k, { ...c, pending: new Set(c.pending) });
+    copy.nacked = new Set(g.nacked);
+    groups.set(name, copy);
+  }
+  const producers = new Map<Bytes, Map<Bytes, StreamId>>();
+  for (const [pid, records] of s.idmp.producers) producers.set(pid, new Map(records));
+  return {
+    entries: s.entries.map((e) => ({ id: id(e.id), fields: e.fields.slice() })),
+    lastId: id(s.lastId),
+    firstId: id(s.firstId),
+    maxDeletedId: id(s.maxDeletedId),
+    entriesAdded: s.entriesAdded,
+    groups,
+    idmp: { ...s.idmp, producers },
+  };
 }
 
 /** Appends an entry whose ID the caller has checked is greater than lastId. */
@@ -19,6 +57,7 @@ export function appendEntry(s: StreamValue, id: StreamId, fields: Bytes[]): void
   const entry: StreamEntry = { id, fields };
   s.entries.push(entry);
   appendToLayout(layout, entry);
+  // 8.x saturates the counter at LLONG_MAX (a JS number cannot reach it anyway).
   s.entriesAdded++;
   s.lastId = id;
   if (s.entries.length === 1) s.firstId = id;
