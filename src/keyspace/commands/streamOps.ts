@@ -5,6 +5,7 @@
 import type { Bytes, StreamEntry, StreamGroup, StreamId, StreamIdmp, StreamPendingEntry, StreamValue } from '../values';
 import { compareIds, isZeroId, MAX_ID, ZERO_ID } from './streamId';
 import { appendToLayout, deleteFromLayout, layoutOf } from './streamLayout';
+import { dropReferences, referenceCheck, type DeleteStrategy } from './streamRefs';
 
 /** SCG_INVALID_ENTRIES_READ */
 export const INVALID_ENTRIES_READ = -1;
@@ -96,7 +97,11 @@ export function refreshFirstId(s: StreamValue): void {
   s.firstId = s.entries.length === 0 ? ZERO_ID : s.entries[0]!.id;
 }
 
-export type TrimSpec = { strategy: 'maxlen'; maxlen: number; approx: boolean } | { strategy: 'minid'; minid: StreamId; approx: boolean };
+export type TrimSpec = ({ strategy: 'maxlen'; maxlen: number } | { strategy: 'minid'; minid: StreamId }) & {
+  approx: boolean;
+  /** What happens to consumer-group references (8.2); KEEPREF before 8.2. */
+  refs: DeleteStrategy;
+};
 
 /**
  * streamTrim as run for the master client (no LIMIT): whole nodes from the head,
@@ -104,6 +109,7 @@ export type TrimSpec = { strategy: 'maxlen'; maxlen: number; approx: boolean } |
  * Returns the number of entries removed.
  */
 export function trimStream(s: StreamValue, spec: TrimSpec): number {
+  if (spec.refs !== 'keepref') return trimWithReferences(s, spec);
   const layout = layoutOf(s);
   let removed = 0; // from the head of s.entries
   let length = s.entries.length;
@@ -166,4 +172,53 @@ export function groupLag(s: StreamValue, g: StreamGroup): number | null {
   if (g.entriesRead !== INVALID_ENTRIES_READ && !rangeHasTombstones(s, g.lastId)) return s.entriesAdded - g.entriesRead;
   const read = estimateDistance(s, g.lastId);
   return read === INVALID_ENTRIES_READ ? null : s.entriesAdded - read;
+}
+
+/**
+ * streamTrim with DELREF or ACKED (8.2): no whole node goes unseen, since each
+ * entry's references matter. Node by node from the head, entries are deleted
+ * in order (ACKED skips those still referenced) until the stream is short
+ * enough or an entry reaches MINID; a node all of whose entries go is removed,
+ * and the walk moves on only while the node was one MAXLEN/MINID could drop
+ * whole. `~` changes nothing here (the master rewrites it to "=" anyway).
+ */
+function trimWithReferences(s: StreamValue, spec: TrimSpec): number {
+  const layout = layoutOf(s);
+  const referenced = spec.refs === 'acked' ? referenceCheck(s) : null;
+  const dead = new Set<number>(); // indexes into s.entries
+  let length = s.entries.length;
+  let pos = 0; // index of the current node's first live entry
+  for (let n = 0; n < layout.nodes.length; ) {
+    if (spec.strategy === 'maxlen' && length <= spec.maxlen) break;
+    const node = layout.nodes[n]!;
+    const live = node.live;
+    const eligible = spec.strategy === 'maxlen' ? length - live >= spec.maxlen : compareIds(node.lastId, spec.minid) < 0;
+    let deletedHere = 0;
+    for (let k = 0; k < live; k++) {
+      const e = s.entries[pos + k]!;
+      const stop = spec.strategy === 'maxlen' ? length <= spec.maxlen : compareIds(e.id, spec.minid) >= 0;
+      if (stop) break;
+      if (referenced !== null && referenced(e.id)) continue;
+      if (spec.refs === 'delref') dropReferences(s, e.id);
+      dead.add(pos + k);
+      deletedHere++;
+      length--;
+    }
+    pos += live;
+    if (eligible && deletedHere === live) {
+      layout.nodes.splice(n, 1);
+      continue;
+    }
+    node.live -= deletedHere;
+    node.deleted += deletedHere;
+    if (!eligible) break;
+    n++;
+  }
+  if (dead.size > 0) {
+    const kept = s.entries.slice(0, pos).filter((_, i) => !dead.has(i));
+    s.entries.splice(0, pos, ...kept);
+  }
+  if (s.entries.length === 0) s.firstId = ZERO_ID;
+  else if (dead.size > 0) refreshFirstId(s);
+  return dead.size;
 }
