@@ -48,7 +48,7 @@ const redis74 = make(redis72, {
 });
 const redisUnstable202410 = make(redis74, {
   id: 'redis-unstable-2024-10', product: 'redis', version: '255.255.255', liveServer: 'redis-unstable-2024-10', rdbVersion: 12,
-  add: ['flush-after-load-start'],
+  add: ['flush-after-load-start', 'stream-lag-after-trim'],
 });
 const redis80 = make(redisUnstable202410, {
   id: 'redis-8.0', product: 'redis', version: '8.0.0', liveServer: null, rdbVersion: 12,

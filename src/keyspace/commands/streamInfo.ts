@@ -25,8 +25,8 @@ function entriesReadReply(g: StreamGroup): ReplyValue {
   return g.entriesRead === INVALID_ENTRIES_READ ? nullBulk() : int(g.entriesRead);
 }
 
-function lagReply(s: StreamValue, g: StreamGroup): ReplyValue {
-  const lag = groupLag(s, g);
+function lagReply(ctx: CommandContext, s: StreamValue, g: StreamGroup): ReplyValue {
+  const lag = groupLag(s, g, ctx.ks.dialect.has('stream-lag-after-trim'));
   return lag === null ? nullBulk() : int(lag);
 }
 
@@ -87,7 +87,7 @@ function fullGroup(ctx: CommandContext, s: StreamValue, g: StreamGroup, count: n
     bulkText('name'), bulk(g.name),
     bulkText('last-delivered-id'), idReply(g.lastId),
     bulkText('entries-read'), entriesReadReply(g),
-    bulkText('lag'), lagReply(s, g),
+    bulkText('lag'), lagReply(ctx, s, g),
     bulkText('pel-count'), int(g.pending.size),
     ...(ctx.ks.dialect.has('redis-8.8-commands') ? [bulkText('nacked-count'), int(g.nacked.size)] : []),
     bulkText('pending'), reply.array(pending),
@@ -154,7 +154,7 @@ export function xinfo(ctx: CommandContext, argv: Bytes[]): ReplyValue {
           bulkText('pending'), int(g.pending.size),
           bulkText('last-delivered-id'), idReply(g.lastId),
           bulkText('entries-read'), entriesReadReply(g),
-          bulkText('lag'), lagReply(s, g),
+          bulkText('lag'), lagReply(ctx, s, g),
         ]),
       ),
     );

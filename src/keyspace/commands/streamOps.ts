@@ -166,9 +166,13 @@ export function estimateDistance(s: StreamValue, id: StreamId): number {
   return INVALID_ENTRIES_READ;
 }
 
-/** streamReplyWithCGLag's number, or null when the lag cannot be known. */
-export function groupLag(s: StreamValue, g: StreamGroup): number | null {
+/** streamReplyWithCGLag's number, or null when the lag cannot be known. `afterTrim`: 8.0's two extra rules. */
+export function groupLag(s: StreamValue, g: StreamGroup, afterTrim = false): number | null {
   if (!s.entriesAdded) return 0;
+  if (afterTrim) {
+    if (s.entries.length === 0) return 0;
+    if (compareIds(g.lastId, s.firstId) < 0 && compareIds(s.maxDeletedId, s.firstId) < 0) return s.entries.length;
+  }
   if (g.entriesRead !== INVALID_ENTRIES_READ && !rangeHasTombstones(s, g.lastId)) return s.entriesAdded - g.entriesRead;
   const read = estimateDistance(s, g.lastId);
   return read === INVALID_ENTRIES_READ ? null : s.entriesAdded - read;
