@@ -55,6 +55,7 @@ export function beginLoad(core: ReplicaCore, source: 'socket' | 'file'): LoadSta
     rdbVersion: 0,
     decoder: new RdbDecoder({
       maxVersion: core.profile.rdbVersion,
+      product: core.profile.product,
       ...(core.loadPauseBytes > 0 ? { pauseEveryBytes: core.loadPauseBytes } : {}),
       ...(size > 0 ? { expectedSize: size } : {}),
       // A disk load reads back a temp file whose CRC was verified as it arrived (RdbPayloadVerifier).

@@ -5,18 +5,23 @@
 // already expired are kept (the master will send their DEL), a duplicate key
 // is fatal, and an empty aggregate is skipped (rdbLoadObject's "skipping empty
 // key").
-import type { DecodedKey, DecodedStreamGroup, DecodedValue } from '../rdb/decodedValue';
+import type { DecodedKey, DecodedStreamGroup, DecodedStreamIdmp, DecodedValue, KeyMetaClass } from '../rdb/decodedValue';
 import { cText } from './commands/replyText';
 import { createLibrary, installLibrary } from './commands/functionLibrary';
 import { formatId } from './commands/streamId';
+import { newGroup, newIdmp } from './commands/streamOps';
 import type { Keyspace } from './keyspace';
-import { toBytes, type Bytes, type StreamGroup, type StreamPendingEntry, type Value } from './values';
+import { toBytes, type Bytes, type StreamGroup, type StreamId, type StreamIdmp, type Value } from './values';
 
 /**
  * Adds one decoded key; throws Redis's message for a duplicate. The keyspace
  * takes the decoded value's collections over: load a decoded key once.
  */
 export function loadDecodedKey(ks: Keyspace, k: DecodedKey): void {
+  if (k.keyMeta !== undefined) {
+    const refused = keyMetaRefusal(k.keyMeta);
+    if (refused !== null) throw new Error(refused);
+  }
   const value = valueFromDecoded(k.value);
   if (value === null) return;
   const db = ks.db(k.db);
@@ -56,6 +61,7 @@ export function valueFromDecoded(v: DecodedValue): Value | null {
           maxDeletedId: { ...v.maxDeletedId },
           entriesAdded: Number(v.entriesAdded),
           groups: new Map(v.groups.map((g) => [g.name, toGroup(g)])),
+          idmp: v.idmp === null ? newIdmp() : toIdmp(v.idmp),
         },
       };
     case 'module':
@@ -65,12 +71,12 @@ export function valueFromDecoded(v: DecodedValue): Value | null {
 }
 
 function toGroup(g: DecodedStreamGroup): StreamGroup {
-  const pending = new Map<string, StreamPendingEntry>();
+  const group = newGroup(g.name, { ...g.lastId }, Number(g.entriesRead));
+  const pending = group.pending;
   for (const p of g.pending) {
     // The owner is named in the consumers' own PELs, read next.
-    pending.set(formatId(p.id), { id: { ...p.id }, consumer: '', deliveryTime: Number(p.deliveryTime), deliveryCount: Number(p.deliveryCount) });
+    pending.set(formatId(p.id), { id: { ...p.id }, consumer: null, deliveryTime: Number(p.deliveryTime), deliveryCount: Number(p.deliveryCount) });
   }
-  const group: StreamGroup = { name: g.name, lastId: { ...g.lastId }, entriesRead: Number(g.entriesRead), pending, consumers: new Map() };
   for (const c of g.consumers) {
     const name = c.name;
     const own = new Set<string>();
@@ -84,7 +90,49 @@ function toGroup(g: DecodedStreamGroup): StreamGroup {
     }
     group.consumers.set(name, { name, seenTime: Number(c.seenTime), activeTime: Number(c.activeTime), pending: own });
   }
+  // pelListInsertNacked sets a released entry's delivery time to 0.
+  for (const id of g.nacked) {
+    const key = formatId(id);
+    group.nacked.add(key);
+    pending.get(key)!.deliveryTime = 0;
+  }
   return group;
+}
+
+/**
+ * The IDMP records as saved. Redis drops those already expired at load time;
+ * here every expiry is applied when the records are next used (streamIdmp.ts),
+ * which comes to the same, since a replica never looks at them otherwise.
+ * A repeated iid is skipped, as dictAdd skips it.
+ */
+function toIdmp(d: DecodedStreamIdmp): StreamIdmp {
+  const idmp = newIdmp();
+  idmp.duration = Number(d.duration);
+  idmp.maxEntries = Number(d.maxEntries);
+  idmp.iidsAdded = Number(d.iidsAdded);
+  idmp.iidsDuplicates = Number(d.iidsDuplicates);
+  for (const p of d.producers) {
+    const records = new Map<Bytes, StreamId>();
+    for (const e of p.entries) if (!records.has(e.iid)) records.set(e.iid, { ...e.id });
+    idmp.producers.set(p.pid, records);
+  }
+  return idmp;
+}
+
+/**
+ * What Redis says when a key carries module metadata it cannot load: a
+ * replica has no module registering key-metadata classes, so a class flagged
+ * ALLOW_IGNORE is dropped (rdbLoadSkipMetaIfAllowed) and any other fails the
+ * load. null when every class may be dropped.
+ */
+export function keyMetaRefusal(classes: KeyMetaClass[]): string | null {
+  const KEY_META_FLAG_ALLOW_IGNORE = 1;
+  for (const c of classes) {
+    if ((c.flags & KEY_META_FLAG_ALLOW_IGNORE) === 0) {
+      return `RDB load key metadata failed: Class '${c.name}' not registered or missing rdb_load().`;
+    }
+  }
+  return null;
 }
 
 /** A FUNCTION2 record: the library is created as FUNCTION LOAD would (no REPLACE); failures are Redis's load errors. */

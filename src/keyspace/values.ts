@@ -21,7 +21,8 @@ export interface StreamEntry {
 
 export interface StreamPendingEntry {
   id: StreamId;
-  consumer: Bytes;
+  /** The owner; null for an entry no consumer owns (released by XNACK, 8.8). */
+  consumer: Bytes | null;
   deliveryTime: number;
   deliveryCount: number;
 }
@@ -42,6 +43,28 @@ export interface StreamGroup {
   /** keyed by `ms-seq`, in id order when iterated after sorting */
   pending: Map<string, StreamPendingEntry>;
   consumers: Map<Bytes, StreamConsumer>;
+  /**
+   * The NACK zone (8.8): keys of the PEL entries XNACK released, in release
+   * order (the head of Redis's time-ordered PEL list). Owned by no consumer,
+   * delivery time 0.
+   */
+  nacked: Set<string>;
+}
+
+/**
+ * IDMP (8.6): per stream, the idempotent IDs each producer sent recently,
+ * so that a repeated XADD … IDMP adds nothing. Not part of DEBUG DIGEST.
+ */
+export interface StreamIdmp {
+  /** IDMP-DURATION, seconds: a record expires once its entry's ms is this old. */
+  duration: number;
+  /** IDMP-MAXSIZE: records kept per producer (the oldest goes first). */
+  maxEntries: number;
+  /** pid → (iid → the ID of the entry it added), each Map oldest first (Redis's linked list order). */
+  producers: Map<Bytes, Map<Bytes, StreamId>>;
+  /** All-time counts (XINFO STREAM iids-added, iids-duplicates). */
+  iidsAdded: number;
+  iidsDuplicates: number;
 }
 
 export interface StreamValue {
@@ -52,6 +75,7 @@ export interface StreamValue {
   maxDeletedId: StreamId;
   entriesAdded: number;
   groups: Map<Bytes, StreamGroup>;
+  idmp: StreamIdmp;
 }
 
 export type Value =

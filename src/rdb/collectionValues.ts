@@ -129,6 +129,31 @@ class HashMetadataParser extends Counted {
   }
 }
 
+/**
+ * Valkey 9's hash with field TTLs (VALKEY080 type 22, HASH_2): per field its
+ * name, its value and its expiry as a little-endian int64 of absolute unix ms,
+ * -1 for a field without one (read from versions.md §7 and the one published
+ * file that has it: no Valkey 9 server runs here).
+ */
+class Hash2Parser extends Counted {
+  private readonly fields = new Map<Bytes, Bytes>();
+  private readonly fieldExpires = new Map<Bytes, number>();
+  constructor() { super('hash size'); }
+  protected item(r: RdbReader): void {
+    const field = r.string();
+    const value = r.string();
+    const expireAt = r.int64();
+    if (expireAt < -1) fail(`Hash field expiration time ${expireAt} is not valid`);
+    const size = this.fields.size;
+    this.fields.set(field, value);
+    if (this.fields.size === size) fail('Duplicate hash fields detected');
+    if (expireAt !== -1) this.fieldExpires.set(field, expireAt);
+  }
+  protected result(): DecodedValue | null {
+    return this.fields.size === 0 ? null : { type: 'hash', fields: this.fields, fieldExpires: this.fieldExpires };
+  }
+}
+
 /** Quicklist v1 (type 14: ziplist nodes) and v2 (type 18: PACKED listpack or PLAIN nodes). */
 class QuicklistParser extends Counted {
   private readonly items: Bytes[] = [];
@@ -153,6 +178,11 @@ class QuicklistParser extends Counted {
   protected result(): DecodedValue | null {
     return this.items.length === 0 ? null : { type: 'list', items: this.items };
   }
+}
+
+/** Valkey's own meanings of type bytes Redis uses differently (versions.md §7.2). */
+export function valkeyCollectionParser(type: number): ValueParser | undefined {
+  return type === 22 ? new Hash2Parser() : undefined;
 }
 
 export function collectionParser(type: number, c: Containers): ValueParser | undefined {

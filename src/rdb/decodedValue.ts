@@ -51,6 +51,28 @@ export interface DecodedStreamGroup {
   entriesRead: bigint;
   pending: DecodedStreamPending[];
   consumers: DecodedStreamConsumer[];
+  /**
+   * v5 (8.8): the NACK zone, PEL entries released by XNACK (owned by no
+   * consumer, delivery time 0), oldest release first; empty before v5.
+   */
+  nacked: StreamIdValue[];
+}
+
+/** One IDMP producer (8.6): its idempotent IDs and the entries they added, oldest first. */
+export interface DecodedIdmpProducer {
+  pid: Bytes;
+  entries: { iid: Bytes; id: StreamIdValue }[];
+}
+
+/** v4+ (8.6): the stream's IDMP configuration, records and counters, as saved (expired records included). */
+export interface DecodedStreamIdmp {
+  /** IDMP-DURATION, seconds. */
+  duration: bigint;
+  /** IDMP-MAXSIZE, records per producer. */
+  maxEntries: bigint;
+  producers: DecodedIdmpProducer[];
+  iidsAdded: bigint;
+  iidsDuplicates: bigint;
 }
 
 export type DecodedValue =
@@ -70,6 +92,8 @@ export type DecodedValue =
       maxDeletedId: StreamIdValue;
       entriesAdded: bigint;
       groups: DecodedStreamGroup[];
+      /** v4+ only. */
+      idmp: DecodedStreamIdmp | null;
     }
   /** A module value skipped through its self-describing opcodes: kept as the raw bytes, not understood. */
   | { type: 'module'; moduleId: bigint; moduleName: string; encver: number; raw: Buffer };
@@ -81,9 +105,25 @@ export interface DecodedKey {
   expireAt: number;
   value: DecodedValue;
   encoding: RdbEncoding;
-  /** RDB type byte (0–25). */
+  /** RDB type byte, in the numbering of the file's format (see rdbTypes.ts). */
   rdbType: number;
   /** LRU idle seconds (IDLE opcode) or LFU counter (FREQ opcode), if the file had them. */
   idle?: number;
   freq?: number;
+  /** KEY_META (Redis 8.6+): the module metadata classes saved before the key, when it had any. */
+  keyMeta?: KeyMetaClass[];
+}
+
+/**
+ * One class of a KEY_META record: its 4-character name, version and flags
+ * (the 32-bit class spec), and the class's value as saved, module opcodes
+ * through their EOF, kept raw: only the module that registered the class
+ * can read it.
+ */
+export interface KeyMetaClass {
+  name: string;
+  version: number;
+  /** Bit 0: ALLOW_IGNORE (a loader without the class may drop it). */
+  flags: number;
+  raw: Buffer;
 }

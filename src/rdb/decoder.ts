@@ -16,22 +16,22 @@
 // decoder's own joined copies), which the decoder never writes to: callers must
 // not modify a chunk after write(), and should treat event Buffers as
 // read-only; copy one to keep it without pinning its chunk.
-import { isBlobType, readBlobValue, type Containers } from './blobValues';
-import { collectionParser, type ValueParser } from './collectionValues';
-import type { Bytes, DecodedKey, DecodedValue, RdbEncoding } from './decodedValue';
+import { readBlobValue, type Containers } from './blobValues';
+import type { ValueParser } from './collectionValues';
+import type { Bytes, DecodedKey, DecodedValue, KeyMetaClass, RdbEncoding } from './decodedValue';
 import type { RdbDecoderOptions, RdbEvent, RdbNext, RdbPosition } from './decoderEvents';
 import { DecoderInput } from './decoderInput';
 import { ListpackCursor } from './listpack';
-import { ModuleAuxParser, ModuleValueParser, moduleTypeName } from './moduleValue';
-import { atoi, ERR_SHORT_READ, ERR_SIGNATURE } from './payloadVerifier';
-import { knownType, Op, OPCODE_NAMES, OPCODE_SINCE } from './rdbTypes';
+import { KeyMetaParser, ModuleAuxParser, moduleTypeName } from './moduleValue';
+import { ERR_SHORT_READ, readRdbHeader } from './payloadVerifier';
+import { isOpcode, knownType, Op, OPCODE_NAMES, type RdbFormat } from './rdbTypes';
 import { fail, NEED_MORE, PAUSE, RdbFormatError, RdbReader } from './reader';
-import { StreamParser } from './streamValue';
+import { BLOB, valueReader } from './valueDispatch';
 import { ZiplistCursor } from './ziplist';
 
 export type { RdbDecoderOptions, RdbEvent, RdbNext, RdbPosition } from './decoderEvents';
 
-const enum State { Header, Record, Value, ModuleAux, Checksum, Done, Failed }
+const enum State { Header, Record, Value, ModuleAux, KeyMeta, Checksum, Done, Failed }
 
 const DEFAULT_MAX_VERSION = 12;
 const DEFAULT_MAX_ELEMENT = 512 * 1024 * 1024;
@@ -42,6 +42,11 @@ const DONE_RESULT: RdbNext = Object.freeze({ status: 'done' });
 export class RdbDecoder {
   private readonly r: RdbReader;
   private readonly maxVersion: number;
+  private readonly product: RdbFormat;
+  /** The file's numbering, from its magic. */
+  private format: RdbFormat = 'redis';
+  /** The highest version whose types and opcodes this file may use (the reader's, for its format). */
+  private typesUpTo = 0;
   private readonly c: Containers = { lp: new ListpackCursor(), zl: new ZiplistCursor() };
   private readonly input: DecoderInput;
   private state = State.Header;
@@ -63,11 +68,15 @@ export class RdbDecoder {
   private encoding: RdbEncoding = 'string';
   private parser: ValueParser | null = null;
   private auxParser: ModuleAuxParser | null = null;
+  private keyMetaParser: KeyMetaParser | null = null;
+  /** The KEY_META classes read for the key record that follows. */
+  private keyMeta: KeyMetaClass[] | null = null;
   private readonly keysByDb: Map<number, Set<Bytes>> | null;
   private readonly verifyCrc: boolean;
 
   constructor(opts: RdbDecoderOptions = {}) {
     this.maxVersion = opts.maxVersion ?? DEFAULT_MAX_VERSION;
+    this.product = opts.product ?? 'redis';
     this.r = new RdbReader(
       opts.pauseEveryBytes ?? 0,
       opts.maxElementBytes ?? DEFAULT_MAX_ELEMENT,
@@ -129,6 +138,12 @@ export class RdbDecoder {
         this.state = State.Record;
         return this.emit({ kind: 'module-aux', ...aux });
       }
+      case State.KeyMeta: {
+        this.keyMeta = this.keyMetaParser!.step(this.r);
+        this.keyMetaParser = null;
+        this.state = State.Record;
+        return this.silent();
+      }
       case State.Header: return this.header();
       case State.Checksum: return this.checksum();
       case State.Done: return this.done();
@@ -137,25 +152,28 @@ export class RdbDecoder {
   }
 
   private header(): RdbNext {
-    const magic = this.r.bytes(9);
-    if (magic.toString('latin1', 0, 5) !== 'REDIS') fail(ERR_SIGNATURE);
-    const version = atoi(magic.toString('latin1', 5, 9));
-    if (version < 1 || version > this.maxVersion) {
-      fail(`Can't handle RDB format version ${version} (this replica supports up to ${this.maxVersion})`);
-    }
-    this.version = version;
+    const h = readRdbHeader(this.r.bytes(9), this.maxVersion, this.product);
+    if ('error' in h) fail(h.error);
+    this.version = h.version;
+    this.format = h.format;
+    this.typesUpTo = h.typesUpTo;
     this.state = State.Record;
-    return this.emit({ kind: 'header', version });
+    return this.emit({ kind: 'header', version: h.version, magic: h.magic });
   }
 
   private record(): RdbNext | null {
     const r = this.r;
     const t = r.u8();
-    if (t >= Op.SLOT_INFO && (OPCODE_SINCE[t] ?? 0) <= this.maxVersion) return this.opcodeRecord(t);
+    const opcode = isOpcode(t, this.format, this.typesUpTo);
+    if (opcode && this.keyMeta === null) return this.opcodeRecord(t);
     this.opcode = null;
-    const info = knownType(t, this.maxVersion);
+    const info = opcode ? undefined : knownType(t, this.typesUpTo, this.format);
     this.typeName = info === undefined ? `unknown type ${t}` : info.name;
     this.key = null;
+    // rdbResolveKeyType: what follows KEY_META must be a value type.
+    if (this.keyMeta !== null && info === undefined) {
+      return fail(`Unexpected EOF reading RDB file: KEY_META is followed by byte ${t}, not a value type`);
+    }
     // Redis reads a key first and then fails on the type; what follows an
     // unknown type byte need not be a key at all (Redis Enterprise records),
     // and reading it would report a short read instead of the real fault.
@@ -164,19 +182,16 @@ export class RdbDecoder {
     this.key = key;
     this.rdbType = t;
     this.encoding = info.encoding;
-    if (isBlobType(t)) return this.finishKey(readBlobValue(t, r, this.c));
-    if (t === 6) {
+    const reader = valueReader(t, this.format, this.c);
+    if (reader === BLOB) return this.finishKey(readBlobValue(t, r, this.c));
+    if (reader === undefined) {
       const name = moduleTypeName(r.lengthBig());
       return fail(
         `The RDB file contains module data I can't load: no matching module type '${name}' ` +
         '(a pre-GA type 6 module value is not self-describing, so a module without a handler cannot be skipped)',
       );
     }
-    this.parser = t === 7 ? new ModuleValueParser()
-      : t === 15 ? new StreamParser(1, this.c)
-      : t === 19 ? new StreamParser(2, this.c)
-      : t === 21 ? new StreamParser(3, this.c)
-      : collectionParser(t, this.c)!;
+    this.parser = reader;
     this.state = State.Value;
     r.commitItem();
     return null;
@@ -227,6 +242,11 @@ export class RdbDecoder {
         this.state = State.ModuleAux;
         r.commitItem();
         return null;
+      case Op.KEY_META:
+        this.keyMetaParser = new KeyMetaParser();
+        this.state = State.KeyMeta;
+        r.commitItem();
+        return null;
       case Op.EOF:
         return this.eofOpcode();
     }
@@ -272,8 +292,9 @@ export class RdbDecoder {
     const keyName = this.key!;
     if (value !== null && this.keysByDb !== null) this.checkDuplicate(keyName);
     const crossed = r.commitRecord();
-    const expireAt = this.expireAt, idle = this.idle, freq = this.freq;
+    const expireAt = this.expireAt, idle = this.idle, freq = this.freq, keyMeta = this.keyMeta;
     this.expireAt = this.idle = this.freq = -1;
+    this.keyMeta = null;
     this.parser = null;
     this.state = State.Record;
     if (value === null) {
@@ -283,6 +304,7 @@ export class RdbDecoder {
     const key: DecodedKey = { db: this.db, key: keyName, expireAt, value, encoding: this.encoding, rdbType: this.rdbType };
     if (idle !== -1) key.idle = idle;
     if (freq !== -1) key.freq = freq;
+    if (keyMeta !== null && keyMeta.length > 0) key.keyMeta = keyMeta;
     if (crossed) this.pausePending = true;
     return { status: 'event', event: { kind: 'key', key } };
   }

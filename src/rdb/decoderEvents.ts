@@ -1,8 +1,10 @@
 // What RdbDecoder.next() returns: one event per RDB record, or a status.
 import type { Bytes, DecodedKey } from './decodedValue';
+import type { RdbFormat } from './rdbTypes';
 
 export type RdbEvent =
-  | { kind: 'header'; version: number }
+  /** magic: "REDIS", or Valkey 9's "VALKEY" (whose type and opcode numbers differ: rdbTypes.ts). */
+  | { kind: 'header'; version: number; magic: 'REDIS' | 'VALKEY' }
   | { kind: 'aux'; name: Buffer; value: Buffer }
   | { kind: 'selectdb'; db: number }
   | { kind: 'resizedb'; dbSize: number; expiresSize: number }
@@ -11,6 +13,7 @@ export type RdbEvent =
   /** raw: the record after its opcode byte (module id, when-opcode, when, module opcodes, EOF). */
   | { kind: 'module-aux'; moduleId: bigint; moduleName: string; when: number; raw: Buffer }
   | { kind: 'slot-info'; slot: number; slotSize: number; expiresSlotSize: number }
+  /** A key, with the KEY_META classes (Redis 8.6+) saved before it, if any, in key.keyMeta. */
   | { kind: 'key'; key: DecodedKey }
   /**
    * checksum: the stored CRC64, verified (with skipChecksum: as stored, the caller having verified it);
@@ -37,8 +40,19 @@ export type RdbNext =
   | { status: 'done' };
 
 export interface RdbDecoderOptions {
-  /** Highest RDB version accepted (10 = Redis 7.0, 11 = 7.2, 12 = 7.4); default 12. Also hides newer types/opcodes. */
+  /**
+   * Highest RDB version accepted: the emulated server's RDB_VERSION (10 =
+   * Redis 7.0, 11 = 7.2 and Valkey 7.2/8.0, 12 = 7.4–8.4, 13 = 8.6, 14 =
+   * 8.8; 80 = Valkey 9.0); default 12. Also hides newer types and opcodes.
+   */
   maxVersion?: number;
+  /**
+   * Whose header rules the reader follows (readRdbHeader): 'redis' (default)
+   * wants the "REDIS" magic; 'valkey' with maxVersion 80+ also reads Valkey
+   * 9's "VALKEY" files. The file's magic then decides what its type and
+   * opcode numbers mean.
+   */
+  product?: RdbFormat;
   /** Pause each time the decoded offset crosses a multiple of this many bytes (0/absent: never). */
   pauseEveryBytes?: number;
   /** Longest string (or decompressed LZF string) believed; default 512 MiB, Redis's proto-max-bulk-len. */

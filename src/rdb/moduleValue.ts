@@ -1,9 +1,10 @@
-// Module data (spec §7.11): MODULE_2 values (type 7) and MODULE_AUX records.
+// Module data (spec §7.11): MODULE_2 values (type 7), MODULE_AUX records and
+// the classes of a KEY_META record (Redis 8.6+).
 // Without the module we cannot interpret them, but their serialization is
 // self-describing (`len opcode` + operand, until opcode 0), so they are walked
 // one opcode at a time and kept as raw bytes.
 import type { ValueParser } from './collectionValues';
-import type { DecodedValue } from './decodedValue';
+import type { DecodedValue, KeyMetaClass } from './decodedValue';
 import { fail, type RdbReader } from './reader';
 
 const CHARSET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
@@ -30,7 +31,8 @@ class ModuleBody {
   private readonly parts: Buffer[] = [];
   private done = false;
 
-  constructor(private readonly moduleName: string) {}
+  /** what: where the opcodes are, for errors ("data of module 'X'"). */
+  constructor(private readonly what: string) {}
 
   keep(r: RdbReader, from: number): void {
     this.parts.push(r.buf.subarray(from, r.p));
@@ -47,7 +49,7 @@ class ModuleBody {
         case OP_FLOAT: r.bytes(4); break;
         case OP_DOUBLE: r.bytes(8); break;
         case OP_STRING: r.blob(); break;
-        default: fail(`Unknown module opcode ${op} in data of module '${this.moduleName}'`);
+        default: fail(`Unknown module opcode ${op} in ${this.what}`);
       }
       this.keep(r, from);
       if (op === OP_EOF) this.done = true;
@@ -66,7 +68,7 @@ export class ModuleValueParser implements ValueParser {
     if (this.body === null) {
       const from = r.p;
       const id = r.lengthBig();
-      const body = new ModuleBody(moduleTypeName(id));
+      const body = new ModuleBody(`data of module '${moduleTypeName(id)}'`);
       body.keep(r, from);
       this.id = id;
       this.body = body;
@@ -98,7 +100,7 @@ export class ModuleAuxParser {
       const whenOpcode = r.length();
       const when = r.length();
       if (whenOpcode !== OP_UINT) fail(`bad when_opcode ${whenOpcode} in MODULE_AUX of module '${moduleTypeName(id)}'`);
-      const body = new ModuleBody(moduleTypeName(id));
+      const body = new ModuleBody(`data of module '${moduleTypeName(id)}'`);
       body.keep(r, from);
       this.id = id;
       this.when = when;
@@ -107,5 +109,51 @@ export class ModuleAuxParser {
     }
     const raw = this.body.step(r);
     return { moduleId: this.id, moduleName: moduleTypeName(this.id), when: this.when, raw };
+  }
+}
+
+// keymeta.c's alphabet for class names: not the module-type one (it ends "_-", not "-_").
+const KEY_META_CHARSET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-';
+/** KEY_META_MAX_NUM_MODULES: classes 1..7 (0 is the key's expiry, never saved here). */
+const KEY_META_MAX_CLASSES = 7;
+
+/**
+ * A KEY_META record (Redis 8.6+, the opcode byte already read): a class count,
+ * then per class its 32-bit spec (host byte order, little-endian on the
+ * servers that write it: 24 bits of name, 5 of version, 3 of flags) and its
+ * value in module opcodes through EOF. One class per committed step.
+ */
+export class KeyMetaParser {
+  private left = -1;
+  private readonly classes: KeyMetaClass[] = [];
+  private spec: { name: string; version: number; flags: number } | null = null;
+  private body: ModuleBody | null = null;
+
+  step(r: RdbReader): KeyMetaClass[] {
+    if (this.left < 0) {
+      const n = r.length();
+      if (n > KEY_META_MAX_CLASSES) fail(`Too many metadata classes: ${n} (max ${KEY_META_MAX_CLASSES})`);
+      this.left = n;
+      r.commitItem();
+    }
+    while (this.left > 0) {
+      if (this.spec === null) {
+        let v = r.bytes(4).readUInt32LE(0);
+        const flags = v & 7;
+        const version = (v >>> 3) & 31;
+        v >>>= 8;
+        let name = '';
+        for (let i = 0; i < 4; i++, v >>>= 6) name = KEY_META_CHARSET[v & 63] + name;
+        this.spec = { name, version, flags };
+        this.body = new ModuleBody(`metadata of class '${name}'`);
+        r.commitItem();
+      }
+      const raw = this.body!.step(r);
+      this.classes.push({ ...this.spec, raw });
+      this.spec = null;
+      this.body = null;
+      this.left--;
+    }
+    return this.classes;
   }
 }

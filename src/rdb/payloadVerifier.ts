@@ -4,6 +4,7 @@
 import { isUtf8 } from 'node:buffer';
 import { Crc64 } from './crc64';
 import { readString } from './lengths';
+import type { RdbFormat } from './rdbTypes';
 
 /**
  * AUX names and values as text: UTF-8 when the bytes are valid UTF-8, else one
@@ -19,8 +20,15 @@ export type VerifyResult =
   | { ok: false; error: string; bytes: number };
 
 export interface RdbPayloadVerifierOptions {
-  /** Highest RDB version accepted: 10 for a 7.0 replica, 11 for 7.2, 12 for 7.4. */
+  /**
+   * Highest RDB version accepted (the emulated server's RDB_VERSION: 10 for
+   * 7.0 … 14 for 8.8, 11 for Valkey 7.2/8.0). Default: every version the
+   * decoder reads, leaving the refusal to the load that follows, where Redis
+   * makes it (rdbLoad checks the header of the file it received).
+   */
   maxVersion?: number;
+  /** Whose header rules apply (see readRdbHeader); default: both Redis's and Valkey 9's. */
+  product?: RdbFormat;
   /** Longest AUX name or value decoded (default 1 MiB); a longer one ends AUX decoding, not the check. */
   maxAuxString?: number;
 }
@@ -40,7 +48,8 @@ export const ERR_SHORT_READ = 'Short read or OOM loading DB. Unrecoverable error
 export const ERR_EOF = 'Unexpected EOF reading RDB file';
 
 export class RdbPayloadVerifier {
-  private readonly maxVersion: number;
+  private readonly maxVersion: number | null;
+  private readonly product: RdbFormat | null;
   private readonly maxAuxString: number;
   private total = 0;
   private readonly header = Buffer.alloc(HEADER);
@@ -58,7 +67,8 @@ export class RdbPayloadVerifier {
   private readonly auxFields: RdbAuxFields = {};
 
   constructor(opts: RdbPayloadVerifierOptions = {}) {
-    this.maxVersion = opts.maxVersion ?? 12;
+    this.maxVersion = opts.maxVersion ?? null;
+    this.product = opts.product ?? null;
     this.maxAuxString = opts.maxAuxString ?? MAX_AUX_STRING;
   }
 
@@ -114,11 +124,16 @@ export class RdbPayloadVerifier {
   }
 
   private checkHeader(): string | null {
-    if (this.header.toString('latin1', 0, 5) !== 'REDIS') return ERR_SIGNATURE;
-    this.version = atoi(this.header.toString('latin1', 5, HEADER));
-    if (this.version < 1 || this.version > this.maxVersion) {
-      return `Can't handle RDB format version ${this.version}`;
+    let h: RdbHeader | { error: string };
+    if (this.maxVersion !== null || this.product !== null) {
+      h = readRdbHeader(this.header, this.maxVersion ?? NEWEST.redis, this.product ?? 'redis');
+    } else {
+      // Any format the decoder reads: a Valkey 9 magic, else Redis's rules.
+      const valkey = this.header.toString('latin1', 0, 6) === 'VALKEY';
+      h = readRdbHeader(this.header, valkey ? NEWEST.valkey : NEWEST.redis, valkey ? 'valkey' : 'redis');
     }
+    if ('error' in h) return h.error;
+    this.version = h.version;
     return null;
   }
 
@@ -175,6 +190,43 @@ export class RdbPayloadVerifier {
 
 function auxText(b: Buffer): string {
   return b.toString(isUtf8(b) ? 'utf8' : 'latin1');
+}
+
+/** The newest RDB version of each format the decoder reads (Redis 8.8's 14, Valkey 9.0's 80). */
+export const NEWEST: Readonly<Record<RdbFormat, number>> = { redis: 14, valkey: 80 };
+/** Valkey reads "REDIS" files only below its foreign range (RDB_FOREIGN_VERSION_MIN, 12). */
+const VALKEY_LAST_REDIS_VERSION = 11;
+/** Valkey writes "VALKEY" from this version on. */
+const VALKEY_MAGIC_FROM = 80;
+
+export interface RdbHeader {
+  magic: 'REDIS' | 'VALKEY';
+  version: number;
+  /** Whose numbering the file's types and opcodes follow. */
+  format: RdbFormat;
+  /** The newest version whose types and opcodes the reader accepts in this file. */
+  typesUpTo: number;
+}
+
+/**
+ * rdbLoadRio's header check, as the emulated server makes it: Redis (and
+ * Valkey up to 8) wants "REDIS" and a version from 1 to its RDB_VERSION;
+ * Valkey 9 (maxVersion 80+) also reads its own "VALKEY" magic, from version
+ * 80, and "REDIS" files only up to 11. The texts are Redis's (warning level).
+ */
+export function readRdbHeader(h: Buffer, maxVersion: number, product: RdbFormat): RdbHeader | { error: string } {
+  if (h.toString('latin1', 0, 5) === 'REDIS') {
+    const version = atoi(h.toString('latin1', 5, HEADER));
+    const max = product === 'valkey' ? Math.min(maxVersion, VALKEY_LAST_REDIS_VERSION) : maxVersion;
+    if (version < 1 || version > max) return { error: `Can't handle RDB format version ${version}` };
+    return { magic: 'REDIS', version, format: 'redis', typesUpTo: max };
+  }
+  if (product === 'valkey' && maxVersion >= VALKEY_MAGIC_FROM && h.toString('latin1', 0, 6) === 'VALKEY') {
+    const version = atoi(h.toString('latin1', 6, HEADER));
+    if (version < VALKEY_MAGIC_FROM || version > maxVersion) return { error: `Can't handle RDB format version ${version}` };
+    return { magic: 'VALKEY', version, format: 'valkey', typesUpTo: maxVersion };
+  }
+  return { error: ERR_SIGNATURE };
 }
 
 // Redis reads the version with atoi(): leading blanks, a sign, then digits up to

@@ -1,19 +1,24 @@
-// RDB value types and opcodes by Redis's names (spec §7.2, §7.6), with the RDB
-// version that introduced each: a decoder limited to an older version treats
-// newer type bytes as unknown, as that Redis release would.
+// RDB value types and opcodes by their servers' names (spec §7.2, §7.6), with
+// the RDB version that introduced each. Redis and Valkey give some numbers
+// different meanings (versions.md §7.2), so there is one table per format: an
+// RDB's magic says which ("REDIS" or "VALKEY"), and a decoder limited to an
+// older version treats newer type bytes as unknown, as that release would.
 import type { RdbEncoding } from './decodedValue';
 
 export interface RdbTypeInfo {
-  /** RDB_TYPE_<name> in Redis. */
+  /** RDB_TYPE_<name> in the server's rdb.h. */
   name: string;
   encoding: RdbEncoding;
   since: number;
 }
 
+/** Whose numbering an RDB uses: Redis's ("REDIS" magic) or Valkey 9's ("VALKEY" magic, RDB 80+). */
+export type RdbFormat = 'redis' | 'valkey';
+
 const T = (name: string, encoding: RdbEncoding, since = 1): RdbTypeInfo => ({ name, encoding, since });
 
-/** Indexed by type byte; holes are unknown types. */
-export const RDB_TYPES: readonly (RdbTypeInfo | undefined)[] = [
+/** Types 0–21: the same in both lines. */
+const SHARED_TYPES: readonly (RdbTypeInfo | undefined)[] = [
   T('STRING', 'string'),
   T('LIST', 'linkedlist'),
   T('SET', 'hashtable'),
@@ -36,13 +41,28 @@ export const RDB_TYPES: readonly (RdbTypeInfo | undefined)[] = [
   T('STREAM_LISTPACKS_2', 'stream', 10),
   T('SET_LISTPACK', 'listpack', 11),
   T('STREAM_LISTPACKS_3', 'stream', 11),
+];
+
+/** Redis's types, indexed by type byte; holes are unknown types. */
+export const RDB_TYPES: readonly (RdbTypeInfo | undefined)[] = [
+  ...SHARED_TYPES,
   T('HASH_METADATA_PRE_GA', 'hashtable-metadata', 12),
   T('HASH_LISTPACK_EX_PRE_GA', 'listpackex', 12),
   T('HASH_METADATA', 'hashtable-metadata', 12),
   T('HASH_LISTPACK_EX', 'listpackex', 12),
+  T('STREAM_LISTPACKS_4', 'stream', 13),
+  T('STREAM_LISTPACKS_5', 'stream', 14),
+];
+
+/** Valkey's types (rdb.h of Valkey 9): 22 is its own hash with field TTLs; 23 (PATH_HASH) is 9.2's RDB 81. */
+export const VALKEY_RDB_TYPES: readonly (RdbTypeInfo | undefined)[] = [
+  ...SHARED_TYPES,
+  T('HASH_2', 'hashtable', 80),
 ];
 
 export const enum Op {
+  /** Redis 8.6+: module key metadata before a key's type byte. Valkey 9 uses 243 for SLOT_IMPORT. */
+  KEY_META = 0xf3,
   SLOT_INFO = 0xf4,
   FUNCTION2 = 0xf5,
   FUNCTION_PRE_GA = 0xf6,
@@ -58,6 +78,7 @@ export const enum Op {
 }
 
 export const OPCODE_NAMES: Readonly<Record<number, string>> = {
+  [Op.KEY_META]: 'KEY_META',
   [Op.SLOT_INFO]: 'SLOT_INFO',
   [Op.FUNCTION2]: 'FUNCTION2',
   [Op.FUNCTION_PRE_GA]: 'FUNCTION',
@@ -72,14 +93,19 @@ export const OPCODE_NAMES: Readonly<Record<number, string>> = {
   [Op.EOF]: 'EOF',
 };
 
-/** Opcodes newer than the oldest supported version; older releases read these bytes as (unknown) types. */
-export const OPCODE_SINCE: Readonly<Record<number, number>> = {
-  [Op.SLOT_INFO]: 12,
-  [Op.FUNCTION2]: 10,
-  [Op.FUNCTION_PRE_GA]: 10,
+/** Opcodes newer than the oldest supported version, per format; older releases read these bytes as (unknown) types. */
+const OPCODE_SINCE: Readonly<Record<RdbFormat, Readonly<Record<number, number>>>> = {
+  redis: { [Op.KEY_META]: 13, [Op.SLOT_INFO]: 12, [Op.FUNCTION2]: 10, [Op.FUNCTION_PRE_GA]: 10 },
+  // 243 (SLOT_IMPORT) is not read: no Valkey 9 server or fixture here shows its layout.
+  valkey: { [Op.KEY_META]: Infinity, [Op.SLOT_INFO]: 80, [Op.FUNCTION2]: 10, [Op.FUNCTION_PRE_GA]: 10 },
 };
 
-export function knownType(type: number, maxVersion: number): RdbTypeInfo | undefined {
-  const info = RDB_TYPES[type];
+/** Whether byte `t` is an opcode for a reader of this format and version. */
+export function isOpcode(t: number, format: RdbFormat, maxVersion: number): boolean {
+  return t >= Op.KEY_META && (OPCODE_SINCE[format][t] ?? 0) <= maxVersion;
+}
+
+export function knownType(type: number, maxVersion: number, format: RdbFormat = 'redis'): RdbTypeInfo | undefined {
+  const info = (format === 'valkey' ? VALKEY_RDB_TYPES : RDB_TYPES)[type];
   return info !== undefined && info.since <= maxVersion ? info : undefined;
 }

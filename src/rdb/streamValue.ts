@@ -1,16 +1,32 @@
-// Stream values (types 15/19/21, spec §7.12), read as a small state machine:
-// one listpack node, the metadata, one group header, one PEL entry, one
-// consumer header or one consumer PEL id per committed step, so a stream with
-// millions of entries or pending messages is never re-parsed from its start.
+// Stream values (types 15/19/21, and Redis 8.6/8.8's 26/27; spec §7.12), read
+// as a small state machine: one listpack node, the metadata, one group header,
+// one PEL entry, one consumer header, one consumer PEL id, one NACK-zone id or
+// one IDMP record per committed step, so a stream with millions of entries or
+// pending messages is never re-parsed from its start.
+//
+// v4 (26) adds, after the groups, the IDMP configuration, producers and
+// counters; v5 (27) adds to each group, after its consumers, the NACK zone
+// (the PEL entries XNACK released, in release order).
 import type { Containers } from './blobValues';
 import type { ValueParser } from './collectionValues';
 import type {
-  DecodedStreamConsumer, DecodedStreamGroup, DecodedValue, DecodedStreamEntry, StreamIdValue,
+  DecodedIdmpProducer, DecodedStreamConsumer, DecodedStreamGroup, DecodedStreamIdmp, DecodedValue, DecodedStreamEntry,
+  StreamIdValue,
 } from './decodedValue';
 import { fail, type RdbReader } from './reader';
 import { decodeStreamNode } from './streamListpack';
 
-const enum S { NodeCount, Node, Meta, Group, GroupPel, ConsumerCount, Consumer, ConsumerPel, Done }
+const enum S {
+  NodeCount, Node, Meta, Group, GroupPel, ConsumerCount, Consumer, ConsumerPel, NackCount, Nack,
+  IdmpHeader, Producer, IdmpEntry, IdmpCounters, Done,
+}
+
+/** The version of the stream layout each type byte uses. */
+export type StreamLayoutVersion = 1 | 2 | 3 | 4 | 5;
+
+// CONFIG_STREAM_IDMP_{MIN,MAX}_{DURATION,MAXSIZE}: what a loader accepts.
+const IDMP_DURATION_MAX = 86400n;
+const IDMP_MAXSIZE_MAX = 10000n;
 
 const ZERO_ID: StreamIdValue = { ms: 0n, seq: 0n };
 // What Redis takes as the first ID of a v1 stream with no live entry (streamGetEdgeID).
@@ -39,8 +55,12 @@ export class StreamParser implements ValueParser {
   private consumerNames = new Set<string>();
   private consumersLeft = 0;
   private consumer: DecodedStreamConsumer | null = null;
+  private idmp: DecodedStreamIdmp | null = null;
+  private producersLeft = 0;
+  private producer: DecodedIdmpProducer | null = null;
+  private readonly producerNames = new Set<string>();
 
-  constructor(private readonly version: 1 | 2 | 3, private readonly c: Containers) {}
+  constructor(private readonly version: StreamLayoutVersion, private readonly c: Containers) {}
 
   step(r: RdbReader): DecodedValue | null {
     for (;;) {
@@ -72,6 +92,27 @@ export class StreamParser implements ValueParser {
         case S.ConsumerPel:
           this.consumerPelEntry(r);
           break;
+        case S.NackCount:
+          this.left = r.count('stream NACK zone count');
+          this.state = this.left > 0 ? S.Nack : this.nextGroupState();
+          break;
+        case S.Nack:
+          this.nackEntry(r);
+          break;
+        case S.IdmpHeader:
+          this.idmpHeader(r);
+          break;
+        case S.Producer:
+          this.producerHeader(r);
+          break;
+        case S.IdmpEntry:
+          this.idmpEntry(r);
+          break;
+        case S.IdmpCounters:
+          this.idmp!.iidsAdded = r.lengthBig();
+          this.idmp!.iidsDuplicates = r.lengthBig();
+          this.state = S.Done;
+          break;
         case S.Done:
           return this.value;
       }
@@ -100,15 +141,20 @@ export class StreamParser implements ValueParser {
     }
     this.groupsLeft = r.count('stream group count');
     this.value = {
-      type: 'stream', entries: this.entries, length, lastId, firstId, maxDeletedId, entriesAdded, groups: this.groups,
+      type: 'stream', entries: this.entries, length, lastId, firstId, maxDeletedId, entriesAdded, groups: this.groups, idmp: null,
     };
     this.state = this.nextGroupState();
   }
 
   private nextGroupState(): S {
-    if (this.groupsLeft === 0) return S.Done;
+    if (this.groupsLeft === 0) return this.version >= 4 ? S.IdmpHeader : S.Done;
     this.groupsLeft--;
     return S.Group;
+  }
+
+  /** After a group's last consumer: its NACK zone (v5), then the next group. */
+  private afterConsumers(): S {
+    return this.version >= 5 ? S.NackCount : this.nextGroupState();
   }
 
   private groupHeader(r: RdbReader): void {
@@ -119,7 +165,7 @@ export class StreamParser implements ValueParser {
     const pelSize = r.count('stream PEL size');
     if (this.groupNames.has(name)) fail(`Duplicated consumer group name ${name}`);
     this.groupNames.add(name);
-    this.group = { name, lastId, entriesRead, pending: [], consumers: [] };
+    this.group = { name, lastId, entriesRead, pending: [], consumers: [], nacked: [] };
     this.groups.push(this.group);
     this.groupPel = new Map();
     this.consumerNames = new Set();
@@ -139,7 +185,7 @@ export class StreamParser implements ValueParser {
   }
 
   private nextConsumerState(): S {
-    if (this.consumersLeft === 0) return this.nextGroupState();
+    if (this.consumersLeft === 0) return this.afterConsumers();
     this.consumersLeft--;
     return S.Consumer;
   }
@@ -168,4 +214,52 @@ export class StreamParser implements ValueParser {
     consumer.pending.push(rawId(raw));
     if (--this.left === 0) this.state = this.nextConsumerState();
   }
+
+  private nackEntry(r: RdbReader): void {
+    const raw = r.bytes(16);
+    const owner = this.groupPel.get(raw.toString('latin1'));
+    if (owner === undefined) fail('Stream NACK zone entry not found in group global PEL');
+    if (owner !== null) fail('Stream NACK zone entry has a consumer assigned');
+    this.group!.nacked.push(rawId(raw));
+    if (--this.left === 0) this.state = this.nextGroupState();
+  }
+
+  private idmpHeader(r: RdbReader): void {
+    const duration = r.lengthBig();
+    const maxEntries = r.lengthBig();
+    const producers = r.count('stream IDMP producer count');
+    if (duration < 1n || duration > IDMP_DURATION_MAX) fail('Stream IDMP duration out of range');
+    if (maxEntries < 1n || maxEntries > IDMP_MAXSIZE_MAX) fail('Stream IDMP max entries out of range');
+    this.idmp = { duration, maxEntries, producers: [], iidsAdded: 0n, iidsDuplicates: 0n };
+    this.value!.idmp = this.idmp;
+    this.producersLeft = producers;
+    this.state = this.nextProducerState();
+  }
+
+  private nextProducerState(): S {
+    if (this.producersLeft === 0) return S.IdmpCounters;
+    this.producersLeft--;
+    return S.Producer;
+  }
+
+  private producerHeader(r: RdbReader): void {
+    const pid = r.string();
+    const count = r.count('stream IDMP entry count');
+    // A producer saved twice fails rdbLoadStreamIdmpEntries (raxTryInsert); one whose
+    // records had all expired when saved is written with none, and skipped.
+    if (count > 0 && this.producerNames.has(pid)) fail('Stream IDMP entries loading failed.');
+    this.producerNames.add(pid);
+    this.producer = { pid, entries: [] };
+    if (count > 0) this.idmp!.producers.push(this.producer);
+    this.left = count;
+    this.state = count > 0 ? S.IdmpEntry : this.nextProducerState();
+  }
+
+  private idmpEntry(r: RdbReader): void {
+    const iid = r.string();
+    const id = readId(r);
+    this.producer!.entries.push({ iid, id });
+    if (--this.left === 0) this.state = this.nextProducerState();
+  }
 }
+

@@ -54,9 +54,15 @@ export type Feature =
   | 'redis-8.2-commands'
   /** Redis 8.4: MSETEX, DELEX, SET IFEQ|IFNE|IFDEQ|IFDNE, DIGEST. */
   | 'redis-8.4-commands'
-  /** Redis 8.6: stream IDMP (XADD IDMP/IDMPAUTO, XCFGSET), KEY_META in the RDB. */
+  /** Redis 8.4: a DUMP payload whose CRC64 is 0 carries no checksum, and RESTORE does not check it (redis#14456). */
+  | 'dump-zero-crc'
+  /** Redis 8.0 (unstable since 2024-08, redis#13473): a group's lag is 0 for an emptied stream, and the length when the group has read nothing left and no tombstone is past the first entry. */
+  | 'stream-lag-after-trim'
+  /** Redis/Valkey 7.2: stream consumers have an active-time (XINFO CONSUMERS "inactive", XINFO STREAM FULL "active-time"), and XCLAIM/XAUTOCLAIM create their consumer even when they claim nothing. */
+  | 'stream-consumer-active-time'
+  /** Redis 8.6: stream IDMP (XADD IDMP/IDMPAUTO, XCFGSET, XIDMPRECORD, XINFO STREAM's idmp-* fields), KEY_META in the RDB. */
   | 'redis-8.6-commands'
-  /** Redis 8.8: the Array type (AR*), INCREX, XNACK. */
+  /** Redis 8.8: the Array type (AR*), INCREX, XNACK (and XINFO STREAM FULL's nacked-count). */
   | 'redis-8.8-commands'
   // --- INFO replication -----------------------------------------------------
   /** Redis 8.0: replica_full_sync_buffer_size / _peak after slave_repl_offset. */

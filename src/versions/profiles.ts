@@ -43,7 +43,7 @@ function make(base: VersionProfile | null, spec: ProfileSpec): VersionProfile {
 const redis70 = make(null, { id: 'redis-7.0', product: 'redis', version: '7.0.15', liveServer: 'debian', rdbVersion: 10 });
 const redis72 = make(redis70, {
   id: 'redis-7.2', product: 'redis', version: '7.2.6', liveServer: 'redis-7.2.6', rdbVersion: 11,
-  add: ['shortest-doubles', 'listpack-lists', 'listpack-sets', 'lost-link-notice'],
+  add: ['shortest-doubles', 'listpack-lists', 'listpack-sets', 'lost-link-notice', 'stream-consumer-active-time'],
 });
 const redis74 = make(redis72, {
   id: 'redis-7.4', product: 'redis', version: '7.4.1', liveServer: 'redis-7.4.1', rdbVersion: 12,
@@ -51,7 +51,7 @@ const redis74 = make(redis72, {
 });
 const redisUnstable202410 = make(redis74, {
   id: 'redis-unstable-2024-10', product: 'redis', version: '255.255.255', liveServer: 'redis-unstable-2024-10', rdbVersion: 12,
-  add: ['flush-after-load-start'],
+  add: ['flush-after-load-start', 'stream-lag-after-trim'],
 });
 const redis80 = make(redisUnstable202410, {
   id: 'redis-8.0', product: 'redis', version: '8.0.0', liveServer: null, rdbVersion: 12,
@@ -64,7 +64,7 @@ const redis82 = make(redis80, {
 });
 const redis84 = make(redis82, {
   id: 'redis-8.4', product: 'redis', version: '8.4.0', liveServer: null, rdbVersion: 12,
-  add: ['redis-8.4-commands'],
+  add: ['redis-8.4-commands', 'dump-zero-crc'],
 });
 const redis86 = make(redis84, {
   id: 'redis-8.6', product: 'redis', version: '8.6.0', liveServer: null, rdbVersion: 13,
@@ -76,7 +76,7 @@ const redis88 = make(redis86, {
 });
 const valkey72 = make(null, {
   id: 'valkey-7.2', product: 'valkey', version: '7.2.7', liveServer: 'valkey-7.2.7', rdbVersion: 11,
-  add: ['shortest-doubles', 'listpack-lists', 'listpack-sets', 'lost-link-notice'],
+  add: ['shortest-doubles', 'listpack-lists', 'listpack-sets', 'lost-link-notice', 'stream-consumer-active-time'],
   wording: VALKEY_7_WORDING,
 });
 const valkey80 = make(valkey72, {

@@ -3,6 +3,7 @@
 // encoding Redis picks (checked with OBJECT ENCODING), binary data, expiring
 // keys and several databases. Each value is described once; the description
 // becomes commands for the real server and a value built through the model.
+import { newIdmp } from '../../src/keyspace/commands/streamOps';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { datasetDigest, valueDigest } from '../../src/keyspace/digest';
@@ -159,7 +160,7 @@ function modelValue(s: Spec): Value {
       const last = s.entries[s.entries.length - 1]?.id ?? { ms: 0n, seq: 0n };
       return {
         type: 'stream',
-        stream: { entries, lastId: last, firstId: entries[0]?.id ?? { ms: 0n, seq: 0n }, maxDeletedId: { ms: 0n, seq: 0n }, entriesAdded: s.entries.length, groups: new Map() },
+        stream: { entries, lastId: last, firstId: entries[0]?.id ?? { ms: 0n, seq: 0n }, maxDeletedId: { ms: 0n, seq: 0n }, entriesAdded: s.entries.length, groups: new Map(), idmp: newIdmp() },
       };
     }
   }

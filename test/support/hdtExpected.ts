@@ -12,7 +12,7 @@ type Json = Record<string, unknown>;
 const HDT_ENCODING: Record<number, string> = {
   0: 'string', 1: 'list', 2: 'set', 3: 'zset', 4: 'hash', 5: 'zset2', 9: 'zipmap', 10: 'ziplist', 11: 'intset',
   12: 'ziplist', 13: 'ziplist', 14: 'quicklist', 15: 'listpack', 16: 'listpack', 17: 'listpack', 18: 'quicklist2',
-  19: 'listpack', 20: 'listpack', 21: '', 24: 'hashex', 25: 'listpackex',
+  19: 'listpack', 20: 'listpack', 21: '', 22: 'hashex', 24: 'hashex', 25: 'listpackex',
 };
 
 const STREAM_VERSION: Record<number, number> = { 15: 1, 19: 2, 21: 3 };

@@ -1,6 +1,7 @@
 // The digest's building blocks and rules without a server: SHA-1 equal to
 // node's, "%.17g" formatting, which parts of a value the digest depends on, and
 // the refusals that keep an unknown dataset from passing as verified.
+import { newIdmp } from '../../src/keyspace/commands/streamOps';
 import assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
 import { describe, test } from 'node:test';
@@ -139,13 +140,22 @@ describe('what the digest depends on', () => {
     assert.notEqual(datasetDigest(ks1([['k', v]], 0)), datasetDigest(ks1([['k', v]], 1)));
   });
 
-  test('stream consumer groups are not part of the digest, entries are', () => {
-    const stream = (groups: boolean): Value => ({
+  test('stream consumer groups, NACK zones and IDMP records are not part of the digest, entries are (debug.c at 2026-06)', () => {
+    const id = (ms: bigint) => ({ ms, seq: 0n });
+    const stream = (extras: boolean): Value => ({
       type: 'stream',
       stream: {
-        entries: [{ id: { ms: 1n, seq: 0n }, fields: ['f', 'v'] }],
-        lastId: { ms: 1n, seq: 0n }, firstId: { ms: 1n, seq: 0n }, maxDeletedId: { ms: 0n, seq: 0n }, entriesAdded: 1,
-        groups: groups ? new Map([['g', { name: 'g', lastId: { ms: 1n, seq: 0n }, entriesRead: 1, pending: new Map(), consumers: new Map() }]]) : new Map(),
+        entries: [{ id: id(1n), fields: ['f', 'v'] }],
+        lastId: id(1n), firstId: id(1n), maxDeletedId: id(0n), entriesAdded: 1,
+        groups: extras
+          ? new Map([['g', {
+            name: 'g', lastId: id(1n), entriesRead: 1, consumers: new Map(), nacked: new Set(['1-0']),
+            pending: new Map([['1-0', { id: id(1n), consumer: null, deliveryTime: 0, deliveryCount: 2 }]]),
+          }]])
+          : new Map(),
+        idmp: extras
+          ? { duration: 50, maxEntries: 3, producers: new Map([['p', new Map([['iid', id(1n)]])]]), iidsAdded: 1, iidsDuplicates: 4 }
+          : newIdmp(),
       },
     });
     assert.equal(valueDigest(ks1([['s', stream(true)]]), 0, 's'), valueDigest(ks1([['s', stream(false)]]), 0, 's'));

@@ -74,7 +74,9 @@ function decodedStream(consumerPel = [id(1)]): DecodedValue {
       name: 'g', lastId: id(2), entriesRead: -1n,
       pending: [{ id: id(1), deliveryTime: 1700000000000n, deliveryCount: 3n }],
       consumers: [{ name: 'alice', seenTime: 1700000000001n, activeTime: -1n, pending: consumerPel }],
+      nacked: [],
     }],
+    idmp: null,
   };
 }
 

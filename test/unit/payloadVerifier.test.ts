@@ -146,12 +146,35 @@ test('a 7.0 replica (maxVersion 10) refuses a 7.2 RDB and accepts a 7.0 one', ()
   assert.equal(whole(readRdbFixture(A_DISK), { maxVersion: 10 }).ok, true);
 });
 
-test('a non-REDIS magic (Valkey 9 "VALKEY080") fails with Redis\'s signature message', () => {
+test('a Redis or Valkey 8 replica refuses Valkey 9\'s "VALKEY080" magic with Redis\'s signature message', () => {
   const file = readRdbFixture('hdt3213/valkey_hash2_with_hfe.rdb');
-  const { result, writes } = verify(file, () => 1);
-  assert.deepEqual(writes.slice(0, 8), Array(8).fill(null));
-  assert.equal(writes[8], 'Wrong signature trying to load DB from file');
-  assert.deepEqual(result, { ok: false, error: 'Wrong signature trying to load DB from file', bytes: file.length });
+  for (const opts of [{ maxVersion: 14 }, { maxVersion: 11, product: 'valkey' as const }]) {
+    const { result, writes } = verify(file, () => 1, opts);
+    assert.deepEqual(writes.slice(0, 8), Array(8).fill(null));
+    assert.equal(writes[8], 'Wrong signature trying to load DB from file');
+    assert.deepEqual(result, { ok: false, error: 'Wrong signature trying to load DB from file', bytes: file.length });
+  }
+});
+
+test('by default the verifier takes every format the decoder reads (VALKEY080, REDIS0014) and leaves the refusal to the load', () => {
+  const file = readRdbFixture('hdt3213/valkey_hash2_with_hfe.rdb');
+  const r = whole(file);
+  assert.ok(r.ok);
+  assert.equal(r.version, 80);
+  assert.equal(r.aux['valkey-ver'], '9.0.1');
+  const v15 = Buffer.from(readRdbFixture(A_DISK));
+  v15.write('0015', 5, 'latin1');
+  assert.deepEqual(whole(v15), { ok: false, error: "Can't handle RDB format version 15", bytes: v15.length });
+  const v81 = Buffer.concat([Buffer.from('VALKEY081', 'latin1'), file.subarray(9)]);
+  assert.deepEqual(whole(v81), { ok: false, error: "Can't handle RDB format version 81", bytes: v81.length });
+});
+
+test('a Valkey 9 replica (product valkey, RDB 80) reads VALKEY080 and REDIS0011, and refuses Redis 7.4\'s REDIS0012 as foreign', () => {
+  const opts = { maxVersion: 80, product: 'valkey' as const };
+  assert.equal(whole(readRdbFixture('hdt3213/valkey_hash2_with_hfe.rdb'), opts).ok, true);
+  assert.equal(whole(readRdbFixture('captured/redis-7.2.6_repl-fullsync_A72.rdb'), opts).ok, true);
+  const v12 = readRdbFixture('captured/redis-7.4.1_repl-fullsync_A74.rdb');
+  assert.deepEqual(whole(v12, opts), { ok: false, error: "Can't handle RDB format version 12", bytes: v12.length });
 });
 
 test('a stored CRC of 0 means "checksum disabled": the payload passes with checksum null', () => {

@@ -5,7 +5,8 @@ import { reply, type ReplyValue } from '../../resp/encode';
 import type { ReadCommand, WriteCommand } from '../command';
 import { copyEncoding, objectEncoding } from '../encoding';
 import type { Database } from '../keyspace';
-import type { Bytes, KeyEntry, StreamValue, Value } from '../values';
+import type { Bytes, KeyEntry, Value } from '../values';
+import { cloneStream } from './streamOps';
 import { restoreValue } from './restore';
 import {
   bulk, ERR_NO_SUCH_KEY, ERR_NOT_INT, ERR_SYNTAX, fail, int, NIL, OK_OUTCOME, parseInt32, parseInt64, read, readEntry,
@@ -109,26 +110,6 @@ export function cloneValue(v: Value): Value {
     case 'module':
       return { type: 'module', moduleName: v.moduleName, moduleId: v.moduleId, encver: v.encver, raw: Buffer.from(v.raw) };
   }
-}
-
-function cloneStream(s: StreamValue): StreamValue {
-  const id = (x: { ms: bigint; seq: bigint }) => ({ ms: x.ms, seq: x.seq });
-  const groups = new Map<Bytes, StreamValue['groups'] extends Map<Bytes, infer G> ? G : never>();
-  for (const [name, g] of s.groups) {
-    const pending = new Map<string, { id: { ms: bigint; seq: bigint }; consumer: Bytes; deliveryTime: number; deliveryCount: number }>();
-    for (const [k, p] of g.pending) pending.set(k, { ...p, id: id(p.id) });
-    const consumers = new Map<Bytes, { name: Bytes; seenTime: number; activeTime: number; pending: Set<string> }>();
-    for (const [k, c] of g.consumers) consumers.set(k, { ...c, pending: new Set(c.pending) });
-    groups.set(name, { name: g.name, lastId: id(g.lastId), entriesRead: g.entriesRead, pending, consumers });
-  }
-  return {
-    entries: s.entries.map((e) => ({ id: id(e.id), fields: e.fields.slice() })),
-    lastId: id(s.lastId),
-    firstId: id(s.firstId),
-    maxDeletedId: id(s.maxDeletedId),
-    entriesAdded: s.entriesAdded,
-    groups,
-  };
 }
 
 const persist = write('persist', 2, (ctx, argv) => {

@@ -1,17 +1,15 @@
 // RESTORE (cluster.c restoreCommand). A 7.0 master replicates it with an
 // absolute TTL (`RESTORE key <abs ms> payload … ABSTTL`). The payload is
-// `<rdb type byte><rdb value><rdb version u16 LE><crc64 LE>`; it is verified
+// `[KEY_META]<rdb type byte><rdb value><rdb version u16 LE><crc64 LE>`,
+// refused when its version is newer than the replica's own; it is verified
 // and decoded by src/rdb/dumpPayload (the RDB load's own value parsers), and
 // the value is stored as an RDB load would store it. The checks, options and
 // replies are Redis's.
 import type { ApplyOutcome, CommandContext } from '../command';
 import { decodeDumpValue, verifyDumpPayload } from '../../rdb/dumpPayload';
-import { valueFromDecoded } from '../load';
+import { keyMetaRefusal, valueFromDecoded } from '../load';
 import type { Bytes } from '../values';
 import { ERR_SYNTAX, fail, OK_OUTCOME, parseInt64, writeEntry } from './util';
-
-/** Highest payload version accepted: 7.4's RDB 12, as for a load (a 7.0 server accepts up to 10). */
-const MAX_RDB_VERSION = 12;
 
 export function restoreValue(ctx: CommandContext, argv: Bytes[]): ApplyOutcome {
   const key = argv[1]!;
@@ -39,10 +37,17 @@ export function restoreValue(ctx: CommandContext, argv: Bytes[]): ApplyOutcome {
   if (ttl === null) return fail('ERR value is not an integer or out of range');
   if (ttl < 0n) return fail('ERR Invalid TTL value, must be >= 0');
   const payload = Buffer.from(argv[3]!, 'latin1');
-  if (!verifyDumpPayload(payload, MAX_RDB_VERSION)) return fail('ERR DUMP payload version or checksum are wrong');
-  const decoded = decodeDumpValue(payload, { maxVersion: MAX_RDB_VERSION });
-  // rdbLoadObject failed, or (an empty aggregate) returned nothing to store.
-  const value = decoded.ok ? valueFromDecoded(decoded.value) : null;
+  // The server's own RDB_VERSION bounds the payloads it takes, as for a load.
+  const dialect = ctx.ks.dialect;
+  const maxVersion = dialect.rdbVersion;
+  if (!verifyDumpPayload(payload, { maxVersion, zeroCrcSkips: dialect.has('dump-zero-crc') })) {
+    return fail('ERR DUMP payload version or checksum are wrong');
+  }
+  const decoded = decodeDumpValue(payload, { maxVersion, format: dialect.product });
+  // rdbResolveKeyType or rdbLoadObject failed, or (an empty aggregate) returned nothing to store.
+  const value = decoded.ok && (decoded.keyMeta === undefined || keyMetaRefusal(decoded.keyMeta) === null)
+    ? valueFromDecoded(decoded.value)
+    : null;
   if (value === null) return fail('ERR Bad data format');
   if (replace) db.delete(key);
   let when = -1;

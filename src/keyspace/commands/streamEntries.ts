@@ -1,10 +1,12 @@
-// Replicated stream writes on entries: XADD, XDEL, XTRIM, XSETID.
+// Replicated stream writes on entries: XADD (with 8.2's reference strategies
+// and 8.6's IDMP), XDEL, XTRIM, XSETID.
 import { errorOutcome, OK, WRONGTYPE, type ApplyOutcome, type CommandContext, type WriteCommand } from '../command';
 import type { Bytes, StreamId, StreamValue } from '../values';
 import { arityError } from './replyText';
 import { compareIds, incrId, INVALID_ID, isZeroId, NOT_INTEGER, parseLongLong, parseStrictId, SYNTAX_ERROR, UINT64_MAX, ZERO_ID } from './streamId';
 import { layoutOf } from './streamLayout';
 import { appendEntry, deleteEntry, newStream, refreshFirstId, trimStream, type TrimSpec } from './streamOps';
+import { idmpCheck } from './streamIdmp';
 import { parseAddTrimArgs } from './streamTrimArgs';
 
 /** STREAM_LISTPACK_MAX_SIZE */
@@ -25,11 +27,14 @@ export function streamForWrite(ctx: CommandContext, key: Bytes): StreamLookup {
  * ourselves (a 7.0 master always propagates "=", so "~" comes from older masters).
  */
 function applyTrim(key: Bytes, s: StreamValue, spec: TrimSpec): ApplyOutcome {
-  if (spec.approx && !layoutOf(s).exact && trimWouldRemove(s, spec)) {
+  const approx = spec.approx && spec.refs === 'keepref';
+  // ACKED by MAXLEN stops at the first node MAXLEN could not drop whole, even short of MAXLEN.
+  const nodesMatter = approx || (spec.refs === 'acked' && spec.strategy === 'maxlen');
+  if (nodesMatter && !layoutOf(s).exact && trimWouldRemove(s, spec)) {
     return {
       kind: 'diverged',
       keys: [key],
-      reason: 'an approximate (~) trim depends on how the master split the stream into nodes, unknown since it was loaded from an RDB',
+      reason: `${approx ? 'an approximate (~)' : 'an ACKED MAXLEN'} trim depends on how the master split the stream into nodes, unknown since it was loaded from an RDB`,
     };
   }
   trimStream(s, spec);
@@ -69,6 +74,14 @@ function xadd(ctx: CommandContext, argv: Bytes[]): ApplyOutcome {
   } else {
     s = found.s;
   }
+  const fields = argv.slice(fieldPos);
+  // IDMP: a producer's repeated iid adds nothing (and counts a duplicate).
+  let record: ((id: StreamId) => void) | null = null;
+  if (args.idmp) {
+    const check = idmpCheck(s, args.idmp, fields, ctx.now);
+    if ('duplicate' in check) return OK;
+    record = check.record;
+  }
   if (s.lastId.ms === UINT64_MAX && s.lastId.seq === UINT64_MAX) {
     return errorOutcome('ERR The stream has exhausted the last possible ID, unable to add more items');
   }
@@ -84,12 +97,12 @@ function xadd(ctx: CommandContext, argv: Bytes[]): ApplyOutcome {
     id = args.id;
   }
   if (!id || compareIds(id, s.lastId) <= 0) return errorOutcome(SMALLER_ID);
-  const fields = argv.slice(fieldPos);
   let total = 0;
   for (const f of fields) total += f.length;
   if (total > MAX_ELEMENTS_SIZE) return errorOutcome('ERR Elements are too large to be stored');
 
   appendEntry(s, id, fields);
+  record?.(id);
   return args.trim ? applyTrim(key, s, args.trim) : OK;
 }
 

@@ -1,12 +1,15 @@
 // Replicated consumer-group writes: XGROUP, XACK, and XCLAIM — the form a
-// master propagates for XREADGROUP, XCLAIM and XAUTOCLAIM alike:
+// master propagates for XREADGROUP (with or without 8.8's CLAIM), XCLAIM and
+// XAUTOCLAIM alike:
 //   XCLAIM key group consumer 0 id TIME ms RETRYCOUNT n FORCE JUSTID LASTID id
 // XAUTOCLAIM itself is implemented too (it is never propagated verbatim).
+// An entry XNACK released (8.8, streamNack.ts) is owned by no consumer and
+// can be claimed whatever its idle time.
 import { errorOutcome, OK, WRONGTYPE, type ApplyOutcome, type CommandContext, type WriteCommand } from '../command';
 import type { Bytes, StreamConsumer, StreamGroup, StreamId, StreamPendingEntry, StreamValue } from '../values';
 import { arityError, cText, subcommandSyntaxError, unknownSubcommand } from './replyText';
 import { compareIds, formatId, INVALID_ID, NOT_INTEGER, parseId, parseIdKey, parseLongLong, parseRangeBound, parseStrictId, SYNTAX_ERROR, ZERO_ID } from './streamId';
-import { entryIndex, INVALID_ENTRIES_READ, newStream } from './streamOps';
+import { entryIndex, INVALID_ENTRIES_READ, newGroup, newStream } from './streamOps';
 import { streamForWrite } from './streamEntries';
 
 type GroupLookup = { error: string } | { s: StreamValue; g: StreamGroup };
@@ -36,22 +39,38 @@ function touchConsumer(g: StreamGroup, name: Bytes, now: number): StreamConsumer
   return c;
 }
 
-function removePending(g: StreamGroup, key: string): void {
+/** Removes a PEL entry from the group, its owner's PEL and the NACK zone; true when there was one. */
+export function removePending(g: StreamGroup, key: string): boolean {
   const nack = g.pending.get(key);
-  if (!nack) return;
+  if (!nack) return false;
   g.pending.delete(key);
-  g.consumers.get(nack.consumer)?.pending.delete(key);
+  if (nack.consumer !== null) g.consumers.get(nack.consumer)?.pending.delete(key);
+  else g.nacked.delete(key);
+  return true;
 }
 
-/** Moves a NACK to `consumer`, as XCLAIM and XAUTOCLAIM do after their checks. */
+/** Moves a NACK to `consumer`, as XCLAIM and XAUTOCLAIM do after their checks (leaving the NACK zone, if it was there). */
 function assignPending(g: StreamGroup, key: string, nack: StreamPendingEntry, consumer: StreamConsumer, now: number): void {
   if (nack.consumer !== consumer.name) {
-    g.consumers.get(nack.consumer)?.pending.delete(key);
+    if (nack.consumer !== null) g.consumers.get(nack.consumer)?.pending.delete(key);
+    else g.nacked.delete(key);
     nack.consumer = consumer.name;
     consumer.pending.add(key);
   }
   // 7.2's active-time (not shown by 7.0): the consumer did something.
   consumer.activeTime = now;
+}
+
+/** LLONG_MAX, where XCLAIM stops counting deliveries (8.x) and XNACK FATAL puts the count. */
+export const DELIVERY_COUNT_MAX = 2 ** 63;
+
+function countDelivery(nack: StreamPendingEntry): void {
+  if (nack.deliveryCount < DELIVERY_COUNT_MAX) nack.deliveryCount++;
+}
+
+/** Claims need an owner's idle time: an entry no consumer owns (XNACK) is always claimable. */
+function tooRecent(nack: StreamPendingEntry, minIdle: number, now: number): boolean {
+  return nack.consumer !== null && minIdle !== 0 && now - nack.deliveryTime < minIdle;
 }
 
 // ---- XGROUP ----
@@ -120,7 +139,7 @@ function xgroup(ctx: CommandContext, argv: Bytes[]): ApplyOutcome {
         ctx.ks.db(ctx.db).set(key, { type: 'stream', stream: s });
       }
       if (s.groups.has(groupName)) return errorOutcome('BUSYGROUP Consumer Group name already exists');
-      s.groups.set(groupName, { name: groupName, lastId: id, entriesRead, pending: new Map(), consumers: new Map() });
+      s.groups.set(groupName, newGroup(groupName, id, entriesRead));
       return OK;
     }
     case 'setid': {
@@ -232,7 +251,8 @@ function xclaim(ctx: CommandContext, argv: Bytes[]): ApplyOutcome {
   // A bogus (future or negative) time becomes now, as Redis does rather than failing.
   if (deliveryTime === -1 || deliveryTime < 0 || deliveryTime > now) deliveryTime = now;
 
-  let consumer: StreamConsumer | undefined;
+  // 7.2+ create (and see) the consumer before claiming anything; 7.0 only once it claims.
+  let consumer: StreamConsumer | undefined = ctx.ks.dialect.has('stream-consumer-active-time') ? touchConsumer(g, argv[3]!, now) : undefined;
   for (const id of ids) {
     const key = formatId(id);
     let nack = g.pending.get(key);
@@ -243,16 +263,16 @@ function xclaim(ctx: CommandContext, argv: Bytes[]): ApplyOutcome {
     }
     let created = false;
     if (o.force && !nack) {
-      nack = { id, consumer: '', deliveryTime: now, deliveryCount: 1 };
+      nack = { id, consumer: null, deliveryTime: now, deliveryCount: 1 };
       g.pending.set(key, nack);
       created = true;
     }
     if (!nack) continue;
-    if (!created && minIdle && now - nack.deliveryTime < minIdle) continue;
+    if (!created && tooRecent(nack, minIdle, now)) continue;
     consumer ??= touchConsumer(g, argv[3]!, now);
     nack.deliveryTime = deliveryTime;
     if (o.retryCount >= 0) nack.deliveryCount = o.retryCount;
-    else if (!o.justId) nack.deliveryCount++;
+    else if (!o.justId) countDelivery(nack);
     if (created) {
       nack.consumer = consumer.name;
       consumer.pending.add(key);
@@ -293,7 +313,7 @@ function xautoclaim(ctx: CommandContext, argv: Bytes[]): ApplyOutcome {
   const { s, g } = found;
   const now = ctx.now;
   let attempts = count * 10;
-  let consumer: StreamConsumer | undefined;
+  let consumer: StreamConsumer | undefined = ctx.ks.dialect.has('stream-consumer-active-time') ? touchConsumer(g, argv[3]!, now) : undefined;
   const keys = [...g.pending.keys()].map((k) => ({ k, id: parseIdKey(k) })).filter((e) => compareIds(e.id, start) >= 0);
   keys.sort((a, b) => compareIds(a.id, b.id));
   for (const { k, id } of keys) {
@@ -304,10 +324,10 @@ function xautoclaim(ctx: CommandContext, argv: Bytes[]): ApplyOutcome {
       count--;
       continue;
     }
-    if (minIdle && now - nack.deliveryTime < minIdle) continue;
+    if (tooRecent(nack, minIdle, now)) continue;
     consumer ??= touchConsumer(g, argv[3]!, now);
     nack.deliveryTime = now;
-    if (!justId) nack.deliveryCount++;
+    if (!justId) countDelivery(nack);
     assignPending(g, k, nack, consumer, now);
     count--;
   }

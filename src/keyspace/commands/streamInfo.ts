@@ -8,7 +8,8 @@ import { arityError, bulkText, cText, helpReply, subcommandSyntaxError, unknownS
 import { compareIds, formatId, NOT_INTEGER, parseIdKey, parseLongLong } from './streamId';
 import { layoutOf, radixTreeNodes } from './streamLayout';
 import { groupLag, INVALID_ENTRIES_READ } from './streamOps';
-import { entryReply, idReply, int, nullBulk, streamForRead } from './streamReply';
+import { expireIdmp } from './streamIdmp';
+import { countReply, entryReply, idReply, int, nullBulk, ownerReply, streamForRead } from './streamReply';
 import { bulk } from './util';
 
 /** In byte order of the names (memcmp, as the radix tree orders them). */
@@ -24,12 +25,28 @@ function entriesReadReply(g: StreamGroup): ReplyValue {
   return g.entriesRead === INVALID_ENTRIES_READ ? nullBulk() : int(g.entriesRead);
 }
 
-function lagReply(s: StreamValue, g: StreamGroup): ReplyValue {
-  const lag = groupLag(s, g);
+function lagReply(ctx: CommandContext, s: StreamValue, g: StreamGroup): ReplyValue {
+  const lag = groupLag(s, g, ctx.ks.dialect.has('stream-lag-after-trim'));
   return lag === null ? nullBulk() : int(lag);
 }
 
-function streamHeader(s: StreamValue): ReplyValue[] {
+/** 8.6: the IDMP configuration and counts, after recorded-first-entry-id. */
+function idmpFields(s: StreamValue, now: number): ReplyValue[] {
+  const idmp = s.idmp;
+  expireIdmp(idmp, now);
+  let iids = 0;
+  for (const records of idmp.producers.values()) iids += records.size;
+  return [
+    bulkText('idmp-duration'), int(idmp.duration),
+    bulkText('idmp-maxsize'), int(idmp.maxEntries),
+    bulkText('pids-tracked'), int(idmp.producers.size),
+    bulkText('iids-tracked'), int(iids),
+    bulkText('iids-added'), int(idmp.iidsAdded),
+    bulkText('iids-duplicates'), int(idmp.iidsDuplicates),
+  ];
+}
+
+function streamHeader(ctx: CommandContext, s: StreamValue): ReplyValue[] {
   const layout = layoutOf(s);
   return [
     bulkText('length'), int(s.entries.length),
@@ -39,26 +56,29 @@ function streamHeader(s: StreamValue): ReplyValue[] {
     bulkText('max-deleted-entry-id'), idReply(s.maxDeletedId),
     bulkText('entries-added'), int(s.entriesAdded),
     bulkText('recorded-first-entry-id'), idReply(s.firstId),
+    ...(ctx.ks.dialect.has('redis-8.6-commands') ? idmpFields(s, ctx.now) : []),
   ];
 }
 
-function fullGroup(s: StreamValue, g: StreamGroup, count: number): ReplyValue {
+function fullGroup(ctx: CommandContext, s: StreamValue, g: StreamGroup, count: number): ReplyValue {
+  const activeTime = ctx.ks.dialect.has('stream-consumer-active-time');
   const pel = sortedPending(g.pending.keys());
   const limited = count ? pel.slice(0, count) : pel;
   const pending = limited.map((id) => {
     const nack = g.pending.get(formatId(id))!;
-    return reply.array([idReply(id), bulk(nack.consumer), int(nack.deliveryTime), int(nack.deliveryCount)]);
+    return reply.array([idReply(id), ownerReply(nack.consumer), int(nack.deliveryTime), countReply(nack.deliveryCount)]);
   });
   const consumers = byName(g.consumers).map(([name, c]) => {
     const own = sortedPending(c.pending);
     const ownLimited = count ? own.slice(0, count) : own;
     const ownReply = ownLimited.map((id) => {
       const nack = g.pending.get(formatId(id))!;
-      return reply.array([idReply(id), int(nack.deliveryTime), int(nack.deliveryCount)]);
+      return reply.array([idReply(id), int(nack.deliveryTime), countReply(nack.deliveryCount)]);
     });
     return reply.array([
       bulkText('name'), bulk(name),
       bulkText('seen-time'), int(c.seenTime),
+      ...(activeTime ? [bulkText('active-time'), int(c.activeTime)] : []),
       bulkText('pel-count'), int(c.pending.size),
       bulkText('pending'), reply.array(ownReply),
     ]);
@@ -67,20 +87,21 @@ function fullGroup(s: StreamValue, g: StreamGroup, count: number): ReplyValue {
     bulkText('name'), bulk(g.name),
     bulkText('last-delivered-id'), idReply(g.lastId),
     bulkText('entries-read'), entriesReadReply(g),
-    bulkText('lag'), lagReply(s, g),
+    bulkText('lag'), lagReply(ctx, s, g),
     bulkText('pel-count'), int(g.pending.size),
+    ...(ctx.ks.dialect.has('redis-8.8-commands') ? [bulkText('nacked-count'), int(g.nacked.size)] : []),
     bulkText('pending'), reply.array(pending),
     bulkText('consumers'), reply.array(consumers),
   ]);
 }
 
-function xinfoStream(s: StreamValue, sub: Bytes, opts: Bytes[]): ReplyValue {
+function xinfoStream(ctx: CommandContext, s: StreamValue, sub: Bytes, opts: Bytes[]): ReplyValue {
   let count = 10;
   if (opts.length === 0) {
     const first = s.entries[0];
     const last = s.entries[s.entries.length - 1];
     return reply.array([
-      ...streamHeader(s),
+      ...streamHeader(ctx, s),
       bulkText('groups'), int(s.groups.size),
       bulkText('first-entry'), first ? entryReply(first) : nullBulk(),
       bulkText('last-entry'), last ? entryReply(last) : nullBulk(),
@@ -95,9 +116,9 @@ function xinfoStream(s: StreamValue, sub: Bytes, opts: Bytes[]): ReplyValue {
   }
   const entries = count ? s.entries.slice(0, count) : s.entries;
   return reply.array([
-    ...streamHeader(s),
+    ...streamHeader(ctx, s),
     bulkText('entries'), reply.array(entries.map(entryReply)),
-    bulkText('groups'), reply.array(byName(s.groups).map(([, g]) => fullGroup(s, g, count))),
+    bulkText('groups'), reply.array(byName(s.groups).map(([, g]) => fullGroup(ctx, s, g, count))),
   ]);
 }
 
@@ -123,7 +144,7 @@ export function xinfo(ctx: CommandContext, argv: Bytes[]): ReplyValue {
   if (found.kind === 'missing') return reply.error('ERR no such key');
   if (found.kind === 'wrongtype') return reply.error(WRONGTYPE);
   const s = found.s;
-  if (opt === 'stream') return xinfoStream(s, sub, argv.slice(3));
+  if (opt === 'stream') return xinfoStream(ctx, s, sub, argv.slice(3));
   if (opt === 'groups') {
     return reply.array(
       byName(s.groups).map(([name, g]) =>
@@ -133,7 +154,7 @@ export function xinfo(ctx: CommandContext, argv: Bytes[]): ReplyValue {
           bulkText('pending'), int(g.pending.size),
           bulkText('last-delivered-id'), idReply(g.lastId),
           bulkText('entries-read'), entriesReadReply(g),
-          bulkText('lag'), lagReply(s, g),
+          bulkText('lag'), lagReply(ctx, s, g),
         ]),
       ),
     );
@@ -146,6 +167,10 @@ export function xinfo(ctx: CommandContext, argv: Bytes[]): ReplyValue {
         bulkText('name'), bulk(name),
         bulkText('pending'), int(c.pending.size),
         bulkText('idle'), int(Math.max(0, ctx.now - c.seenTime)),
+        // 7.2: how long since the consumer last did something, -1 if never.
+        ...(ctx.ks.dialect.has('stream-consumer-active-time')
+          ? [bulkText('inactive'), int(c.activeTime !== -1 ? ctx.now - c.activeTime : -1)]
+          : []),
       ]),
     ),
   );

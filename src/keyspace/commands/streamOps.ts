@@ -2,15 +2,54 @@
 // ID, max deleted ID, entries added) and its node layout in step, with the
 // semantics of t_stream.c's streamAppendItem / streamTrim / streamDeleteItem and
 // the consumer-group read counters (entries_read, lag).
-import type { Bytes, StreamEntry, StreamGroup, StreamId, StreamValue } from '../values';
+import type { Bytes, StreamEntry, StreamGroup, StreamId, StreamIdmp, StreamPendingEntry, StreamValue } from '../values';
 import { compareIds, isZeroId, MAX_ID, ZERO_ID } from './streamId';
 import { appendToLayout, deleteFromLayout, layoutOf } from './streamLayout';
+import { dropReferences, referenceCheck, type DeleteStrategy } from './streamRefs';
 
 /** SCG_INVALID_ENTRIES_READ */
 export const INVALID_ENTRIES_READ = -1;
 
+/** stream-idmp-duration / stream-idmp-maxsize defaults (8.6): what a new stream starts with. */
+export const IDMP_DEFAULT_DURATION = 100;
+export const IDMP_DEFAULT_MAXSIZE = 100;
+
+export function newIdmp(): StreamIdmp {
+  return { duration: IDMP_DEFAULT_DURATION, maxEntries: IDMP_DEFAULT_MAXSIZE, producers: new Map(), iidsAdded: 0, iidsDuplicates: 0 };
+}
+
 export function newStream(): StreamValue {
-  return { entries: [], lastId: ZERO_ID, firstId: ZERO_ID, maxDeletedId: ZERO_ID, entriesAdded: 0, groups: new Map() };
+  return { entries: [], lastId: ZERO_ID, firstId: ZERO_ID, maxDeletedId: ZERO_ID, entriesAdded: 0, groups: new Map(), idmp: newIdmp() };
+}
+
+export function newGroup(name: Bytes, lastId: StreamId, entriesRead: number): StreamGroup {
+  return { name, lastId, entriesRead, pending: new Map(), consumers: new Map(), nacked: new Set() };
+}
+
+/** streamDup (COPY): everything, IDMP records and the NACK zone included. */
+export function cloneStream(s: StreamValue): StreamValue {
+  const id = (x: StreamId): StreamId => ({ ms: x.ms, seq: x.seq });
+  const groups = new Map<Bytes, StreamGroup>();
+  for (const [name, g] of s.groups) {
+    const pending = new Map<string, StreamPendingEntry>();
+    for (const [k, p] of g.pending) pending.set(k, { ...p, id: id(p.id) });
+    const copy = newGroup(g.name, id(g.lastId), g.entriesRead);
+    copy.pending = pending;
+    for (const [k, c] of g.consumers) copy.consumers.set(k, { ...c, pending: new Set(c.pending) });
+    copy.nacked = new Set(g.nacked);
+    groups.set(name, copy);
+  }
+  const producers = new Map<Bytes, Map<Bytes, StreamId>>();
+  for (const [pid, records] of s.idmp.producers) producers.set(pid, new Map(records));
+  return {
+    entries: s.entries.map((e) => ({ id: id(e.id), fields: e.fields.slice() })),
+    lastId: id(s.lastId),
+    firstId: id(s.firstId),
+    maxDeletedId: id(s.maxDeletedId),
+    entriesAdded: s.entriesAdded,
+    groups,
+    idmp: { ...s.idmp, producers },
+  };
 }
 
 /** Appends an entry whose ID the caller has checked is greater than lastId. */
@@ -19,6 +58,7 @@ export function appendEntry(s: StreamValue, id: StreamId, fields: Bytes[]): void
   const entry: StreamEntry = { id, fields };
   s.entries.push(entry);
   appendToLayout(layout, entry);
+  // 8.x saturates the counter at LLONG_MAX (a JS number cannot reach it anyway).
   s.entriesAdded++;
   s.lastId = id;
   if (s.entries.length === 1) s.firstId = id;
@@ -57,7 +97,11 @@ export function refreshFirstId(s: StreamValue): void {
   s.firstId = s.entries.length === 0 ? ZERO_ID : s.entries[0]!.id;
 }
 
-export type TrimSpec = { strategy: 'maxlen'; maxlen: number; approx: boolean } | { strategy: 'minid'; minid: StreamId; approx: boolean };
+export type TrimSpec = ({ strategy: 'maxlen'; maxlen: number } | { strategy: 'minid'; minid: StreamId }) & {
+  approx: boolean;
+  /** What happens to consumer-group references (8.2); KEEPREF before 8.2. */
+  refs: DeleteStrategy;
+};
 
 /**
  * streamTrim as run for the master client (no LIMIT): whole nodes from the head,
@@ -65,6 +109,7 @@ export type TrimSpec = { strategy: 'maxlen'; maxlen: number; approx: boolean } |
  * Returns the number of entries removed.
  */
 export function trimStream(s: StreamValue, spec: TrimSpec): number {
+  if (spec.refs !== 'keepref') return trimWithReferences(s, spec);
   const layout = layoutOf(s);
   let removed = 0; // from the head of s.entries
   let length = s.entries.length;
@@ -121,10 +166,63 @@ export function estimateDistance(s: StreamValue, id: StreamId): number {
   return INVALID_ENTRIES_READ;
 }
 
-/** streamReplyWithCGLag's number, or null when the lag cannot be known. */
-export function groupLag(s: StreamValue, g: StreamGroup): number | null {
+/** streamReplyWithCGLag's number, or null when the lag cannot be known. `afterTrim`: 8.0's two extra rules. */
+export function groupLag(s: StreamValue, g: StreamGroup, afterTrim = false): number | null {
   if (!s.entriesAdded) return 0;
+  if (afterTrim) {
+    if (s.entries.length === 0) return 0;
+    if (compareIds(g.lastId, s.firstId) < 0 && compareIds(s.maxDeletedId, s.firstId) < 0) return s.entries.length;
+  }
   if (g.entriesRead !== INVALID_ENTRIES_READ && !rangeHasTombstones(s, g.lastId)) return s.entriesAdded - g.entriesRead;
   const read = estimateDistance(s, g.lastId);
   return read === INVALID_ENTRIES_READ ? null : s.entriesAdded - read;
+}
+
+/**
+ * streamTrim with DELREF or ACKED (8.2): no whole node goes unseen, since each
+ * entry's references matter. Node by node from the head, entries are deleted
+ * in order (ACKED skips those still referenced) until the stream is short
+ * enough or an entry reaches MINID; a node all of whose entries go is removed,
+ * and the walk moves on only while the node was one MAXLEN/MINID could drop
+ * whole. `~` changes nothing here (the master rewrites it to "=" anyway).
+ */
+function trimWithReferences(s: StreamValue, spec: TrimSpec): number {
+  const layout = layoutOf(s);
+  const referenced = spec.refs === 'acked' ? referenceCheck(s) : null;
+  const dead = new Set<number>(); // indexes into s.entries
+  let length = s.entries.length;
+  let pos = 0; // index of the current node's first live entry
+  for (let n = 0; n < layout.nodes.length; ) {
+    if (spec.strategy === 'maxlen' && length <= spec.maxlen) break;
+    const node = layout.nodes[n]!;
+    const live = node.live;
+    const eligible = spec.strategy === 'maxlen' ? length - live >= spec.maxlen : compareIds(node.lastId, spec.minid) < 0;
+    let deletedHere = 0;
+    for (let k = 0; k < live; k++) {
+      const e = s.entries[pos + k]!;
+      const stop = spec.strategy === 'maxlen' ? length <= spec.maxlen : compareIds(e.id, spec.minid) >= 0;
+      if (stop) break;
+      if (referenced !== null && referenced(e.id)) continue;
+      if (spec.refs === 'delref') dropReferences(s, e.id);
+      dead.add(pos + k);
+      deletedHere++;
+      length--;
+    }
+    pos += live;
+    if (eligible && deletedHere === live) {
+      layout.nodes.splice(n, 1);
+      continue;
+    }
+    node.live -= deletedHere;
+    node.deleted += deletedHere;
+    if (!eligible) break;
+    n++;
+  }
+  if (dead.size > 0) {
+    const kept = s.entries.slice(0, pos).filter((_, i) => !dead.has(i));
+    s.entries.splice(0, pos, ...kept);
+  }
+  if (s.entries.length === 0) s.firstId = ZERO_ID;
+  else if (dead.size > 0) refreshFirstId(s);
+  return dead.size;
 }

@@ -8,7 +8,7 @@ import { bulkText, cText } from './replyText';
 import { compareIds, formatId, INVALID_ID, NOT_INTEGER, parseLongLong, parseRangeBound, parseStrictId, SYNTAX_ERROR } from './streamId';
 import { byName, sortedPending, xinfo } from './streamInfo';
 import { lowerBound } from './streamOps';
-import { entryReply, idReply, int, nullBulk, streamForRead } from './streamReply';
+import { countReply, entryReply, idReply, int, nullBulk, ownerReply, streamForRead } from './streamReply';
 import { bulk } from './util';
 
 /** Entries with start <= id <= end, forward or backward, at most `count` (0 = all). */
@@ -108,9 +108,11 @@ function xpending(ctx: CommandContext, argv: Bytes[]): ReplyValue {
     if (compareIds(id, start) < 0) continue;
     if (compareIds(id, end) > 0) break;
     const nack: StreamPendingEntry = g.pending.get(formatId(id))!;
-    if (minIdle && ctx.now - nack.deliveryTime < minIdle) continue;
+    // An entry no consumer owns (XNACK, 8.8) has no idle time: -1, and IDLE never filters it.
+    if (nack.consumer !== null && minIdle && ctx.now - nack.deliveryTime < minIdle) continue;
     count--;
-    out.push(reply.array([idReply(id), bulk(nack.consumer), int(Math.max(0, ctx.now - nack.deliveryTime)), int(nack.deliveryCount)]));
+    const idle = nack.consumer !== null ? Math.max(0, ctx.now - nack.deliveryTime) : -1;
+    out.push(reply.array([idReply(id), ownerReply(nack.consumer), int(idle), countReply(nack.deliveryCount)]));
   }
   return reply.array(out);
 }

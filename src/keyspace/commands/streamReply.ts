@@ -20,6 +20,14 @@ export const nullBulk = (): ReplyValue => reply.bulk(null);
 export const idReply = (id: StreamId): ReplyValue => bulkText(formatId(id));
 export const int = (n: number | bigint): ReplyValue => reply.integer(n);
 
+const LLONG_MAX = 9223372036854775807n;
+
+/** A delivery count: LLONG_MAX (XNACK FATAL, 8.8) is 2^63 as a JS number, and must read back as LLONG_MAX. */
+export const countReply = (n: number): ReplyValue => (n >= 2 ** 63 ? reply.integer(LLONG_MAX) : reply.integer(n));
+
+/** A PEL entry's owner: "" for one no consumer owns (XNACK), as XPENDING and XINFO show it. */
+export const ownerReply = (consumer: Bytes | null): ReplyValue => bulk(consumer ?? '');
+
 export function entryReply(e: StreamEntry): ReplyValue {
   return reply.array([idReply(e.id), reply.array(e.fields.map(bulk))]);
 }

@@ -1,9 +1,13 @@
 // streamParseAddOrTrimArgsOrReply: the options XADD and XTRIM share, parsed as
 // redis-server parses them for its master client (LIMIT is accepted and then
-// ignored there: the master already rewrote "~ n" into "= <what it kept>").
+// ignored there: the master already rewrote "~ n" into "= <what it kept>"),
+// with 8.2's KEEPREF|DELREF|ACKED and 8.6's IDMP pid iid / IDMPAUTO pid (which
+// a master sends with the ID it generated, or with "*" for a duplicate).
 import type { Bytes, StreamId } from '../values';
+import type { IdmpRequest } from './streamIdmp';
 import { NOT_INTEGER, INVALID_ID, parseId, parseLongLong, parseStrictId, SYNTAX_ERROR } from './streamId';
 import type { TrimSpec } from './streamOps';
+import { parseDeleteStrategy, type DeleteStrategy } from './streamRefs';
 
 export interface AddTrimArgs {
   trim: TrimSpec | null;
@@ -12,20 +16,26 @@ export interface AddTrimArgs {
   id: StreamId | null;
   seqGiven: boolean;
   noMkStream: boolean;
+  idmp: IdmpRequest | null;
 }
 
+const IDMP_TWICE = 'ERR syntax error, IDMP/IDMPAUTO specified multiple times';
+
 export function parseAddTrimArgs(argv: Bytes[], xadd: boolean): AddTrimArgs | string {
-  const out: AddTrimArgs = { trim: null, idIndex: argv.length, id: null, seqGiven: true, noMkStream: false };
+  const out: AddTrimArgs = { trim: null, idIndex: argv.length, id: null, seqGiven: true, noMkStream: false, idmp: null };
   let limit = 0;
+  let refs: DeleteStrategy | null = null;
+  let trim: { strategy: 'maxlen'; maxlen: number; approx: boolean } | { strategy: 'minid'; minid: StreamId; approx: boolean } | null = null;
   let i = 2;
   for (; i < argv.length; i++) {
     const moreargs = argv.length - 1 - i;
     const opt = argv[i]!;
     const lower = opt.toLowerCase();
+    const strategy: DeleteStrategy | null = refs === null ? parseDeleteStrategy(opt) : null;
     if (xadd && opt === '*') {
       break;
     } else if ((lower === 'maxlen' || lower === 'minid') && moreargs) {
-      if (out.trim) return 'ERR syntax error, MAXLEN and MINID options at the same time are not compatible';
+      if (trim) return 'ERR syntax error, MAXLEN and MINID options at the same time are not compatible';
       let approx = false;
       const next = argv[i + 1]!;
       if (moreargs >= 2 && next === '~') {
@@ -38,11 +48,11 @@ export function parseAddTrimArgs(argv: Bytes[], xadd: boolean): AddTrimArgs | st
         const maxlen = parseLongLong(argv[i + 1]!);
         if (maxlen === null) return NOT_INTEGER;
         if (maxlen < 0) return 'ERR The MAXLEN argument must be >= 0.';
-        out.trim = { strategy: 'maxlen', maxlen, approx };
+        trim = { strategy: 'maxlen', maxlen, approx };
       } else {
         const minid = parseStrictId(argv[i + 1]!);
         if (!minid) return INVALID_ID;
-        out.trim = { strategy: 'minid', minid, approx };
+        trim = { strategy: 'minid', minid, approx };
       }
       i++;
     } else if (lower === 'limit' && moreargs) {
@@ -51,9 +61,22 @@ export function parseAddTrimArgs(argv: Bytes[], xadd: boolean): AddTrimArgs | st
       if (l < 0) return 'ERR The LIMIT argument must be >= 0.';
       limit = l;
       i++;
+    } else if (strategy !== null) {
+      refs = strategy;
     } else if (xadd && lower === 'nomkstream') {
       out.noMkStream = true;
+    } else if (xadd && lower === 'idmpauto' && moreargs) {
+      if (out.idmp) return IDMP_TWICE;
+      if (argv[i + 1]!.length === 0) return 'ERR syntax error, IDMPAUTO requires a non-empty producer ID';
+      out.idmp = { pid: argv[++i]!, iid: null };
+    } else if (xadd && lower === 'idmp' && moreargs >= 2) {
+      if (out.idmp) return IDMP_TWICE;
+      if (argv[i + 1]!.length === 0) return 'ERR syntax error, IDMP requires a non-empty producer ID';
+      if (argv[i + 2]!.length === 0) return 'ERR syntax error, IDMP requires a non-empty idempotent ID';
+      out.idmp = { pid: argv[i + 1]!, iid: argv[i + 2]! };
+      i += 2;
     } else if (xadd) {
+      // Only "*" for a client; the master's own client may name the ID it generated.
       const parsed = parseId(opt, 0n, true, true);
       if (!parsed) return INVALID_ID;
       out.id = parsed.id;
@@ -64,7 +87,8 @@ export function parseAddTrimArgs(argv: Bytes[], xadd: boolean): AddTrimArgs | st
     }
   }
   out.idIndex = i;
-  if (limit && !out.trim) return 'ERR syntax error, LIMIT cannot be used without specifying a trimming strategy';
-  if (!xadd && !out.trim) return 'ERR syntax error, XTRIM must be called with a trimming strategy';
+  if (limit && !trim) return 'ERR syntax error, LIMIT cannot be used without specifying a trimming strategy';
+  if (!xadd && !trim) return 'ERR syntax error, XTRIM must be called with a trimming strategy';
+  if (trim) out.trim = { ...trim, refs: refs ?? 'keepref' };
   return out;
 }
