@@ -142,8 +142,11 @@ export class LoggingProxy {
         link: l.index, kind: 'r2m', b64: chunk.toString('base64'), preview: preview(chunk),
         ...(rewritten ? { forwarded: rewritten.toString('base64') } : {}),
       });
-      if (l.master && !l.master.connecting) l.master.write(out);
-      else l.toMaster.push(out);
+      if (l.master && !l.master.connecting) {
+        if (!l.master.write(out)) backPressure(replica, l.master);
+      } else {
+        l.toMaster.push(out);
+      }
     });
     replica.on('error', () => undefined);
     replica.on('close', () => {
@@ -184,7 +187,8 @@ export class LoggingProxy {
         link: l.index, kind: 'm2r', b64: forward.toString('base64'), preview: preview(forward),
         ...(rewritten ? { original: original.toString('base64') } : {}),
       });
-      l.replica.write(forward);
+      // A replica that stops reading (a full local buffer) must stall the master as a direct link would.
+      if (!l.replica.write(forward) && l.master) backPressure(l.master, l.replica);
     }
     if (!hook) return;
     // One-shot, unless the hook put another in its place.
@@ -199,6 +203,14 @@ export class LoggingProxy {
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** Stops reading `from` until `to` has drained what it was given (TCP's flow control, across the proxy). */
+function backPressure(from: net.Socket, to: net.Socket): void {
+  if (from.isPaused()) return;
+  from.pause();
+  to.once('drain', () => from.resume());
+  to.once('close', () => from.resume());
+}
 
 const LOG_LEVELS: Record<string, RedisLogLevel> = { '.': 'debug', '-': 'verbose', '*': 'notice', '#': 'warning' };
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

@@ -18,6 +18,9 @@ export type ProxyEvent =
   /**
    * Bytes the replica received: what the master sent, or what the capture
    * injected. When the proxy rewrote them, `original` holds what the master sent.
+   * `t` is when the proxy handed them to the replica's socket; a replica that
+   * stopped reading takes them later (the proxy then stops reading the master,
+   * so the master stalls as on a direct link, give or take the socket buffers).
    */
   | { seq: number; t: number; link: number; kind: 'm2r'; b64: string; preview: string; injected?: true; original?: string }
   /** Bytes the replica wrote. When the proxy rewrote them, `forwarded` holds what the master got instead. */
