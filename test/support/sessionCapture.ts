@@ -1,19 +1,31 @@
 // Recording real replication sessions: a logging TCP proxy placed between a
-// real redis-server replica and a real master (observed-bytes.md §F did the
-// same by hand), INFO checkpoints on both servers, and the replica's log.
+// real replica and a real master (observed-bytes.md §F did the same by hand),
+// INFO checkpoints on both servers, dense INFO/ROLE/CLIENT LIST samples, and
+// both servers' logs. Master and replica can be any of the live builds
+// (servers.ts), Redis or Valkey.
 // The proxy can also play the faults a network or a hung master produces:
 // hold a new link (connect accepted, master never reached), freeze a link
-// (nothing more reaches the replica), cut it, or inject bytes.
+// (nothing more reaches the replica), cut it, inject bytes, or rewrite bytes
+// on their way in either direction.
 import * as net from 'node:net';
 import type { RedisClient } from '../../src/net/redisClient';
+import { linkRoles } from './sessionCaptureLinks';
+import { Sampler } from './sessionCaptureSampler';
 import {
   preview, SESSION_FORMAT, type Checkpoint, type ProxyEvent, type RedisLogLevel, type ReplicaLogLine,
   type SessionFixture, type SessionSummary,
 } from './sessionCaptureFormat';
 import { RedisServer, sleep, waitFor } from './redisServer';
+import { liveServer, type LiveServer } from './servers';
 
 /** What the proxy does with a master chunk before the replica gets it. */
 export type M2RHook = (chunk: Buffer, link: number) => { forward: number; then: 'cut' | 'freeze' } | null;
+
+/**
+ * Bytes to pass on instead of `chunk` (null: pass it unchanged). Stays
+ * installed until the capture clears it; the fixture keeps both versions.
+ */
+export type Rewrite = (chunk: Buffer, link: number) => Buffer | null;
 
 interface ProxyLink {
   index: number;
@@ -35,6 +47,10 @@ export class LoggingProxy {
   /** Links after this many are held whatever newLinks says (stops a reconnect loop). */
   holdAfter = Infinity;
   m2rHook: M2RHook | null = null;
+  /** Rewrites master bytes before the replica gets them (and before m2rHook sees them). */
+  m2rRewrite: Rewrite | null = null;
+  /** Rewrites replica bytes before the master gets them. */
+  r2mRewrite: Rewrite | null = null;
   port = 0;
 
   constructor(private readonly upstreamPort: number, private readonly clock: () => number) {}
@@ -61,6 +77,18 @@ export class LoggingProxy {
     const l = this.links[index - 1];
     if (!l) throw new Error(`no link ${index}`);
     return l;
+  }
+
+  /** How many bytes the replica has received on a link so far. */
+  received(index: number): number {
+    let n = 0;
+    for (const e of this.events) if (e.kind === 'm2r' && e.link === index) n += Buffer.byteLength(e.b64, 'base64');
+    return n;
+  }
+
+  /** Everything the replica received on a link so far. */
+  receivedBytes(index: number): Buffer {
+    return Buffer.concat(this.events.flatMap((e) => (e.kind === 'm2r' && e.link === index ? [Buffer.from(e.b64, 'base64')] : [])));
   }
 
   /** Lets a held link reach the master; what the replica wrote meanwhile goes out first. */
@@ -108,9 +136,17 @@ export class LoggingProxy {
     this.record({ link: l.index, kind: 'accept' });
     replica.on('data', (chunk: Buffer) => {
       if (l.closed) return;
-      this.record({ link: l.index, kind: 'r2m', b64: chunk.toString('base64'), preview: preview(chunk) });
-      if (l.master && !l.master.connecting) l.master.write(chunk);
-      else l.toMaster.push(chunk);
+      const rewritten = this.r2mRewrite?.(chunk, l.index) ?? null;
+      const out = rewritten ?? chunk;
+      this.record({
+        link: l.index, kind: 'r2m', b64: chunk.toString('base64'), preview: preview(chunk),
+        ...(rewritten ? { forwarded: rewritten.toString('base64') } : {}),
+      });
+      if (l.master && !l.master.connecting) {
+        if (!l.master.write(out)) backPressure(replica, l.master);
+      } else {
+        l.toMaster.push(out);
+      }
     });
     replica.on('error', () => undefined);
     replica.on('close', () => {
@@ -139,14 +175,20 @@ export class LoggingProxy {
     });
   }
 
-  private fromMaster(l: ProxyLink, chunk: Buffer): void {
+  private fromMaster(l: ProxyLink, original: Buffer): void {
     if (l.closed || l.frozen) return;
+    const rewritten = this.m2rRewrite?.(original, l.index) ?? null;
+    const chunk = rewritten ?? original;
     const fn = this.m2rHook;
     const hook = fn?.(chunk, l.index) ?? null;
     const forward = hook ? chunk.subarray(0, hook.forward) : chunk;
     if (forward.length > 0) {
-      this.record({ link: l.index, kind: 'm2r', b64: forward.toString('base64'), preview: preview(forward) });
-      l.replica.write(forward);
+      this.record({
+        link: l.index, kind: 'm2r', b64: forward.toString('base64'), preview: preview(forward),
+        ...(rewritten ? { original: original.toString('base64') } : {}),
+      });
+      // A replica that stops reading (a full local buffer) must stall the master as a direct link would.
+      if (!l.replica.write(forward) && l.master) backPressure(l.master, l.replica);
     }
     if (!hook) return;
     // One-shot, unless the hook put another in its place.
@@ -161,6 +203,14 @@ export class LoggingProxy {
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** Stops reading `from` until `to` has drained what it was given (TCP's flow control, across the proxy). */
+function backPressure(from: net.Socket, to: net.Socket): void {
+  if (from.isPaused()) return;
+  from.pause();
+  to.once('drain', () => from.resume());
+  to.once('close', () => from.resume());
+}
 
 const LOG_LEVELS: Record<string, RedisLogLevel> = { '.': 'debug', '-': 'verbose', '*': 'notice', '#': 'warning' };
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -184,6 +234,52 @@ export interface ReplicaSettings {
   'repl-timeout'?: number;
   'replica-announce-ip'?: string;
   'replica-announce-port'?: number;
+  'repl-diskless-load'?: 'disabled' | 'on-empty-db' | 'swapdb';
+  'repl-rdb-channel'?: boolean;
+  'dual-channel-replication-enabled'?: boolean;
+  /** Bytes. */
+  'replica-full-sync-buffer-limit'?: number;
+  /** `hard soft seconds`, in bytes. */
+  'client-output-buffer-limit-replica'?: string;
+  loglevel?: 'debug' | 'verbose' | 'notice' | 'warning';
+  /** A hidden tuning knob: how often a blocking load lets the event loop run. */
+  'loading-process-events-interval-bytes'?: number;
+  /** A hidden test knob: µs the replica sleeps per key it loads (stretches a load). */
+  'key-load-delay'?: number;
+}
+
+/** The command-line arguments that give a replica these settings. */
+function replicaArgs(settings: ReplicaSettings): string[] {
+  const args: string[] = [];
+  const yesNo = (b: boolean): string => (b ? 'yes' : 'no');
+  if (settings.masterauth !== undefined) args.push('--masterauth', settings.masterauth);
+  if (settings.masteruser !== undefined) args.push('--masteruser', settings.masteruser);
+  if (settings['repl-timeout'] !== undefined) args.push('--repl-timeout', String(settings['repl-timeout']));
+  if (settings['replica-announce-ip'] !== undefined) args.push('--replica-announce-ip', settings['replica-announce-ip']);
+  if (settings['replica-announce-port'] !== undefined) args.push('--replica-announce-port', String(settings['replica-announce-port']));
+  if (settings['repl-diskless-load'] !== undefined) args.push('--repl-diskless-load', settings['repl-diskless-load']);
+  if (settings['repl-rdb-channel'] !== undefined) args.push('--repl-rdb-channel', yesNo(settings['repl-rdb-channel']));
+  if (settings['dual-channel-replication-enabled'] !== undefined) {
+    args.push('--dual-channel-replication-enabled', yesNo(settings['dual-channel-replication-enabled']));
+  }
+  if (settings['replica-full-sync-buffer-limit'] !== undefined) {
+    args.push('--replica-full-sync-buffer-limit', String(settings['replica-full-sync-buffer-limit']));
+  }
+  if (settings['client-output-buffer-limit-replica'] !== undefined) {
+    args.push('--client-output-buffer-limit', `replica ${settings['client-output-buffer-limit-replica']}`);
+  }
+  if (settings.loglevel !== undefined) args.push('--loglevel', settings.loglevel);
+  if (settings['key-load-delay'] !== undefined) args.push('--key-load-delay', String(settings['key-load-delay']));
+  if (settings['loading-process-events-interval-bytes'] !== undefined) {
+    args.push('--loading-process-events-interval-bytes', String(settings['loading-process-events-interval-bytes']));
+  }
+  return args;
+}
+
+/** Master and replica builds of a capture (servers.ts names); the PATH's redis-server by default. */
+export interface CaptureBuilds {
+  master?: string;
+  replica?: string;
 }
 
 /**
@@ -192,6 +288,8 @@ export interface ReplicaSettings {
  */
 export class SessionRecorder {
   readonly epochMs = Date.now();
+  readonly masterBuild: LiveServer;
+  readonly replicaBuild: LiveServer;
   readonly script: { t: number; what: string }[] = [];
   readonly checkpoints: Checkpoint[] = [];
   private readonly servers: RedisServer[] = [];
@@ -205,8 +303,16 @@ export class SessionRecorder {
   private replicaArgs: string[] = [];
   private replicaSettings: ReplicaSettings = {};
   private masterPassword: string | null = null;
+  private sampler: Sampler | null = null;
+  /** Read when each server starts: a replica may not be alive at the end (a capture of a crash). */
+  private masterVersion = '?';
+  private replicaVersion = '?';
+  private replicaEffective: Partial<SessionFixture['replica']['config']> = {};
 
-  constructor(readonly scenario: string, readonly description: string) {}
+  constructor(readonly scenario: string, readonly description: string, builds: CaptureBuilds = {}) {
+    this.masterBuild = liveServer(builds.master ?? 'debian');
+    this.replicaBuild = liveServer(builds.replica ?? builds.master ?? 'debian');
+  }
 
   now(): number {
     return Date.now() - this.epochMs;
@@ -221,12 +327,13 @@ export class SessionRecorder {
     this.masterPassword = password;
     this.master = await this.server({ args });
     this.masterClient = await this.client(this.master, password);
+    this.masterVersion = await serverVersion(this.masterClient, this.masterBuild);
     return this.master;
   }
 
-  /** A server that is not the replica under record (e.g. a replica whose own master is down). */
-  async server(opts: { args: string[] }): Promise<RedisServer> {
-    const s = await RedisServer.start(opts);
+  /** A server that is not the replica under record (e.g. a replica whose own master is down); the master's build by default. */
+  async server(opts: { args: string[]; binary?: string }): Promise<RedisServer> {
+    const s = await RedisServer.start({ binary: this.masterBuild.binary, ...opts });
     this.servers.push(s);
     return s;
   }
@@ -247,17 +354,42 @@ export class SessionRecorder {
   /** The real replica, pointed at the proxy from its command line (boot path: PSYNC ? -1). */
   async startReplica(settings: ReplicaSettings = {}): Promise<RedisServer> {
     this.replicaSettings = settings;
-    const args = ['--replicaof', '127.0.0.1', String(this.proxy.port)];
-    if (settings.masterauth !== undefined) args.push('--masterauth', settings.masterauth);
-    if (settings.masteruser !== undefined) args.push('--masteruser', settings.masteruser);
-    if (settings['repl-timeout'] !== undefined) args.push('--repl-timeout', String(settings['repl-timeout']));
-    if (settings['replica-announce-ip'] !== undefined) args.push('--replica-announce-ip', settings['replica-announce-ip']);
-    if (settings['replica-announce-port'] !== undefined) args.push('--replica-announce-port', String(settings['replica-announce-port']));
+    const args = ['--replicaof', '127.0.0.1', String(this.proxy.port), ...replicaArgs(settings)];
     this.replicaArgs = args;
-    this.note(`start replica: redis-server ${args.join(' ')}`);
-    this.replica = await this.server({ args });
+    this.note(`start replica: ${this.replicaBuild.product}-server ${args.join(' ')}`);
+    this.replica = await this.server({ args, binary: this.replicaBuild.binary });
     this.replicaClient = await this.client(this.replica);
+    this.replicaVersion = await serverVersion(this.replicaClient, this.replicaBuild);
+    this.replicaEffective = await this.effectiveSettings();
     return this.replica;
+  }
+
+  /** Whether the replica process still runs (a capture may provoke a crash). */
+  replicaAlive(): boolean {
+    try {
+      process.kill(this.replica.pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Dense sampling of both servers from now on (dedicated connections, one
+   * loop per server, so a replica blocked in a load does not stall the
+   * master's samples). Runs until stopSampling() or finish().
+   */
+  async startSampling(intervalMs = 50): Promise<void> {
+    if (this.sampler) return;
+    const master = await this.client(this.master, this.masterPassword);
+    const replica = await this.client(this.replica);
+    this.sampler = new Sampler(() => this.now(), () => this.proxy.nextSeq, intervalMs);
+    this.sampler.start('master', master);
+    this.sampler.start('replica', replica);
+  }
+
+  async stopSampling(): Promise<void> {
+    await this.sampler?.stop();
   }
 
   /** A command on the master, written down in the script. */
@@ -287,7 +419,7 @@ export class SessionRecorder {
    */
   async checkpoint(label: string, opts: { settle?: boolean } = {}): Promise<Checkpoint> {
     const settle = opts.settle ?? true;
-    for (let attempt = 0; attempt < 50; attempt++) {
+    for (let attempt = 0; attempt < 300; attempt++) {
       const master = await this.masterClient.info('replication');
       const before = this.proxy.nextSeq;
       const replica = await this.replicaInfo();
@@ -321,24 +453,34 @@ export class SessionRecorder {
   async finish(): Promise<SessionFixture> {
     await this.quiet();
     const endedAt = this.now();
-    const versions = {
-      master: (await this.masterClient.info('server')).get('redis_version') ?? '?',
-      replica: (await this.replicaClient.info('server')).get('redis_version') ?? '?',
+    await this.stopSampling();
+    const capturedWith = {
+      master: this.masterVersion,
+      replica: this.replicaVersion,
+      masterBuild: this.masterBuild.name,
+      replicaBuild: this.replicaBuild.name,
     };
+    const settings = this.replicaEffective;
     const log = parseRedisLog(this.replica.log());
+    const masterLogAll = parseRedisLog(this.master.log());
     for (const c of this.clients) c.close();
     await this.proxy.stop();
     for (const s of this.servers.reverse()) await s.stop();
-    const first = log.findIndex((l) => l.message.startsWith('Connecting to MASTER'));
+    const first = log.findIndex((l) => /^Connecting to (MASTER|PRIMARY) /.test(l.message));
     const replicaLog: ReplicaLogLine[] = (first === -1 ? [] : log.slice(first))
       .map((l) => ({ t: l.at - this.epochMs, level: l.level, message: l.message }))
       .filter((l) => l.t <= endedAt);
     const events = this.proxy.events.filter((e) => e.t <= endedAt);
+    const firstEvent = events[0]?.t ?? 0;
+    // Log times have millisecond resolution from another clock reading: keep a little margin.
+    const masterLog: ReplicaLogLine[] = masterLogAll
+      .map((l) => ({ t: l.at - this.epochMs, level: l.level, message: l.message }))
+      .filter((l) => l.t >= firstEvent - 5 && l.t <= endedAt);
     return {
       format: SESSION_FORMAT,
       scenario: this.scenario,
       description: this.description,
-      capturedWith: { master: `redis-server ${versions.master}`, replica: `redis-server ${versions.replica}` },
+      capturedWith,
       capturedAt: new Date(this.epochMs).toISOString(),
       epochMs: this.epochMs,
       endedAt,
@@ -353,6 +495,7 @@ export class SessionRecorder {
           masteruser: this.replicaSettings.masteruser ?? null,
           'replica-announce-ip': this.replicaSettings['replica-announce-ip'] ?? null,
           'replica-announce-port': this.replicaSettings['replica-announce-port'] ?? 0,
+          ...settings,
         },
       },
       script: this.script,
@@ -360,11 +503,45 @@ export class SessionRecorder {
       checkpoints: this.checkpoints.filter((c) => c.t <= endedAt),
       replicaLog,
       summary: summarize(events),
+      links: linkRoles(events),
+      ...(this.sampler ? { samples: this.sampler.samples.filter((s) => s.t <= endedAt) } : {}),
+      masterLog,
     };
+  }
+
+  /**
+   * The settings the multi-channel captures vary, as the real replica ran
+   * with them (CONFIG GET, so defaults are the build's own); a setting the
+   * build does not have is left out.
+   */
+  private async effectiveSettings(): Promise<Partial<SessionFixture['replica']['config']>> {
+    const get = async (name: string): Promise<string | undefined> => {
+      const reply = await this.replicaClient.call('CONFIG', 'GET', name);
+      return Array.isArray(reply) && reply.length >= 2 ? String(reply[1]) : undefined;
+    };
+    const out: Partial<SessionFixture['replica']['config']> = {};
+    const load = await get('repl-diskless-load');
+    if (load === 'disabled' || load === 'on-empty-db' || load === 'swapdb') out['repl-diskless-load'] = load;
+    const rdbChannel = await get('repl-rdb-channel');
+    if (rdbChannel !== undefined) out['repl-rdb-channel'] = rdbChannel === 'yes';
+    const dual = await get('dual-channel-replication-enabled');
+    if (dual !== undefined) out['dual-channel-replication-enabled'] = dual === 'yes';
+    const bufferLimit = await get('replica-full-sync-buffer-limit');
+    if (bufferLimit !== undefined) out['replica-full-sync-buffer-limit'] = Number(bufferLimit);
+    const cob = / (?:slave|replica) (\d+ \d+ \d+)/.exec(` ${(await get('client-output-buffer-limit')) ?? ''}`);
+    if (cob) out['client-output-buffer-limit-replica'] = cob[1]!;
+    const interval = await get('loading-process-events-interval-bytes');
+    if (interval !== undefined) out['loading-process-events-interval-bytes'] = Number(interval);
+    const keyLoadDelay = await get('key-load-delay');
+    if (keyLoadDelay !== undefined && keyLoadDelay !== '0') out['key-load-delay'] = Number(keyLoadDelay);
+    const level = await get('loglevel');
+    if (level === 'debug' || level === 'verbose' || level === 'notice' || level === 'warning') out.loglevel = level;
+    return out;
   }
 
   /** Stops everything without writing (after a failure). */
   async abort(): Promise<void> {
+    await this.sampler?.stop();
     for (const c of this.clients) c.close();
     await this.proxy?.stop();
     for (const s of this.servers.reverse()) await s.stop();
@@ -376,8 +553,14 @@ export class SessionRecorder {
   }
 }
 
+/** `redis-server 7.0.15`, `valkey-server 8.0.1` (Valkey keeps redis_version at the Redis version it is compatible with). */
+async function serverVersion(c: RedisClient, build: LiveServer): Promise<string> {
+  const info = await c.info('server');
+  return `${build.product}-server ${info.get('valkey_version') ?? info.get('redis_version') ?? '?'}`;
+}
+
 /** The PSYNC requests and replies and the payload headers, read back from the recorded bytes. */
-function summarize(events: ProxyEvent[]): SessionSummary {
+export function summarize(events: readonly ProxyEvent[]): SessionSummary {
   const summary: SessionSummary = { psync: [], payloads: [] };
   const byLink = new Map<number, { m2r: Buffer[]; r2m: Buffer[] }>();
   for (const e of events) {
