@@ -52,8 +52,11 @@ export function known(key: keyof ReplicaConfig, profile: VersionProfile): boolea
 
 /** The values in effect: an unset version-dependent config takes the version's default. */
 export function withVersionDefaults(config: ReplicaConfig, profile: VersionProfile): ReplicaConfig {
-  if (config['repl-backlog-size'] !== null) return config;
-  return { ...config, 'repl-backlog-size': profile.defaults['repl-backlog-size'] };
+  return {
+    ...config,
+    'repl-backlog-size': config['repl-backlog-size'] ?? profile.defaults['repl-backlog-size'],
+    'loading-process-events-interval-bytes': config['loading-process-events-interval-bytes'] ?? profile.defaults['loading-process-events-interval-bytes'],
+  };
 }
 
 interface PlannedSet {

@@ -220,7 +220,6 @@ const SPECS: RedisConfigSpec[] = [
   memory('zset-max-ziplist-value', 0n, LLONG_MAX),
   // Hidden: left out of CONFIG GET *, answered by exact name only.
   int('key-load-delay', INT_MIN, INT_MAX),
-  int('loading-process-events-interval-bytes', 1024n, INT_MAX),
   bool('lua-enable-deprecated-api'),
   int('rdb-key-save-delay', INT_MIN, INT_MAX),
   bool('use-exit-on-panic'),

@@ -45,6 +45,11 @@ export interface ReplicaConfig {
    * auto, the master's own version. The tool's setting, not a Redis config.
    */
   emulate: Emulate;
+  /**
+   * Hidden: bytes of load between two runs of the event loop while a load
+   * blocks (a "\n" to the master each time); null = the version's default.
+   */
+  'loading-process-events-interval-bytes': number | null;
   /** Redis 8 (hidden): offer the rdb-channel full sync. */
   'repl-rdb-channel': boolean;
   /** Redis 8: the local buffer's limit during an rdb-channel sync; 0 = the replica class hard limit. */
@@ -81,6 +86,7 @@ export function defaultConfig(): ReplicaConfig {
     'repl-diskless-load': 'disabled',
     'repl-backlog-size': null,
     emulate: 'auto',
+    'loading-process-events-interval-bytes': null,
     'repl-rdb-channel': true,
     'replica-full-sync-buffer-limit': 0,
     'dual-channel-replication-enabled': false,
@@ -123,6 +129,11 @@ export const SECRET_CONFIGS: ReadonlySet<string> = new Set([
 export function bindAddresses(config: ReplicaConfig): string[] {
   const list = config.bind.split(' ').filter((a) => a !== '');
   return list.length > 0 ? list : ['*', '-::*'];
+}
+
+/** loading-process-events-interval-bytes in effect. */
+export function loadingEventsInterval(config: Readonly<ReplicaConfig>, profileDefault: number): number {
+  return config['loading-process-events-interval-bytes'] ?? profileDefault;
 }
 
 /** The backlog size in effect: the configured one, or the emulated version's default. */

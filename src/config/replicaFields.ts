@@ -170,6 +170,10 @@ export const FIELD_SPECS: FieldSpecs = {
     afterSet: (v) => (v === null ? v : Math.max(v, REPL_BACKLOG_MIN_SIZE)),
   },
   emulate: { ...single(parseEmulate, (v) => v, { mutable: false }), toolOnly: true },
+  'loading-process-events-interval-bytes': single<number | null>((s) => {
+    const r = parseIntInRange(s, 1024n, INT_MAX);
+    return r.ok ? ok(Number(r.value)) : r;
+  }, (v) => String(v), { hidden: true }),
   'repl-rdb-channel': bool({ requires: 'rdb-channel', hidden: true }),
   'replica-full-sync-buffer-limit': memory({ requires: 'rdb-channel' }),
   'dual-channel-replication-enabled': bool({ requires: 'dual-channel' }),

@@ -1,7 +1,8 @@
 // Ending a multi-channel full sync that failed or was cancelled: Redis 8's
 // rdbChannelAbort() and Valkey 8's replicationAbortDualChannelSyncTransfer().
 // cancelReplicationHandshake() calls it first, whatever else it does.
-import type { ReplicaCore } from './core';
+import type { ReplicaCore, Work } from './core';
+import type { LoadState } from './rdbLoad';
 import type { StepPoint } from './io';
 import { DualChannelState, phaseOf, RdbChannelState, type TransitionCause } from './states';
 
@@ -18,6 +19,10 @@ export function* abortChannelSync(core: ReplicaCore, cause: TransitionCause, mes
   if (phaseOf(state) === 'NONE') return true;
   if (state >= DualChannelState.NONE) {
     core.log('notice', 'Aborting dual channel sync');
+    // Valkey closes the rdb connection under a diskless load that is still reading it: once the
+    // abort is done, that load's next read fails, and it fails the sync a second time.
+    const load = core.transfer?.load;
+    if (load && load.source === 'socket') core.then(abortedSocketLoadFails(core, load));
     discardChannel(core);
     info.repl_provisional_primary = null;
     info.rdb_client_id = -1;
@@ -26,7 +31,8 @@ export function* abortChannelSync(core: ReplicaCore, cause: TransitionCause, mes
   }
 
   const load = core.transfer?.load;
-  const loading = core.rdbLink !== null && load !== null && load !== undefined && !load.finished;
+  // server.loading: from the load's start until its end is handled (a decoded RDB may still await its EOF mark).
+  const loading = core.rdbLink !== null && load !== null && load !== undefined;
   if (loading || info.repl_main_ch_state.streaming) {
     if (loading) {
       core.log('notice', 'Aborting rdb channel sync while loading the RDB.');
@@ -41,6 +47,24 @@ export function* abortChannelSync(core: ReplicaCore, cause: TransitionCause, mes
   discardChannel(core);
   yield core.transition(RdbChannelState.NONE, channelCause(cause), message, [...callPath, 'rdbChannelAbort']);
   return true;
+}
+
+/** A diskless load whose connection went: rdbLoad's short read, then readSyncBulkPayload's failure path. */
+function* abortedSocketLoadFails(core: ReplicaCore, load: LoadState): Work {
+  const MASTER = core.w.MASTER;
+  const path = ['readSyncBulkPayload', 'rdbLoad'];
+  core.fail('Short read or OOM loading DB. Unrecoverable error, aborting now.');
+  core.log('warning', `Internal error in RDB reading offset ${load.loadedAtLastEvent}, function at rdb.c:${core.profile.rdbErrorLines.eof} -> Unexpected EOF reading RDB file. Failure loading rdb format from socket, assuming connection error, resuming operation.`);
+  const message = core.profile.has('load-failure-check-logs')
+    ? `Failed trying to load the ${MASTER} synchronization DB from socket, check server logs.`
+    : `Failed trying to load the ${MASTER} synchronization DB from socket: Connection lost`;
+  core.fail(message);
+  yield* core.cancelReplicationHandshake(true, 'rdb-error', message, path);
+  if (load.swap) core.log('notice', `${MASTER} <-> REPLICA sync: Discarding temporary DB in background`);
+  else {
+    core.keyspace.flushAll();
+    if (core.profile.has('discard-half-loaded-log')) core.log('notice', `${MASTER} <-> REPLICA sync: Discarding the half-loaded data`);
+  }
 }
 
 /** rdbChannelCleanup(): the channel's state, the main channel's flags, the buffer. */

@@ -2,7 +2,7 @@
 // its handlers: the one transition function, connectWithMaster,
 // cancelReplicationHandshake, freeing and caching the master client.
 // Handlers are generators: every `yield` is an observable point of step().
-import { replBacklogSize, type ReplicaConfig } from '../config/replicaConfig';
+import { loadingEventsInterval, replBacklogSize, type ReplicaConfig } from '../config/replicaConfig';
 import { Keyspace } from '../keyspace/keyspace';
 import type { VersionProfile } from '../versions/profile';
 import { NEWEST, profileById } from '../versions/profiles';
@@ -14,7 +14,7 @@ import type { Action, FileId, LinkId, LogEntry, LogLevel, StepPoint, TransitionR
 import type { LoadState } from './rdbLoad';
 import { RecentEvents, redactedWords, type RecentTimeoutId } from './recentEvents';
 import { initialReplicaInfo, NULL_REPLID, type MasterClientInfo, type ReplicaInfo } from './replicaInfo';
-import { abortChannelSync } from './channelAbort';
+import { abortChannelSync, channelCleanup } from './channelAbort';
 import { ReplBuffer } from './replBuffer';
 import {
   channelMachine, DualChannelState, IllegalTransitionError, isHandshakeState, machineOf, phaseOf, RdbChannelState, ReplState,
@@ -68,6 +68,8 @@ export interface Link {
   /** The peer closed or the socket failed; reads return this once the input is drained. */
   eof: boolean;
   error: string | null;
+  /** A write went to the link after its peer closed: the next one fails (EPIPE). */
+  wroteAfterEof?: boolean;
   handler: ReadHandler | null;
   /** The connect event arrived. */
   connected: boolean;
@@ -121,6 +123,15 @@ export class ReplicaCore {
   handshakeSentReq = false;
   /** Bytes of the local buffer the last multi-channel sync streamed into the dataset. */
   streamedBytes = 0;
+  /**
+   * A blocked load ran the event loop (processEventsWhileBlocked): the main
+   * channel may read once. Closed by that read.
+   */
+  eventsWindow = false;
+  /** An ACK queued in the master client's output buffer, not written yet. */
+  private deferredAck: Buffer | null = null;
+  /** Work to run as soon as the current work ends, before any new input. */
+  private followUp: Work | null = null;
   transfer: TransferState | null = null;
   /** server.master->querybuf: the stream read but not yet executed. */
   readonly masterQuery = new MasterQueryBuffer({ allowInline: false, maxBulkLength: Infinity });
@@ -254,8 +265,21 @@ export class ReplicaCore {
     this.info.last_error = { at: this.now(), message };
   }
 
-  write(bytes: Buffer): void {
-    if (this.link) this.emit({ type: 'write', link: this.link.id, bytes });
+  /**
+   * Bytes to the master. None reach a link whose peer has closed: the first
+   * write after the close still "succeeds" (the kernel takes it; the peer
+   * answers RST), the next fails with EPIPE. Returns whether it succeeded.
+   */
+  write(bytes: Buffer): boolean {
+    const link = this.link;
+    if (!link) return false;
+    if (link.eof) {
+      if (link.wroteAfterEof) return false;
+      link.wroteAfterEof = true;
+      return true;
+    }
+    this.emit({ type: 'write', link: link.id, bytes });
+    return true;
   }
 
   /** A command to the master (the handshake's), recorded for Recent events with AUTH's password left out. */
@@ -389,7 +413,7 @@ export class ReplicaCore {
     const master = this.info.master;
     if (!master) return;
     const path = [...callPath, 'freeClient'];
-    this.log(this.profile.has('lost-link-notice') ? 'notice' : 'warning', `Connection with ${this.w.master} lost.`);
+    this.log(this.profile.has('replication-notices') ? 'notice' : 'warning', `Connection with ${this.w.master} lost.`);
     if (cause !== 'protocol-error') {
       this.log('notice', `Caching the disconnected ${this.w.master} state.`);
       this.cacheMaster(master);
@@ -406,9 +430,13 @@ export class ReplicaCore {
     info.repl_down_since = this.unixtime();
     info.repl_up_since = 0;
     if (info.repl_disconnect_start_time === 0) info.repl_disconnect_start_time = info.repl_down_since;
+    this.deferredAck = null;
     yield this.transition(ReplState.CONNECT, cause, message, path);
-    // Streaming the buffer of a multi-channel sync when the master went: that sync is over.
-    if (this.replBuffer.active) yield* abortChannelSync(this, cause, message, path);
+    // Streaming the buffer of an rdb-channel sync when the master went: that sync is over (rdbChannelCleanup).
+    if (info.repl_main_ch_state.streaming) {
+      channelCleanup(this);
+      yield this.transition(channelNone(this.profile), 'rdb-channel-abort', message, [...path, 'rdbChannelCleanup']);
+    }
     if (this.info.masterhost !== null) {
       this.log('notice', `Reconnecting to ${this.w.MASTER} ${this.info.masterhost}:${this.info.masterport}`);
       const connecting = this.connectWithMaster('reconnect', path);
@@ -450,6 +478,45 @@ export class ReplicaCore {
       close_after_reply: null,
       lastcmd: null,
     };
+  }
+
+  /** Runs `work` right after the current work (the engine asks with takeFollowUp()). */
+  then(work: Work): void {
+    this.followUp = work;
+  }
+
+  takeFollowUp(): Work | null {
+    const work = this.followUp;
+    this.followUp = null;
+    return work;
+  }
+
+  /** loading-process-events-interval-bytes in effect. */
+  get loadingEventsInterval(): number {
+    return loadingEventsInterval(this.config, this.profile.defaults['loading-process-events-interval-bytes']);
+  }
+
+  /** A load blocks the replica (the event loop runs only at loading-process-events-interval-bytes). */
+  get loadBlocks(): boolean {
+    const load = this.transfer?.load;
+    return load !== null && load !== undefined;
+  }
+
+  /** An ACK made now (its offset is now's) that reaches the socket when the output buffer is flushed. */
+  deferAck(callPath: readonly string[]): void {
+    const master = this.info.master;
+    if (master && master.close_after_reply === null && this.link) this.deferredAck = this.ack(master, callPath);
+  }
+
+  /**
+   * The master client's output buffer is flushed (beforeSleep): false when
+   * the write fails on a dead link (Redis then frees the master client).
+   */
+  flushOutput(): boolean {
+    const bytes = this.deferredAck;
+    this.deferredAck = null;
+    if (!bytes || !this.link) return true;
+    return this.write(bytes);
   }
 
   /** REPLCONF ACK <reploff> (never to a master flagged close-after-reply). */
@@ -507,7 +574,7 @@ export class ReplicaCore {
     this.info.replid2 = this.info.replid;
     this.info.second_replid_offset = this.info.master_repl_offset + 1;
     this.info.replid = this.deps.newReplid();
-    this.log('notice', `Setting secondary replication ID to ${this.info.replid2}, valid up to offset: ${this.info.second_replid_offset}. New replication ID is ${this.info.replid}`);
+    this.log(this.profile.has('replication-notices') ? 'notice' : 'warning', `Setting secondary replication ID to ${this.info.replid2}, valid up to offset: ${this.info.second_replid_offset}. New replication ID is ${this.info.replid}`);
   }
 
   clearReplicationId2(): void {

@@ -55,8 +55,10 @@ export function* replicationCron(core: ReplicaCore): Work {
   if (info.masterhost !== null && info.master && !info.master.pre_psync) {
     // Redis adds no reply to a client flagged close-after-reply: writing the ACK
     // is what frees it instead (uncached, so the next sync is a full one).
-    if (info.master.close_after_reply !== null) yield* core.freeMaster('protocol-error', info.master.close_after_reply, CRON);
-    else core.sendAck();
+    // Valkey 8.0 queues nothing for such a client, so nothing frees it: the link
+    // stays, silent, until the primary drops the replica for its missing ACKs.
+    if (info.master.close_after_reply === null) core.sendAck();
+    else if (!core.profile.has('protocol-error-keeps-link')) yield* core.freeMaster('protocol-error', info.master.close_after_reply, CRON);
   }
 
   yield { kind: 'cron', callPath: CRON };

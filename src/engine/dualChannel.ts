@@ -100,6 +100,7 @@ export function* onDualChannelReadable(core: ReplicaCore): Work {
     }
     info.rdb_client_id = endoff.clientId;
     info.master_initial_offset = endoff.offset;
+    info.master_replid = endoff.replid;
     info.repl_provisional_primary = { replid: endoff.replid, reploff: endoff.offset, read_reploff: endoff.offset, dbid: endoff.dbid };
     const message = `$ENDOFF ${endoff.offset} ${endoff.replid} db ${endoff.dbid}, rdb client id ${endoff.clientId}`;
     // The main channel asks for the stream from the snapshot's end.

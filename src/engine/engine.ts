@@ -163,7 +163,8 @@ export class ReplicaEngine {
       if (this.work) {
         const r = this.work.next();
         if (!r.done) return { point: r.value, ...this.core.drain() };
-        this.work = null;
+        // What that work left to run before anything else happens (a load that fails after its sync was aborted).
+        this.work = this.core.takeFollowUp();
         continue;
       }
       if (this.readable()) {
@@ -217,6 +218,8 @@ export class ReplicaEngine {
   /** Turns one input into the work it starts; socket bytes are only buffered. */
   private dispatch(input: EngineInput): Work | null {
     const core = this.core;
+    // A blocked load's run of the event loop served what was there; later input waits for the next one.
+    core.eventsWindow = false;
     switch (input.type) {
       case 'connected': {
         const link = this.linkOf(input.link);

@@ -392,7 +392,7 @@ export function* partialResync(core: ReplicaCore, reply: string): Work {
   core.log('notice', `Successful partial resynchronization with ${master}.`);
   const newId = reply.slice(10);
   if (newId.length === CONFIG_RUN_ID_SIZE && newId !== cached.replid) {
-    core.log(core.profile.has('lost-link-notice') ? 'notice' : 'warning', `${Master} replication ID changed to ${newId}`);
+    core.log(core.profile.has('replication-notices') ? 'notice' : 'warning', `${Master} replication ID changed to ${newId}`);
     info.replid2 = cached.replid;
     info.second_replid_offset = info.master_repl_offset + 1;
     info.replid = newId;

@@ -79,11 +79,14 @@ export function commandFullName(name: string, argv: readonly Buffer[]): string |
  */
 export function afterErrorReply(core: ReplicaCore, error: string): string {
   const lastcmd = core.info.master?.lastcmd ?? null;
-  const line = serverLogLine(`== CRITICAL == This replica is sending an error to its master: '${cString(error.slice(0, 4096))}' after processing the command '${lastcmd ?? '<unknown>'}'`);
+  const line = serverLogLine(`== CRITICAL == This replica is sending an error to its ${core.w.master}: '${cString(error.slice(0, 4096))}' after processing the command '${lastcmd ?? '<unknown>'}'`);
   core.log('warning', line);
   const backlog = core.info.repl_backlog;
   if (backlog && backlog.histlen > 0) {
-    core.log('warning', serverLogLine(`Latest backlog is: '${core.masterQuery.latestBacklog(backlog.histlen)}'`));
+    const level = core.profile.has('replication-notices') ? 'notice' : 'warning';
+    // Valkey 8 hides user data from its log by default: no backlog dump.
+    if (core.profile.has('hide-user-data-in-log')) core.log(level, 'hide-user-data-from-log is on, skip logging backlog content to avoid spilling user data.');
+    else core.log(level, serverLogLine(`Latest backlog is: '${core.masterQuery.latestBacklog(backlog.histlen)}'`));
   }
   return line;
 }

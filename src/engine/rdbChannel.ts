@@ -148,7 +148,8 @@ export function* rdbChannelStreamReplDataToDb(core: ReplicaCore): Work {
   core.log('notice', `${MASTER} <-> REPLICA sync: Starting to stream replication buffer into the db (${core.replBuffer.used} bytes).`);
   const master = info.master;
   const ok = yield* streamReplBufferToDb(core);
-  let closeAsap = flags.closeAsap;
+  // Back in the event loop, what the master client queued goes out; a dead link then frees it.
+  let closeAsap = flags.closeAsap || (ok && !core.flushOutput());
   if (ok) {
     core.log('notice', `${MASTER} <-> REPLICA sync: Successfully streamed replication buffer into the db (${core.streamedBytes} bytes in total)`);
     if (!closeAsap && core.link) core.link.handler = 'readQueryFromClient';

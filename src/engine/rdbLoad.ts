@@ -13,17 +13,17 @@ import { rdbChannelStreamReplDataToDb } from './rdbChannel';
 import { DualChannelState, ReplState } from './states';
 
 const LOAD = ['readSyncBulkPayload', 'rdbLoad'];
-/** loading-process-events-interval-bytes: while loading, Redis pings its master with "\n" this often. */
-const LOADING_EVENTS_INTERVAL_BYTES = 2 * 1024 * 1024;
 // Reads of the verified temp file: large enough that the load never waits on the read-back.
 const FILE_READ_CHUNK = 256 * 1024;
 
 export interface LoadState {
   source: 'socket' | 'file';
-  /** Redis 8's disk load: the old data is flushed once the RDB's header proves valid. */
-  flushPending: boolean;
   /** The RDB's format version, once its header is read. */
   rdbVersion: number;
+  /** Bytes loaded when the load last ran the event loop (server.loading_loaded_bytes). */
+  loadedAtLastEvent: number;
+  /** The database the records being read belong to (SELECTDB). */
+  db: number;
   decoder: RdbDecoder;
   /** Where keys go: the live dataset, or (swapdb) a new one that replaces it at the end. */
   target: Keyspace;
@@ -42,24 +42,26 @@ export interface LoadState {
 export function beginLoad(core: ReplicaCore, source: 'socket' | 'file'): LoadState {
   const swap = source === 'socket' && core.config['repl-diskless-load'] === 'swapdb';
   const MASTER = core.w.MASTER;
-  // Redis 8 logs "Loading DB in memory" first; a disk load flushes only once the RDB's header is valid.
+  // Redis 8 logs "Loading DB in memory" first, then flushes (before it reads the RDB's header).
   const loadFirst = core.profile.has('flush-after-load-start');
   if (!swap) core.attachToNewMaster();
   if (loadFirst) core.log('notice', `${MASTER} <-> REPLICA sync: Loading DB in memory`);
-  if (!swap && !(loadFirst && source === 'file')) flushOldData(core);
+  if (!swap) flushOldData(core);
   if (!loadFirst) core.log('notice', `${MASTER} <-> REPLICA sync: Loading DB in memory`);
   const size = core.info.repl_transfer_size;
   const load: LoadState = {
     source,
-    flushPending: !swap && loadFirst && source === 'file',
     rdbVersion: 0,
+    loadedAtLastEvent: 0,
+    db: 0,
     decoder: new RdbDecoder({
       maxVersion: core.profile.rdbVersion,
       product: core.profile.product,
       ...(core.loadPauseBytes > 0 ? { pauseEveryBytes: core.loadPauseBytes } : {}),
       ...(size > 0 ? { expectedSize: size } : {}),
-      // A disk load reads back a temp file whose CRC was verified as it arrived (RdbPayloadVerifier).
-      ...(source === 'file' ? { skipChecksum: true } : {}),
+      // A disk load reads back a temp file whose CRC was verified as it arrived (RdbPayloadVerifier);
+      // Redis 8.8 does not check an EOF-marked socket load's CRC (it asked its master for none).
+      ...(source === 'file' || (core.transfer?.eofmark && core.profile.has('diskless-eof-skip-checksum')) ? { skipChecksum: true } : {}),
     }),
     target: swap ? new Keyspace(core.config.databases, core.profile) : core.keyspace,
     swap,
@@ -124,11 +126,13 @@ function handleEvent(core: ReplicaCore, load: LoadState, event: RdbEvent): strin
       const value = event.value.toString('latin1');
       load.aux.set(name, value);
       if (name === 'redis-ver' || name === 'valkey-ver') producedBy(core, load, name, value);
-      else if (name === 'ctime') core.log('notice', `RDB age ${core.unixtime() - Number(value)} seconds`);
+      // A clock behind the master's gives a negative age: Redis shows 0.
+      else if (name === 'ctime') core.log('notice', `RDB age ${Math.max(0, core.unixtime() - Number(value))} seconds`);
       else if (name === 'used-mem') core.log('notice', `RDB memory usage when created ${(Number(value) / 1024 / 1024).toFixed(2)} Mb`);
       return null;
     }
     case 'selectdb':
+      load.db = event.db;
       if (event.db >= core.config.databases) {
         return `FATAL: Data file was created with a Redis server configured to handle more than ${core.config.databases} databases.`;
       }
@@ -156,12 +160,12 @@ function handleEvent(core: ReplicaCore, load: LoadState, event: RdbEvent): strin
       return null;
     case 'header':
       load.rdbVersion = event.version;
-      if (load.flushPending) {
-        load.flushPending = false;
-        flushOldData(core);
-      }
       return null;
     case 'resizedb':
+      if (core.profile.has('log-db-resized')) {
+        core.log('verbose', `DB ${load.db} resized: ${dictBuckets(event.dbSize)} key buckets, ${dictBuckets(event.expiresSize)} expire buckets`);
+      }
+      return null;
     case 'slot-info':
     case 'eof':
       return null;
@@ -189,12 +193,27 @@ function producedBy(core: ReplicaCore, load: LoadState, name: 'redis-ver' | 'val
   else core.log('debug', `Unrecognized RDB AUX field: '${name}'`);
 }
 
-/** rdbLoadProgressCallback(): every 2 MB a loading replica sends "\n" so its master does not time it out. */
+/** The buckets a dict is expanded to for `size` entries (dictExpand: a power of two, at least 4; none when empty). */
+function dictBuckets(size: number): number {
+  if (size === 0) return 0;
+  return size <= 4 ? 4 : 2 ** Math.ceil(Math.log2(size));
+}
+
+/**
+ * rdbLoadProgressCallback(): each time the load crosses a multiple of
+ * loading-process-events-interval-bytes, a replica in TRANSFER sends "\n" so
+ * that its master does not time it out, and the blocked load runs the event
+ * loop once (processEventsWhileBlocked): the main channel of a multi-channel
+ * sync gets a read then.
+ */
 function loadingProgress(core: ReplicaCore, load: LoadState, bytes: number): void {
+  const interval = core.loadingEventsInterval;
+  const before = load.bytesSinceNewline;
   load.bytesSinceNewline += bytes;
-  if (load.bytesSinceNewline < LOADING_EVENTS_INTERVAL_BYTES) return;
-  load.bytesSinceNewline = 0;
-  core.sendNewlineToMaster();
+  if (Math.floor(load.bytesSinceNewline / interval) === Math.floor(before / interval)) return;
+  load.loadedAtLastEvent = before;
+  if (core.info.repl_state === ReplState.TRANSFER) core.sendNewlineToMaster();
+  core.eventsWindow = true;
 }
 
 /** A diskless `$<len>` payload is complete: the RDB must have ended exactly there. */
@@ -266,30 +285,67 @@ export function classifyRdbError(reason: string): LoadFailure {
 export function* loadFailed(core: ReplicaCore, failure: LoadFailure): Work {
   const transfer = core.transfer!;
   const load = transfer.load;
+  const profile = core.profile;
+  const MASTER = core.w.MASTER;
   const from = transfer.disklessLoad ? 'socket' : 'disk';
-  const offset = load?.decoder.bytesConsumed ?? 0;
-  core.fail(failure.reason);
+  // What the decoder says is Redis's own line (a refused version, a CRC error); a lost link is only a reason.
+  if (failure.kind === 'short-read' || failure.kind === 'mark') core.info.last_error = { at: core.now(), message: failure.reason };
+  else core.fail(failure.reason);
+  // 7.2 stopped naming errno: the reason is in the lines logged before.
+  const failed = (strerror: string): string => profile.has('load-failure-check-logs')
+    ? `Failed trying to load the ${MASTER} synchronization DB from ${from}, check server logs.`
+    : `Failed trying to load the ${MASTER} synchronization DB from ${from}: ${strerror}`;
+  const at = rdbErrorPlace(core, load, failure);
   let message: string;
   if (failure.kind === 'corrupt') {
-    core.log('warning', `Internal error in RDB reading offset ${offset} -> ${failure.detail ?? failure.reason}`);
+    core.log('warning', `${at} -> ${failure.detail ?? failure.reason}`);
     message = `redis-server would terminate here after an RDB reading failure (${failure.reason}); this replica discards the load and reconnects instead`;
   } else if (failure.kind === 'mark') {
+    core.fail(failure.reason);
     message = failure.reason;
   } else if (failure.kind === 'short-read') {
-    core.log('warning', `Internal error in RDB reading offset ${offset} -> Unexpected EOF reading RDB file. Failure loading rdb format from socket, assuming connection error, resuming operation.`);
-    message = `Failed trying to load the ${core.w.MASTER} synchronization DB from socket: ${failure.strerror ?? 'Connection lost'}`;
+    core.log('warning', `${at} -> Unexpected EOF reading RDB file. Failure loading rdb format from socket, assuming connection error, resuming operation.`);
+    message = failed(failure.strerror ?? 'Connection lost');
   } else {
-    message = `Failed trying to load the ${core.w.MASTER} synchronization DB from ${from}: ${failure.strerror ?? 'Invalid argument'}`;
+    // Redis 8's disk load flushes before it reads the header, and its cleanup flushes (and logs it) again.
+    if (load && !load.swap && !transfer.disklessLoad && profile.has('flush-after-load-start')) core.log('notice', `${MASTER} <-> REPLICA sync: Flushing old data`);
+    message = failed(failure.strerror ?? 'Invalid argument');
   }
   core.fail(message);
-  if (load) {
-    if (load.swap) core.log('notice', `${core.w.MASTER} <-> REPLICA sync: Discarding temporary DB in background`);
-    else {
-      core.keyspace.flushAll();
-      if (transfer.disklessLoad) core.log('notice', `${core.w.MASTER} <-> REPLICA sync: Discarding the half-loaded data`);
-    }
-  }
+  const discard = load ? discardAfterFailure(core, load, transfer.disklessLoad) : null;
+  // stopLoading(): the load is over before the sync is cancelled (an rdb channel then ends at once).
+  transfer.load = null;
+  if (discard && profile.has('discard-before-reconnect')) discard();
   yield* core.cancelReplicationHandshake(true, 'rdb-error', message, LOAD);
+  if (discard && !profile.has('discard-before-reconnect')) discard();
+}
+
+/**
+ * rdbReportError()'s "Internal error in RDB reading offset %llu, function at
+ * rdb.c:%d": the offset is where the load last ran the event loop (a multiple
+ * of loading-process-events-interval-bytes), the line that of the call in the
+ * version's rdb.c, known for the CRC and end-of-file errors.
+ */
+function rdbErrorPlace(core: ReplicaCore, load: LoadState | null, failure: LoadFailure): string {
+  const offset = load?.loadedAtLastEvent ?? 0;
+  const lines = core.profile.rdbErrorLines;
+  const line = failure.detail === 'RDB CRC error' ? lines.crc : failure.kind === 'short-read' || failure.detail === 'Unexpected EOF reading RDB file' ? lines.eof : null;
+  return line === null ? `Internal error in RDB reading offset ${offset}` : `Internal error in RDB reading offset ${offset}, function at rdb.c:${line}`;
+}
+
+/**
+ * What a failed load leaves: swapdb drops its temporary dataset (the old one
+ * stays); otherwise the half-loaded data is emptied, silently except in
+ * Valkey 8 (Redis 7.0 and 7.2 keep a failed disk load's data).
+ */
+function discardAfterFailure(core: ReplicaCore, load: LoadState, diskless: boolean): (() => void) | null {
+  const MASTER = core.w.MASTER;
+  if (load.swap) return () => core.log('notice', `${MASTER} <-> REPLICA sync: Discarding temporary DB in background`);
+  if (!diskless && !core.profile.has('empty-after-failed-disk-load')) return null;
+  return () => {
+    core.keyspace.flushAll();
+    if (core.profile.has('discard-half-loaded-log')) core.log('notice', `${MASTER} <-> REPLICA sync: Discarding the half-loaded data`);
+  };
 }
 
 /** Loaded: swap in a swapdb dataset, create the master client, go CONNECTED. */
@@ -297,14 +353,14 @@ function* finishLoad(core: ReplicaCore, load: LoadState): Work {
   const info = core.info;
   const transfer = core.transfer!;
   const MASTER = core.w.MASTER;
+  // A replica keeps keys whose TTL has passed: the master will send their DEL.
+  core.log('notice', `Done loading RDB, keys loaded: ${load.keysLoaded}, keys expired: 0.`);
   if (load.swap) {
     core.attachToNewMaster();
     core.log('notice', `${MASTER} <-> REPLICA sync: Swapping active DB with loaded DB`);
     core.keyspace.replaceWith(load.target);
     core.log('notice', `${MASTER} <-> REPLICA sync: Discarding old DB in background`);
   }
-  // A replica keeps keys whose TTL has passed: the master will send their DEL.
-  core.log('notice', `Done loading RDB, keys loaded: ${load.keysLoaded}, keys expired: 0.`);
   checkReplicationAux(core, load);
   if (transfer.file !== null) core.emit({ type: 'rdb-file-discard', file: transfer.file });
   const usedMark = transfer.eofmark !== null;
@@ -337,8 +393,13 @@ function* finishLoad(core: ReplicaCore, load: LoadState): Work {
   const point = core.transition(ReplState.CONNECTED, 'sync-finished', message, ['readSyncBulkPayload', 'replicationCreateMasterClient']);
   core.createBacklogIfMissing();
   core.log('notice', message);
-  // A diskless master streams nothing until the first ACK.
-  if (usedMark) core.sendAck(['readSyncBulkPayload', 'replicationSendAck']);
+  // A diskless master streams nothing until the first ACK; Valkey 8 sends it after every full sync.
+  if (usedMark || core.profile.has('ack-after-every-full-sync')) {
+    // Redis queues it in the master client's output buffer: with a buffer to drain first, it goes
+    // out at the drain's first run of the event loop, or after the drain.
+    if (transfer.multiChannel) core.deferAck(['readSyncBulkPayload', 'replicationSendAck']);
+    else core.sendAck(['readSyncBulkPayload', 'replicationSendAck']);
+  }
   yield point;
   // Redis 8: the rdb channel's work is done; the stream it buffered meanwhile goes into the dataset.
   if (transfer.multiChannel) {

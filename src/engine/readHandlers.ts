@@ -21,7 +21,8 @@ export function handlerReadable(core: ReplicaCore, link: Link): boolean {
     case 'rdbChannelHandshake':
       return link.connected && waitsForChannelReply(core) && replyReadable(link);
     case 'bufferReplData':
-      return bufferReadable(core);
+      // A load blocks the replica: the main channel is read only when the load runs the event loop.
+      return bufferReadable(core) && (!core.loadBlocks || core.eventsWindow);
     case 'setupMainConnForPsync':
       return (core.info.repl_state === ReplState.RECEIVE_CAPA_REPLY || core.info.repl_state === ReplState.RECEIVE_PSYNC_REPLY) && replyReadable(link);
     case null:

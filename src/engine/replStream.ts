@@ -9,8 +9,6 @@ import { processInputBuffer, readIntoQuery } from './stream';
 
 /** PROTO_IOBUF_LEN: a read, and the piece the buffer is streamed in. */
 const PROTO_IOBUF_LEN = 16 * 1024;
-/** loading-process-events-interval-bytes: a newline to the master this often while streaming. */
-const EVENTS_INTERVAL_BYTES = 2 * 1024 * 1024;
 
 const BUFFER = ['bufferReplData'];
 
@@ -21,6 +19,7 @@ export function bufferReadable(core: ReplicaCore): boolean {
 
 /** A read event on the main channel while the RDB loads. */
 export function* onBufferReadable(core: ReplicaCore): Work {
+  core.eventsWindow = false;
   if (channelMachine(core.profile) === 'dual-channel') yield* valkeyBufferRead(core);
   else yield* redisBufferRead(core);
 }
@@ -149,6 +148,7 @@ export function* streamReplBufferToDb(core: ReplicaCore): Generator<StepPoint, b
   if (!master) return false;
   const valkey = channelMachine(core.profile) === 'dual-channel';
   const path = valkey ? ['streamReplDataBufToDb'] : ['rdbChannelStreamReplDataToDb', 'replDataBufStreamToDb'];
+  const interval = core.loadingEventsInterval;
   let applied = 0;
   for (let block = buf.shift(); block; block = buf.shift()) {
     // Valkey appends a whole block per processInputBuffer; Redis 16 KB at a time.
@@ -158,13 +158,24 @@ export function* streamReplBufferToDb(core: ReplicaCore): Generator<StepPoint, b
       yield* readIntoQuery(core, piece, path);
       yield* processInputBuffer(core);
       buf.consumed(piece.length);
-      if (Math.floor((applied + piece.length) / EVENTS_INTERVAL_BYTES) > Math.floor(applied / EVENTS_INTERVAL_BYTES)) core.sendNewlineToMaster();
+      if (Math.floor((applied + piece.length) / interval) > Math.floor(applied / interval)) {
+        // The drain yields to the event loop: "\n" to the master, then the output buffer is flushed.
+        core.sendNewlineToMaster();
+        if (!core.flushOutput()) yield* writeFailed(core, path);
+      }
       applied += piece.length;
     }
     buf.release(block);
   }
   core.streamedBytes = applied;
   return core.info.master === master;
+}
+
+/** A write to the master client failed (its link is gone): Redis frees the client. */
+function* writeFailed(core: ReplicaCore, path: readonly string[]): Work {
+  const error = core.link?.error ?? 'Broken pipe';
+  core.log('verbose', `Error writing to client: ${error}`);
+  yield* core.freeMaster('link-lost', `Error writing to client: ${error}`, path);
 }
 
 /** A block's bytes in pieces of at most `size`. */

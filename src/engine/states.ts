@@ -250,7 +250,12 @@ export interface TransitionRule {
 const S = ReplState;
 const R = RdbChannelState;
 const D = DualChannelState;
-const CANCEL: TransitionCause[] = ['no-response', 'handshake-timeout', 'replicaof', 'replicaof-no-one'];
+/**
+ * What cancels a handshake in any of its states. rdb-error: Valkey 8's diskless
+ * load of an aborted dual-channel sync fails after the replica has started to
+ * reconnect, and cancels that new handshake.
+ */
+const CANCEL: TransitionCause[] = ['no-response', 'handshake-timeout', 'replicaof', 'replicaof-no-one', 'rdb-error'];
 
 function main(from: ReplState, to: ReplState, causes: TransitionCause[], where: string, summary: string, gate: Partial<Pick<TransitionRule, 'requires' | 'unless'>> = {}): TransitionRule {
   return { machine: 'main', from, to, causes, where, summary, ...gate };
@@ -277,7 +282,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
   main(S.CONNECT, S.CONNECTING, ['cron-connect', 'reconnect', 'replicaof'], 'connectWithMaster', 'non-blocking connect to the master issued'),
   main(S.CONNECT, S.NONE, ['replicaof-no-one'], 'replicationUnsetMaster', 'REPLICAOF NO ONE: become a master, shift the replication ID'),
   main(S.CONNECTING, S.RECEIVE_PING_REPLY, ['connect-ok'], 'syncWithMaster', 'connected: PING sent'),
-  main(S.CONNECTING, S.CONNECT, ['connect-error', 'handshake-timeout', 'replicaof', 'replicaof-no-one'], 'syncWithMaster', 'connect failed, timed out or cancelled'),
+  main(S.CONNECTING, S.CONNECT, ['connect-error', 'handshake-timeout', 'replicaof', 'replicaof-no-one', 'rdb-error'], 'syncWithMaster', 'connect failed, timed out or cancelled'),
   main(S.RECEIVE_PING_REPLY, S.SEND_HANDSHAKE, ['ping-reply'], 'syncWithMaster', 'PING answered (+PONG, -NOAUTH or -NOPERM)'),
   main(S.RECEIVE_PING_REPLY, S.CONNECT, ['ping-error', ...CANCEL], 'syncWithMaster', 'PING refused, unanswered or timed out'),
   main(S.SEND_HANDSHAKE, S.RECEIVE_AUTH_REPLY, ['handshake-sent'], 'syncWithMaster', 'AUTH and REPLCONFs written back to back'),

@@ -67,8 +67,9 @@ export function* processInputBuffer(core: ReplicaCore): Work {
     const argv = parsed.request.argv;
     let result: CommandResult = { queued: false, outcome: OK };
     if (argv.length > 0) result = processCommand(core, argv);
-    // commandProcessed(): outside MULTI the applied offset catches up with what was parsed.
-    if (!master.multi) {
+    // commandProcessed(), outside MULTI: the applied offset catches up with what was parsed. An
+    // empty request (*0, *-1, a bare newline) runs no command: its bytes count with the next one.
+    if (argv.length > 0 && !master.multi) {
       const reploff = master.read_reploff - core.masterQuery.buffered;
       const applied = reploff - master.reploff;
       master.reploff = reploff;
@@ -186,13 +187,32 @@ function execute(core: ReplicaCore, argv: Buffer[]): DatasetOutcome {
     master.db = db;
     return OK;
   }
-  if (name === 'replconf') {
-    // GETACK is answered with reploff as it was before this command: it runs before commandProcessed().
-    if (argv[1]?.toString('latin1').toLowerCase() === 'getack') core.sendAck(GETACK);
-    return OK;
-  }
+  if (name === 'replconf') return replconfCommand(core, argv);
   if (name === 'ping') return OK;
   return applyToDataset(core, master.db, argv);
+}
+
+/**
+ * replconfCommand() as a replica runs it for its master: options come in
+ * pairs; GETACK answers with reploff as it was before this command (it runs
+ * before commandProcessed()); a malformed one is an error reply, which a
+ * replica logs as CRITICAL and never sends.
+ */
+function replconfCommand(core: ReplicaCore, argv: Buffer[]): DatasetOutcome {
+  if (argv.length % 2 === 0) return errorToMaster(core, 'ERR syntax error');
+  const options = core.profile.replconfOptions;
+  for (let j = 1; j < argv.length; j += 2) {
+    const option = argv[j]!.toString('latin1').toLowerCase();
+    if (option === 'getack') {
+      core.sendAck(GETACK);
+      return OK;
+    }
+    // ACK and FACK come from replicas; a master client's are ignored.
+    if (option === 'ack') return OK;
+    if (!options.has(option)) return errorToMaster(core, `ERR Unrecognized REPLCONF option: ${argv[j]!.toString('latin1')}`);
+    if (option === 'listening-port' && !/^-?\d+$/.test(argv[j + 1]!.toString('latin1'))) return errorToMaster(core, 'ERR value is not an integer or out of range');
+  }
+  return OK;
 }
 
 /** The Redis function a command runs in, for the call stack (`setCommand`). */

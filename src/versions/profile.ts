@@ -74,8 +74,30 @@ export type Feature =
   /** Valkey 8: replicas_repl_buffer_size / _peak, replicas_waiting_psync. */
   | 'info-replicas-repl-buffer'
   // --- logs --------------------------------------------------------------
-  /** Redis 7.2: "Connection with master lost." and "Master replication ID changed" are notices, not warnings. */
-  | 'lost-link-notice';
+  /**
+   * Redis 7.2: replication lines that were warnings are notices ("Connection
+   * with master lost.", "Master replication ID changed", "Setting secondary
+   * replication ID", "Latest backlog is").
+   */
+  | 'replication-notices'
+  /** Redis 7.2: a failed load says "…synchronization DB from socket, check server logs." instead of errno. */
+  | 'load-failure-check-logs'
+  /** Redis 7.4: a failed disk load empties what it had loaded. */
+  | 'empty-after-failed-disk-load'
+  /** Valkey 8: "Discarding the half-loaded data" after a failed load, diskless or disk. */
+  | 'discard-half-loaded-log'
+  /** Redis 8.8: a failed load discards its data before it reconnects (older versions reconnect first). */
+  | 'discard-before-reconnect'
+  /** Valkey 8: the replica ACKs right after every full sync, not only after an EOF-marked one. */
+  | 'ack-after-every-full-sync'
+  /** Redis 8.8: an EOF-marked diskless load does not check the RDB's CRC (the master was asked not to compute it). */
+  | 'diskless-eof-skip-checksum'
+  /** Redis 8.8: "DB %d resized: …" (verbose) on each RESIZEDB record of a load. */
+  | 'log-db-resized'
+  /** Valkey 8 (hide-user-data-from-log yes by default): client names and users in log lines are redacted, and no backlog dump. */
+  | 'hide-user-data-in-log'
+  /** Valkey 8.0: after a protocol error from its primary the replica never frees the link (it waits to be dropped). */
+  | 'protocol-error-keeps-link';
 
 /** The slice of a profile the dataset reads (keyspace/ imports only this). */
 export interface KeyspaceDialect {
@@ -105,7 +127,13 @@ export interface VersionProfile extends KeyspaceDialect {
   /** Defaults of the replication configs that differ between versions. */
   readonly defaults: {
     readonly 'repl-backlog-size': number;
+    /** How often a blocked load runs the event loop (and pings its master with "\n"). */
+    readonly 'loading-process-events-interval-bytes': number;
   };
   /** The replication configs this version knows beyond Redis 7.0's (CONFIG GET/SET, redis.conf). */
   readonly configs: readonly string[];
+  /** The rdb.c line rdbReportError names for a CRC error and for a short read (builds differ: Debian's 7.0.15 is shifted). */
+  readonly rdbErrorLines: { readonly crc: number; readonly eof: number };
+  /** The REPLCONF options its replconfCommand knows (lower case); any other is "Unrecognized REPLCONF option". */
+  readonly replconfOptions: ReadonlySet<string>;
 }

@@ -7,11 +7,12 @@
 import { createHash } from 'node:crypto';
 import { defaultConfig, type ReplicaConfig } from '../../src/config/replicaConfig';
 import type { ProfileId } from '../../src/versions/profile';
+import { liveServer } from './servers';
 import { ReplicaEngine } from '../../src/engine/engine';
 import type { EngineInput, LogEntry, StepResult } from '../../src/engine/io';
 import { ReplState, shortStateName } from '../../src/engine/states';
 import { parseInfo } from '../../src/net/redisClient';
-import { eventBytes, type Checkpoint, type ProxyEvent, type SessionFixture } from './sessionCaptureFormat';
+import { eventBytes, linkInfos, type Checkpoint, type ProxyEvent, type SessionFixture } from './sessionCaptureFormat';
 
 export class FakeClock {
   constructor(public ms: number) {}
@@ -33,8 +34,10 @@ export function replidSequence(seed = 'replica'): () => string {
 /** The engine configuration that mirrors the real replica of a session. */
 export function sessionConfig(fixture: SessionFixture, overrides: Partial<ReplicaConfig> = {}): ReplicaConfig {
   const r = fixture.replica.config;
+  const base = defaultConfig();
+  const limits = r['client-output-buffer-limit-replica']?.split(' ').map(Number);
   return {
-    ...defaultConfig(),
+    ...base,
     emulate: sessionProfile(fixture),
     replicaof: r.replicaof,
     port: r.port,
@@ -43,15 +46,24 @@ export function sessionConfig(fixture: SessionFixture, overrides: Partial<Replic
     masteruser: r.masteruser,
     'replica-announce-ip': r['replica-announce-ip'] ?? null,
     'replica-announce-port': r['replica-announce-port'] ?? 0,
+    ...(r['repl-diskless-load'] !== undefined ? { 'repl-diskless-load': r['repl-diskless-load'] as ReplicaConfig['repl-diskless-load'] } : {}),
+    ...(r['repl-rdb-channel'] !== undefined ? { 'repl-rdb-channel': r['repl-rdb-channel'] } : {}),
+    ...(r['replica-full-sync-buffer-limit'] !== undefined ? { 'replica-full-sync-buffer-limit': r['replica-full-sync-buffer-limit'] } : {}),
+    ...(r['dual-channel-replication-enabled'] !== undefined ? { 'dual-channel-replication-enabled': r['dual-channel-replication-enabled'] } : {}),
+    ...(r['loading-process-events-interval-bytes'] !== undefined ? { 'loading-process-events-interval-bytes': r['loading-process-events-interval-bytes'] } : {}),
+    ...(limits && limits.length === 3
+      ? { 'client-output-buffer-limit': { ...base['client-output-buffer-limit'], replica: { hard: limits[0]!, soft: limits[1]!, softSeconds: limits[2]! } } }
+      : {}),
     ...overrides,
   };
 }
 
 /** The version the real replica of a session ran: the engine emulates the same one. */
 export function sessionProfile(fixture: SessionFixture): ProfileId {
-  const id: ProfileId | undefined = /^redis-server 7\.0\./.test(fixture.capturedWith.replica) ? 'redis-7.0' : undefined;
-  if (!id) throw new Error(`session ${fixture.scenario}: no profile for replica ${fixture.capturedWith.replica}`);
-  return id;
+  const build = fixture.capturedWith.replicaBuild;
+  if (build !== undefined) return liveServer(build).profile;
+  if (/^redis-server 7\.0\./.test(fixture.capturedWith.replica)) return 'redis-7.0';
+  throw new Error(`session ${fixture.scenario}: no profile for replica ${fixture.capturedWith.replica}`);
 }
 
 /** How the master's bytes are cut into `data` inputs. */
@@ -75,10 +87,10 @@ export interface CronTick {
 }
 
 const CRON_LOG_LINES = [
-  /^Connecting to MASTER /,
-  /^Timeout connecting to the MASTER\.\.\.$/,
-  /^Timeout receiving bulk data from MASTER\.\.\./,
-  /^MASTER timeout: no data nor PING received\.\.\.$/,
+  /^Connecting to (MASTER|PRIMARY) /,
+  /^Timeout connecting to the (MASTER|PRIMARY)\.\.\.$/,
+  /^Timeout receiving bulk data from (MASTER|PRIMARY)\.\.\./,
+  /^(MASTER|PRIMARY) timeout: no data nor PING received\.\.\.$/,
 ];
 
 const ACK_PREFIX = Buffer.from('*3\r\n$8\r\nREPLCONF\r\n$3\r\nACK\r\n');
@@ -102,13 +114,16 @@ export function cronTicks(fixture: SessionFixture): CronTick[] {
     if (CRON_LOG_LINES.some((re) => re.test(line.message))) known.push({ t: line.t, why: 'log' });
     // A master lost with nothing on the wire just before: the cron freed it (after a protocol
     // error Redis keeps the master until replicationCron's ACK flushes it).
-    if (line.message === 'Connection with master lost.' &&
+    if (/^Connection with (master|primary) lost\.$/.test(line.message) &&
         !fixture.events.some((e) => (e.kind === 'm2r' || e.kind === 'close') && e.t <= line.t && line.t - e.t <= 10)) {
       known.push({ t: line.t, why: 'log' });
     }
   }
   const m2rSoFar = new Map<number, Buffer>();
   const trigger = new Map<number, { t: number; answered: boolean }>();
+  // The end of a full sync is answered with an ACK on the main link (the RDB may have come on an rdb channel).
+  const mainOf = new Map(linkInfos(fixture).map((l) => [l.link, l.mainLink ?? l.link]));
+  const syncEnds = fixture.replicaLog.filter((l) => /sync: Finished with success$|^Successfully streamed replication data into memory$|sync: Successfully streamed replication buffer/.test(l.message)).map((l) => l.t);
   for (const e of fixture.events) {
     if (e.kind === 'm2r') {
       const before = m2rSoFar.get(e.link) ?? Buffer.alloc(0);
@@ -117,13 +132,20 @@ export function cronTicks(fixture: SessionFixture): CronTick[] {
       const chunk = eventBytes(e);
       const mark = /\$EOF:([0-9a-f]{40})\r\n/.exec(all.toString('latin1'));
       const endsPayload = mark !== null && countOf(all, mark[1]!) === 2 && countOf(before, mark[1]!) < 2;
-      if (countOf(chunk, 'GETACK') > 0 || endsPayload) trigger.set(e.link, { t: e.t, answered: false });
+      if (countOf(chunk, 'GETACK') > 0) trigger.set(e.link, { t: e.t, answered: false });
+      if (endsPayload) trigger.set(mainOf.get(e.link) ?? e.link, { t: e.t, answered: false });
     } else if (e.kind === 'r2m') {
       const acks = countOf(eventBytes(e), ACK_PREFIX);
       if (acks === 0) continue;
       const pending = trigger.get(e.link);
-      const answers = pending && !pending.answered && e.t - pending.t <= 50 ? 1 : 0;
+      let answers = pending && !pending.answered && e.t - pending.t <= 50 ? 1 : 0;
       if (answers) pending!.answered = true;
+      // Or the ACK a replica writes when its full sync ends (Valkey 8: after every one).
+      const end = syncEnds.findIndex((t) => e.t >= t && e.t - t <= 50);
+      if (!answers && end !== -1) {
+        syncEnds.splice(end, 1);
+        answers = 1;
+      }
       if (acks > answers) known.push({ t: e.t, why: 'ack', ackSeq: e.seq });
     }
   }
@@ -176,6 +198,9 @@ export interface TimedStep {
   input: string;
   result: StepResult;
 }
+
+/** The log line of a replica starting to load the RDB file it received. */
+const LOAD_START = /sync: Loading DB in memory$/;
 
 /** One input fed (or a bare drive) and every step it led to. */
 export interface FeedRecord {
@@ -267,13 +292,19 @@ export class SessionReplay {
   /** Places where the engine was behind the real replica (wrote too little, too late). */
   readonly problems: string[] = [];
   readonly checkpoints: CheckpointComparison[] = [];
-  private connects = 0;
+  /** The fixture links of each role, in the order the real replica opened them. */
+  private readonly unclaimed: Record<'main' | 'rdb', number[]>;
   private stopped = false;
   private readonly files = new TempFiles();
 
   constructor(readonly fixture: SessionFixture, private readonly opts: ReplayOptions = {}) {
     this.clock = new FakeClock(fixture.epochMs);
     this.engine = new ReplicaEngine(sessionConfig(fixture, opts.config), { clock: this.clock, newReplid: replidSequence(fixture.scenario) });
+    const roles = linkInfos(fixture);
+    this.unclaimed = {
+      main: roles.filter((l) => l.channel === 'main').map((l) => l.link),
+      rdb: roles.filter((l) => l.channel === 'rdb').map((l) => l.link),
+    };
   }
 
   /** Feeds one input now and steps until idle, collecting what comes out. */
@@ -282,10 +313,20 @@ export class SessionReplay {
     return this.drive(label, input);
   }
 
-  /** Steps until idle, answering the engine's file actions as a shell would. */
+  /**
+   * Steps until idle, answering the engine's file actions as a shell would.
+   * A file load read back is spread over the time the real replica took to
+   * load (until its "Done loading RDB"), so that what happened meanwhile on
+   * the other links reaches the engine during the load too.
+   */
   drive(label: string, input: EngineInput | null = null): StepResult[] {
     const results = this.engine.runUntilIdle();
     for (let answers = this.files.answer(results); answers.length > 0;) {
+      const doneAt = this.realLoadEnd(results);
+      if (doneAt !== null) {
+        this.scheduleFile(answers, doneAt);
+        break;
+      }
       for (const a of answers) this.engine.receive(a);
       const more = this.engine.runUntilIdle();
       results.push(...more);
@@ -296,6 +337,55 @@ export class SessionReplay {
     return results;
   }
 
+  /** Whether run() is replaying the fixture's timeline. */
+  private onTimeline = false;
+
+  /** Inputs of a file read back, due at these fixture times. */
+  private readonly fileQueue: { t: number; input: EngineInput }[] = [];
+
+  /**
+   * When the real replica finished the load the engine is starting now (the
+   * engine's Nth "Loading DB in memory" is the fixture's Nth), if that is
+   * still ahead: its "Done loading RDB" before its next load began.
+   */
+  private realLoadEnd(pending: readonly StepResult[]): number | null {
+    // Off the fixture's timeline (a test driving by hand) a load reads straight through.
+    if (!this.onTimeline) return null;
+    const starts = (messages: readonly string[]) => messages.filter((m) => LOAD_START.test(m)).length;
+    const n = starts(this.logs.map((l) => l.message)) + starts(pending.flatMap((r) => r.logs.map((l) => l.message)));
+    const realStarts = this.fixture.replicaLog.filter((l) => LOAD_START.test(l.message));
+    const start = realStarts[n - 1];
+    if (start === undefined) return null;
+    const next = realStarts[n];
+    const done = this.fixture.replicaLog.find((l) => l.t >= start.t && /^Done loading RDB/.test(l.message) && (next === undefined || l.t <= next.t));
+    const now = this.clock.now() - this.fixture.epochMs;
+    return done && done.t - now > 20 ? done.t : null;
+  }
+
+  private scheduleFile(inputs: EngineInput[], doneAt: number): void {
+    const now = this.clock.now() - this.fixture.epochMs;
+    // Small pieces, so that the load's progress is spread over the time it took.
+    const pieces = inputs.flatMap((input) => {
+      const data = input as { type: string; file: number; bytes?: Buffer };
+      if (data.type !== 'rdb-file-data' || !data.bytes) return [input];
+      const out: EngineInput[] = [];
+      for (let at = 0; at < data.bytes.length; at += 4096) out.push({ ...data, bytes: data.bytes.subarray(at, at + 4096) } as EngineInput);
+      return out;
+    });
+    pieces.forEach((input, i) => this.fileQueue.push({ t: now + ((doneAt - now) * (i + 1)) / pieces.length, input }));
+  }
+
+  /** Feeds the file pieces due by fixture time `t`. */
+  private feedFileUntil(t: number): void {
+    while (this.fileQueue.length > 0 && this.fileQueue[0]!.t <= t) {
+      const { t: due, input } = this.fileQueue.shift()!;
+      this.clock.advanceTo(this.fixture.epochMs + Math.round(due));
+      const results = this.feed(input, `file ${input.type}`);
+      // A piece may have asked for more (a second load): answer it the same way.
+      void results;
+    }
+  }
+
   /** A cron run at the current clock. */
   cron(): StepResult[] {
     return this.feed({ type: 'cron' }, 'cron');
@@ -303,6 +393,7 @@ export class SessionReplay {
 
   run(): this {
     const entries = timeline(this.fixture, this.opts.cron ?? true);
+    this.onTimeline = true;
     this.drive('start');
     const chunking = this.opts.chunking ?? 'captured';
     for (let i = 0; i < entries.length; i++) {
@@ -311,6 +402,7 @@ export class SessionReplay {
         this.stopped = true;
         break;
       }
+      this.feedFileUntil(entry.t);
       this.clock.advanceTo(this.fixture.epochMs + entry.t);
       if (entry.kind === 'cron') this.cron();
       else if (entry.kind === 'checkpoint') this.compareCheckpoint(entry.checkpoint);
@@ -331,6 +423,8 @@ export class SessionReplay {
         this.onEvent(entry.event);
       }
     }
+    this.feedFileUntil(Infinity);
+    this.onTimeline = false;
     if (!this.stopped) this.checkFinalWrites();
     return this;
   }
@@ -430,7 +524,8 @@ export class SessionReplay {
     this.logs.push(...r.logs);
     for (const a of r.actions) {
       if (a.type === 'connect') {
-        const link = ++this.connects;
+        // The engine's connection of a role is the real replica's next one of that role.
+        const link = this.unclaimed[a.role].shift() ?? 1000 + a.link;
         this.linkOf.set(a.link, link);
         this.engineLink.set(link, a.link);
         this.connectAt.set(link, at - this.fixture.epochMs);
