@@ -161,6 +161,8 @@ export class ReplicaCore {
   private nextFile = 1;
   private newlineSentAt = 0;
   private words: Wording;
+  /** server.unixtime while the cache is held (a blocking load), else null. */
+  private cachedUnixtime: number | null = null;
 
   constructor(
     public config: ReplicaConfig,
@@ -197,9 +199,30 @@ export class ReplicaCore {
     return (this.clockMs = this.deps.clock.now());
   }
 
-  /** server.unixtime: Redis compares its replication timeouts in whole seconds. */
+  /**
+   * server.unixtime: Redis compares its replication timeouts in whole seconds,
+   * and reads a cached clock. A blocking load caches it as it starts
+   * (blockingOperationStarts) and nothing refreshes it until the event loop
+   * runs again, so a sync that ends a long load stamps its link-up and last
+   * interaction with the second the load began.
+   */
   unixtime(): number {
+    return this.cachedUnixtime ?? Math.floor(this.now() / 1000);
+  }
+
+  /** time(NULL): the clock itself, in whole seconds, where Redis reads it uncached. */
+  timeNull(): number {
     return Math.floor(this.now() / 1000);
+  }
+
+  /** blockingOperationStarts(), or processEventsWhileBlocked's afterSleep(): the cache takes the clock now and keeps it. */
+  cacheTime(): void {
+    this.cachedUnixtime = Math.floor(this.now() / 1000);
+  }
+
+  /** The event loop runs again: the clock is read afresh. */
+  refreshTime(): void {
+    this.cachedUnixtime = null;
   }
 
   log(level: LogLevel, message: string): void {
@@ -538,7 +561,8 @@ export class ReplicaCore {
 
   /** replicationSendNewlineToMaster(): "\n" at most once a second while flushing or loading. */
   sendNewlineToMaster(): void {
-    const now = this.unixtime();
+    // replicationSendNewlineToMaster() throttles on time(NULL), and the master stamps its own clock.
+    const now = this.timeNull();
     if (now === this.newlineSentAt) return;
     this.newlineSentAt = now;
     this.write(Buffer.from('\n'));
@@ -557,9 +581,17 @@ export class ReplicaCore {
   feedBacklog(applied: number): void {
     this.info.master_repl_offset += applied;
     const backlog = this.info.repl_backlog;
-    this.masterQuery.markApplied(applied, backlog !== null);
+    const added = this.masterQuery.markApplied(applied, backlog !== null);
     if (!backlog) return;
-    backlog.histlen = Math.min(backlog.histlen + applied, this.replBacklogSize);
+    backlog.histlen += applied;
+    if (added) this.trimBacklog();
+  }
+
+  /** incrementalTrimReplicationBacklog(), and the first byte's offset after it. */
+  trimBacklog(): void {
+    const backlog = this.info.repl_backlog;
+    if (!backlog) return;
+    backlog.histlen = this.masterQuery.trimBacklog(backlog.histlen, this.replBacklogSize);
     backlog.offset = this.info.master_repl_offset - backlog.histlen + 1;
   }
 

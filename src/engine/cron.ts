@@ -10,7 +10,8 @@ const CRON = ['replicationCron'];
 export function* replicationCron(core: ReplicaCore): Work {
   const info = core.info;
   const timeout = core.config['repl-timeout'];
-  const now = core.unixtime();
+  // The timeouts compare time(NULL), not the cached clock.
+  const now = core.timeNull();
 
   // Each check reads the state afresh: an earlier one may have changed it.
   const expired = (id: CronTimeoutId): boolean => {

@@ -212,6 +212,8 @@ export class ReplicaEngine {
   private onReadable(): Work {
     const link = this.readableLink()!;
     this.servedRdbLast = link.role === 'rdb';
+    // A read handler outside a blocking load runs in a new turn of the event loop, clock read afresh.
+    if (!this.core.loadBlocks) this.core.refreshTime();
     return onLinkReadable(this.core, link);
   }
 
@@ -220,6 +222,8 @@ export class ReplicaEngine {
     const core = this.core;
     // A blocked load's run of the event loop served what was there; later input waits for the next one.
     core.eventsWindow = false;
+    // Input outside a blocking load is a new turn of the event loop: its clock is read afresh.
+    if (!core.loadBlocks) core.refreshTime();
     switch (input.type) {
       case 'connected': {
         const link = this.linkOf(input.link);
@@ -308,6 +312,8 @@ export class ReplicaEngine {
     const done = this.replier(requestId);
     try {
       this.core.config = configSet(this.core.config, pairs, this.core.profile).config;
+      // resizeReplicationBacklog(): a smaller backlog gives up whole blocks at once.
+      if (pairs.some(([name]) => name.toLowerCase() === 'repl-backlog-size')) this.core.trimBacklog();
       done(reply.ok());
     } catch (err) {
       done(reply.error(err instanceof Error ? err.message : String(err)));

@@ -16,6 +16,8 @@ import { RequestParser, type RequestParserOptions } from '../resp/requestParser'
 export const BACKLOG_DUMP_LEN = 256;
 /** PROTO_REPLY_CHUNK_BYTES: feedReplicationBuffer allocates blocks of at least this size. */
 const PROTO_REPLY_CHUNK_BYTES = 16 * 1024;
+/** REPL_BACKLOG_TRIM_BLOCKS_PER_CALL: how many blocks one feed may trim from the backlog's head. */
+const REPL_BACKLOG_TRIM_BLOCKS_PER_CALL = 10;
 /** sizeof(replBufBlock) on 64 bits: refcount (padded), id, repl_offset, size, used. */
 const REPL_BUF_BLOCK_HEADER = 40;
 
@@ -57,6 +59,9 @@ export class MasterQueryBuffer extends RequestParser {
   /** The backlog's tail block (repl_buffer_blocks' last): bytes used, bytes free. */
   private tailUsed = 0;
   private tailFree = 0;
+  /** The sizes of the backlog's full blocks before the tail, oldest first (read from `firstBlock`). */
+  private fullBlocks: number[] = [];
+  private firstBlock = 0;
 
   constructor(opts: RequestParserOptions = {}) {
     super(opts);
@@ -98,20 +103,47 @@ export class MasterQueryBuffer extends RequestParser {
   /**
    * commandProcessed(): `n` more bytes of what was parsed are applied
    * (repl_applied += n) and, with a backlog, fed to it (feedReplicationBuffer).
+   * True when that feed added a block (the backlog may be trimmed then).
    */
-  markApplied(n: number, toBacklog: boolean): void {
+  markApplied(n: number, toBacklog: boolean): boolean {
     this.applied += n;
-    if (toBacklog) this.feedBlocks(n);
+    const added = toBacklog && this.feedBlocks(n);
     const keepFrom = this.applied - BACKLOG_DUMP_LEN;
     while (this.chunks.length > 1 && this.chunkStarts[1]! <= keepFrom) {
       this.chunks.shift();
       this.chunkStarts.shift();
     }
+    return added;
   }
 
   /** createReplicationBacklog(): an empty backlog, no blocks yet. */
   newBacklog(): void {
     this.tailUsed = this.tailFree = 0;
+    this.fullBlocks = [];
+    this.firstBlock = 0;
+  }
+
+  /**
+   * incrementalTrimReplicationBacklog(), after a feed that added a block or
+   * a resize: whole blocks leave the
+   * backlog's head, at most ten a call, and only while what stays is still
+   * more than `size`; so the history kept runs up to a block over the
+   * configured size. Returns the new histlen.
+   */
+  trimBacklog(histlen: number, size: number): number {
+    for (let n = 0; n < REPL_BACKLOG_TRIM_BLOCKS_PER_CALL && histlen > size; n++) {
+      // The tail is never trimmed: a backlog keeps at least one block.
+      if (this.firstBlock === this.fullBlocks.length) break;
+      const first = this.fullBlocks[this.firstBlock]!;
+      if (histlen - first <= size) break;
+      histlen -= first;
+      this.firstBlock++;
+    }
+    if (this.firstBlock > 1024 && this.firstBlock * 2 > this.fullBlocks.length) {
+      this.fullBlocks = this.fullBlocks.slice(this.firstBlock);
+      this.firstBlock = 0;
+    }
+    return histlen;
   }
 
   /**
@@ -140,16 +172,18 @@ export class MasterQueryBuffer extends RequestParser {
     return Buffer.concat(parts);
   }
 
-  /** feedReplicationBuffer(): fill the tail block, then one new block for the rest. */
-  private feedBlocks(n: number): void {
+  /** feedReplicationBuffer(): fill the tail block, then one new block for the rest. True when a block was added. */
+  private feedBlocks(n: number): boolean {
     const fits = Math.min(n, this.tailFree);
     this.tailUsed += fits;
     this.tailFree -= fits;
     const rest = n - fits;
     if (rest > 0) {
+      if (this.tailUsed > 0) this.fullBlocks.push(this.tailUsed);
       const size = jemallocUsable(Math.max(rest, PROTO_REPLY_CHUNK_BYTES) + REPL_BUF_BLOCK_HEADER) - REPL_BUF_BLOCK_HEADER;
       this.tailUsed = rest;
       this.tailFree = size - rest;
     }
+    return rest > 0;
   }
 }

@@ -42,6 +42,7 @@ export interface LoadState {
 export function beginLoad(core: ReplicaCore, source: 'socket' | 'file'): LoadState {
   const swap = source === 'socket' && core.config['repl-diskless-load'] === 'swapdb';
   const MASTER = core.w.MASTER;
+  core.cacheTime();
   // Redis 8 logs "Loading DB in memory" first, then flushes (before it reads the RDB's header).
   const loadFirst = core.profile.has('flush-after-load-start');
   if (!swap) core.attachToNewMaster();
@@ -214,6 +215,7 @@ function loadingProgress(core: ReplicaCore, load: LoadState, bytes: number): voi
   load.loadedAtLastEvent = before;
   if (core.info.repl_state === ReplState.TRANSFER) core.sendNewlineToMaster();
   core.eventsWindow = true;
+  if (core.profile.has('blocked-events-refresh-time')) core.cacheTime();
 }
 
 /** A diskless `$<len>` payload is complete: the RDB must have ended exactly there. */

@@ -97,7 +97,9 @@ export type Feature =
   /** Valkey 8 (hide-user-data-from-log yes by default): client names and users in log lines are redacted, and no backlog dump. */
   | 'hide-user-data-in-log'
   /** Valkey 8.0: after a protocol error from its primary the replica never frees the link (it waits to be dropped). */
-  | 'protocol-error-keeps-link';
+  | 'protocol-error-keeps-link'
+  /** afterSleep() refreshes server.unixtime even in processEventsWhileBlocked (7.2+, not 7.0). */
+  | 'blocked-events-refresh-time';
 
 /** The slice of a profile the dataset reads (keyspace/ imports only this). */
 export interface KeyspaceDialect {

@@ -61,7 +61,8 @@ const redis70 = make(null, {
 const redis72 = make(redis70, {
   id: 'redis-7.2', product: 'redis', version: '7.2.6', liveServer: 'redis-7.2.6', rdbVersion: 11,
   rdbErrorLines: { crc: 3341, eof: 3365 },
-  add: ['shortest-doubles', 'listpack-lists', 'listpack-sets', 'replication-notices', 'load-failure-check-logs', 'stream-consumer-active-time'],
+  add: ['shortest-doubles', 'listpack-lists', 'listpack-sets', 'replication-notices', 'load-failure-check-logs', 'stream-consumer-active-time',
+    'blocked-events-refresh-time'],
 });
 const redis74 = make(redis72, {
   id: 'redis-7.4', product: 'redis', version: '7.4.1', liveServer: 'redis-7.4.1', rdbVersion: 12,
@@ -102,7 +103,8 @@ const redis88 = make(redis86, {
 const valkey72 = make(null, {
   id: 'valkey-7.2', product: 'valkey', version: '7.2.7', liveServer: 'valkey-7.2.7', rdbVersion: 11,
   rdbErrorLines: { crc: 3344, eof: 3368 },
-  add: ['shortest-doubles', 'listpack-lists', 'listpack-sets', 'replication-notices', 'load-failure-check-logs', 'stream-consumer-active-time'],
+  add: ['shortest-doubles', 'listpack-lists', 'listpack-sets', 'replication-notices', 'load-failure-check-logs', 'stream-consumer-active-time',
+    'blocked-events-refresh-time'],
   wording: VALKEY_7_WORDING,
 });
 const valkey80 = make(valkey72, {

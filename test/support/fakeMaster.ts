@@ -12,7 +12,9 @@ import { ReplicaEngine } from '../../src/engine/engine';
 import type { EngineInput, LogEntry, StepResult } from '../../src/engine/io';
 import { ReplState, shortStateName } from '../../src/engine/states';
 import { parseInfo } from '../../src/net/redisClient';
-import { eventBytes, linkInfos, type Checkpoint, type ProxyEvent, type SessionFixture } from './sessionCaptureFormat';
+import {
+  eventBytes, expandSamples, linkInfos, type Checkpoint, type ExpandedSample, type ProxyEvent, type SessionFixture,
+} from './sessionCaptureFormat';
 
 export class FakeClock {
   constructor(public ms: number) {}
@@ -171,10 +173,14 @@ export function cronTicks(fixture: SessionFixture): CronTick[] {
 export type Entry =
   | { kind: 'event'; key: number; t: number; event: ProxyEvent }
   | { kind: 'cron'; key: number; t: number; tick: CronTick }
-  | { kind: 'checkpoint'; key: number; t: number; checkpoint: Checkpoint };
+  | { kind: 'checkpoint'; key: number; t: number; checkpoint: Checkpoint }
+  | { kind: 'sample'; key: number; t: number; sample: ExpandedSample };
+
+/** Bytes handed to the replica this recently may not have been read when it answered a question. */
+const RACE_MS = 3;
 
 /** Events, cron ticks and checkpoints in the order the real replica lived them. */
-export function timeline(fixture: SessionFixture, withCron = true): Entry[] {
+export function timeline(fixture: SessionFixture, withCron = true, withSamples = false): Entry[] {
   const events = fixture.events;
   // A derived entry sits just before the first event at or after its time.
   const keyAt = (t: number): number => {
@@ -189,6 +195,21 @@ export function timeline(fixture: SessionFixture, withCron = true): Entry[] {
     }
   }
   for (const cp of fixture.checkpoints) entries.push({ kind: 'checkpoint', key: cp.seq - 0.5, t: cp.t, checkpoint: cp });
+  if (withSamples) {
+    // Only the replica's INFO replication answers no proxy event raced with:
+    // none came while it answered, and the last bytes handed to its sockets
+    // before the question were there a few ms before it (else the question
+    // may have been read first, in the same turn of its event loop).
+    const lastDelivery = (seq: number): number => {
+      for (let i = events.length - 1; i >= 0; i--) if (events[i]!.seq < seq && events[i]!.kind === 'm2r') return events[i]!.t;
+      return -Infinity;
+    };
+    for (const sample of expandSamples(fixture.samples ?? [])) {
+      if (sample.server !== 'replica' || sample.what !== 'info-replication' || sample.seqSent !== sample.seq) continue;
+      if (sample.sent - lastDelivery(sample.seqSent) < RACE_MS) continue;
+      entries.push({ kind: 'sample', key: sample.seqSent - 0.5, t: sample.sent, sample });
+    }
+  }
   return entries.sort((a, b) => a.key - b.key || a.t - b.t);
 }
 
@@ -218,6 +239,14 @@ export interface CheckpointComparison {
   engine: Record<string, string>;
 }
 
+/** The real replica's INFO replication answer in a sample, and the engine's at the same point. */
+export interface SampleComparison {
+  /** Fixture time the question was sent. */
+  t: number;
+  real: [string, string][];
+  engine: [string, string][];
+}
+
 /** INFO fields that do not depend on the clock or on settings the sessions do not vary. */
 export const COMPARED_INFO_FIELDS = [
   'role', 'master_host', 'master_port', 'master_link_status', 'master_sync_in_progress',
@@ -231,6 +260,8 @@ export interface ReplayOptions {
   config?: Partial<ReplicaConfig>;
   /** Without the derived cron ticks (a test drives cron itself). */
   cron?: boolean;
+  /** Answer INFO replication where the real replica was sampled (into `samples`). */
+  samples?: boolean;
   /** Stop before the first entry that satisfies this (the test takes over). */
   stopBefore?: (e: Entry) => boolean;
 }
@@ -292,6 +323,7 @@ export class SessionReplay {
   /** Places where the engine was behind the real replica (wrote too little, too late). */
   readonly problems: string[] = [];
   readonly checkpoints: CheckpointComparison[] = [];
+  readonly samples: SampleComparison[] = [];
   /** The fixture links of each role, in the order the real replica opened them. */
   private readonly unclaimed: Record<'main' | 'rdb', number[]>;
   private stopped = false;
@@ -392,7 +424,7 @@ export class SessionReplay {
   }
 
   run(): this {
-    const entries = timeline(this.fixture, this.opts.cron ?? true);
+    const entries = timeline(this.fixture, this.opts.cron ?? true, this.opts.samples ?? false);
     this.onTimeline = true;
     this.drive('start');
     const chunking = this.opts.chunking ?? 'captured';
@@ -406,6 +438,10 @@ export class SessionReplay {
       this.clock.advanceTo(this.fixture.epochMs + entry.t);
       if (entry.kind === 'cron') this.cron();
       else if (entry.kind === 'checkpoint') this.compareCheckpoint(entry.checkpoint);
+      else if (entry.kind === 'sample') {
+        const engine = [...parseInfo(this.engine.infoReplication(this.clock.now())).entries()];
+        this.samples.push({ t: entry.t, real: entry.sample.fields, engine });
+      }
       else if (entry.event.kind === 'm2r' && chunking !== 'captured') {
         // The run of master chunks up to the next input of another kind, cut differently
         // (the replica's own writes in between are not inputs).
