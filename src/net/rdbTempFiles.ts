@@ -1,5 +1,6 @@
 // The temp RDB files of disk loads (repl-diskless-load disabled):
-// temp-<unixtime>.<pid>.rdb, written as the payload arrives (synchronously, as
+// temp-<unixtime>.<pid>.rdb as redis-server names them (plus which hosted
+// replica and which sync, since one process hosts many), written as the payload arrives (synchronously, as
 // redis-server writes it), read back chunk by chunk for the load, then removed.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -13,6 +14,9 @@ interface TempFile {
 }
 
 export class RdbTempFiles {
+  /** Replicas hosted in one process share its pid and the directory: each names its files apart. */
+  private static instances = 0;
+  private readonly instance = ++RdbTempFiles.instances;
   private readonly files = new Map<FileId, TempFile>();
 
   constructor(
@@ -30,7 +34,7 @@ export class RdbTempFiles {
     try {
       if (!f) {
         fs.mkdirSync(this.dir, { recursive: true });
-        const p = path.join(this.dir, `temp-${unixtime}.${process.pid}.${file}.rdb`);
+        const p = path.join(this.dir, `temp-${unixtime}.${process.pid}.${this.instance}.${file}.rdb`);
         f = { path: p, fd: fs.openSync(p, 'wx', 0o644), reader: null };
         this.files.set(file, f);
       }
