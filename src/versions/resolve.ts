@@ -34,16 +34,23 @@ function compare(a: Triple, b: Triple): number {
   return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
 }
 
-/** The newest profile of `product` whose version is at most `version` (the oldest if none is). */
+/**
+ * The newest profile of `product` whose release line (major.minor) is at most
+ * `version`'s: a profile stands for its line, whatever the patch release
+ * (the oldest if none is).
+ */
 function nearestAtOrBelow(product: Product, version: Triple): VersionProfile {
   const candidates = PROFILES.filter((p) => p.product === product && p.version !== '255.255.255');
+  const line: Triple = [version[0], version[1], 0];
   let best = candidates[0]!;
   for (const p of candidates) {
     const v = parseVersion(p.version)!;
-    if (compare(v, version) <= 0) best = p;
+    if (compare([v[0], v[1], 0], line) <= 0) best = p;
   }
   return best;
 }
+
+const sameLine = (a: Triple, b: Triple): boolean => a[0] === b[0] && a[1] === b[1];
 
 /**
  * An unstable build reports 255.255.255; which line it is shows in what it
@@ -74,13 +81,12 @@ export function resolveFromInfo(info: string): Resolution {
     return { profile, reason: `the master is an unstable Redis build (255.255.255) of the ${profile.id} line: emulating ${profile.id}` };
   }
   const profile = nearestAtOrBelow(product, version);
-  const exact = profile.version === text;
-  return {
-    profile,
-    reason: exact
-      ? `the master runs ${label} ${text}: emulating a ${profile.label} replica`
-      : `the master runs ${label} ${text}: emulating ${profile.id} (${profile.label}), the nearest version at or below it`,
-  };
+  const own = parseVersion(profile.version)!;
+  let reason: string;
+  if (profile.version === text) reason = `the master runs ${label} ${text}: emulating a ${profile.label} replica`;
+  else if (sameLine(own, version)) reason = `the master runs ${label} ${text}: emulating ${profile.id}, its release line (built against ${profile.label})`;
+  else reason = `the master runs ${label} ${text}: emulating ${profile.id} (${profile.label}), the nearest version at or below it`;
+  return { profile, reason };
 }
 
 /**
