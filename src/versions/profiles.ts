@@ -40,19 +40,19 @@ function make(base: VersionProfile | null, spec: ProfileSpec): VersionProfile {
 const redis70 = make(null, { id: 'redis-7.0', product: 'redis', version: '7.0.15', liveServer: 'debian', rdbVersion: 10 });
 const redis72 = make(redis70, {
   id: 'redis-7.2', product: 'redis', version: '7.2.6', liveServer: 'redis-7.2.6', rdbVersion: 11,
-  add: ['shortest-doubles', 'listpack-lists', 'listpack-sets', 'lost-link-notice'],
+  add: ['shortest-doubles', 'zset-size-hints', 'zrank-withscore', 'listpack-lists', 'listpack-sets', 'lost-link-notice'],
 });
 const redis74 = make(redis72, {
   id: 'redis-7.4', product: 'redis', version: '7.4.1', liveServer: 'redis-7.4.1', rdbVersion: 12,
-  add: ['hash-field-expiry'],
+  add: ['hash-field-expiry', 'list-large-plain-nodes'],
 });
 const redisUnstable202410 = make(redis74, {
   id: 'redis-unstable-2024-10', product: 'redis', version: '255.255.255', liveServer: 'redis-unstable-2024-10', rdbVersion: 12,
-  add: ['flush-after-load-start'],
+  add: ['flush-after-load-start', 'subexpiry-follows-hdel'],
 });
 const redis80 = make(redisUnstable202410, {
   id: 'redis-8.0', product: 'redis', version: '8.0.0', liveServer: null, rdbVersion: 12,
-  add: ['rdb-channel', 'hash-field-ex-commands', 'info-full-sync-buffer'],
+  add: ['rdb-channel', 'hash-field-ex-commands', 'info-full-sync-buffer', 'kvobj-embedded-key'],
   configs: ['repl-rdb-channel', 'replica-full-sync-buffer-limit'],
 });
 const redis82 = make(redis80, {
@@ -69,15 +69,15 @@ const redis86 = make(redis84, {
 });
 const redis88 = make(redis86, {
   id: 'redis-8.8', product: 'redis', version: '8.8.0', liveServer: 'redis-unstable-2026-06', rdbVersion: 14,
-  add: ['redis-8.8-commands'],
+  add: ['redis-8.8-commands', 'sort-strict-scores'],
 });
 const valkey72 = make(null, {
   id: 'valkey-7.2', product: 'valkey', version: '7.2.7', liveServer: 'valkey-7.2.7', rdbVersion: 11,
-  add: ['shortest-doubles', 'listpack-lists', 'listpack-sets', 'lost-link-notice'],
+  add: ['shortest-doubles', 'zset-size-hints', 'zrank-withscore', 'listpack-lists', 'listpack-sets', 'lost-link-notice'],
 });
 const valkey80 = make(valkey72, {
   id: 'valkey-8.0', product: 'valkey', version: '8.0.1', liveServer: 'valkey-8.0.1', rdbVersion: 11,
-  add: ['replconf-version', 'dual-channel', 'info-replicas-repl-buffer', 'primary-wording'],
+  add: ['replconf-version', 'dual-channel', 'info-replicas-repl-buffer', 'primary-wording', 'list-large-plain-nodes', 'zadd-longest-member-hint'],
   backlog: 10 * MB,
   configs: ['dual-channel-replication-enabled'],
 });
