@@ -5,6 +5,7 @@ import { reply, type ReplyValue } from '../../resp/encode';
 import type { ApplyOutcome, CommandContext, ReadCommand, WriteCommand } from '../command';
 import { bitReadCommands, bitWriteCommands } from './bits';
 import { geoReadCommands, geoWriteCommands } from './geo';
+import { hashFieldExpiryReadCommands, hashFieldExpiryWriteCommands } from './hashFieldExpiry';
 import { hashReadCommands, hashWriteCommands } from './hashes';
 import { hllReadCommands, hllWriteCommands } from './hyperloglog';
 import { keyReadCommands, keyWriteCommands } from './keys';
@@ -24,12 +25,13 @@ import type { Feature } from '../../versions/profile';
 
 const WRITE_FAMILIES: WriteCommand[][] = [
   stringWriteCommands, bitWriteCommands, keyWriteCommands, serverWriteCommands, listWriteCommands,
-  hashWriteCommands, setWriteCommands, zsetWriteCommands, hllWriteCommands, geoWriteCommands, sortWriteCommands,
+  hashWriteCommands, hashFieldExpiryWriteCommands, setWriteCommands, zsetWriteCommands, hllWriteCommands, geoWriteCommands, sortWriteCommands,
   streamWriteCommands, functionWriteCommands,
 ];
 
 const READ_FAMILIES: ReadCommand[][] = [
-  stringReadCommands, bitReadCommands, keyReadCommands, listReadCommands, hashReadCommands, setReadCommands,
+  stringReadCommands, bitReadCommands, keyReadCommands, listReadCommands, hashReadCommands, hashFieldExpiryReadCommands,
+  setReadCommands,
   zsetReadCommands, hllReadCommands, geoReadCommands, sortReadCommands, scanReadCommands,
   streamReadCommands, functionReadCommands, debugReadCommands,
 ];

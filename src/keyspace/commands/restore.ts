@@ -6,12 +6,9 @@
 // replies are Redis's.
 import type { ApplyOutcome, CommandContext } from '../command';
 import { decodeDumpValue, verifyDumpPayload } from '../../rdb/dumpPayload';
-import { valueFromDecoded } from '../load';
+import { noteLoaded, valueFromDecoded } from '../load';
 import type { Bytes } from '../values';
 import { ERR_SYNTAX, fail, OK_OUTCOME, parseInt64, writeEntry } from './util';
-
-/** Highest payload version accepted: 7.4's RDB 12, as for a load (a 7.0 server accepts up to 10). */
-const MAX_RDB_VERSION = 12;
 
 export function restoreValue(ctx: CommandContext, argv: Bytes[]): ApplyOutcome {
   const key = argv[1]!;
@@ -39,11 +36,14 @@ export function restoreValue(ctx: CommandContext, argv: Bytes[]): ApplyOutcome {
   if (ttl === null) return fail('ERR value is not an integer or out of range');
   if (ttl < 0n) return fail('ERR Invalid TTL value, must be >= 0');
   const payload = Buffer.from(argv[3]!, 'latin1');
-  if (!verifyDumpPayload(payload, MAX_RDB_VERSION)) return fail('ERR DUMP payload version or checksum are wrong');
-  const decoded = decodeDumpValue(payload, { maxVersion: MAX_RDB_VERSION });
+  // A server accepts payloads up to its own RDB_VERSION.
+  const maxVersion = ctx.ks.dialect.rdbVersion;
+  if (!verifyDumpPayload(payload, maxVersion)) return fail('ERR DUMP payload version or checksum are wrong');
+  const decoded = decodeDumpValue(payload, { maxVersion });
   // rdbLoadObject failed, or (an empty aggregate) returned nothing to store.
   const value = decoded.ok ? valueFromDecoded(decoded.value) : null;
-  if (value === null) return fail('ERR Bad data format');
+  if (value === null || !decoded.ok) return fail('ERR Bad data format');
+  noteLoaded(value, decoded.rdbType);
   if (replace) db.delete(key);
   let when = -1;
   if (ttl !== 0n) when = Number(absttl ? ttl : ttl + BigInt(ctx.now));
