@@ -62,6 +62,24 @@ export function applyCommands(ks: Keyspace, commands: string[][], now: () => num
   return results;
 }
 
+/** applyCommands over a stream read in pieces: the selected db carries over from one piece to the next. */
+export class StreamApplier {
+  readonly applied: AppliedCommand[] = [];
+  private db = 0;
+
+  constructor(private readonly ks: Keyspace, private readonly now: () => number = Date.now) {}
+
+  apply(commands: string[][]): void {
+    for (const argv of commands) {
+      const name = argv[0]!.toLowerCase();
+      if (name === 'select') this.db = Number(argv[1]);
+      else if (name !== 'ping' && name !== 'replconf' && name !== 'multi' && name !== 'exec') {
+        this.applied.push({ db: this.db, argv, outcome: applyWrite({ ks: this.ks, db: this.db, now: this.now() }, argv) });
+      }
+    }
+  }
+}
+
 // ---- snapshots ------------------------------------------------------------------
 
 export interface KeySnapshot {
