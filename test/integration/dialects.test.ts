@@ -13,14 +13,17 @@
 // Servers of two versions run at a time.
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
+import { runRead } from '../../src/keyspace/commands/registry';
 import { infoKeyspace } from '../../src/keyspace/infoKeyspace';
+import { loadDecodedKey } from '../../src/keyspace/load';
 import { Keyspace } from '../../src/keyspace/keyspace';
 import { profileById } from '../../src/versions/profiles';
 import type { VersionProfile } from '../../src/versions/profile';
 import type { RedisClient, Reply } from '../../src/net/redisClient';
 import { RawReplica } from '../support/captureStream';
 import { dialectWorkload } from '../support/dialectWorkload';
-import { keyspaceRunner, parseCommands, serverRunner, StreamApplier, type Runner } from '../support/keyspaceHarness';
+import { keyspaceRunner, normalizeReply, normalizeValue, parseCommands, serverRunner, StreamApplier, type Runner } from '../support/keyspaceHarness';
+import { decodeAll, keysOf as decodedKeys } from '../support/rdbDecode';
 import { RedisServer, waitFor } from '../support/redisServer';
 import { liveServers, type LiveServer } from '../support/servers';
 
@@ -191,6 +194,7 @@ async function compareVersion(live: LiveServer, profile: VersionProfile, note: (
       }
     }
     assert.deepEqual(diff.lines, [], `${live.name}: the keyspace answers as the master and the real replica`);
+    await compareLoad(live, profile, p, note);
     assert.ok(zsets > 5, `the workload left zsets to compare (${zsets})`);
     if (profile.has('hash-field-expiry')) assert.ok(hashesWithTtl > 0, 'the workload left hashes to read TTLs from');
     // The workload reached every encoding the version has.
@@ -208,6 +212,51 @@ async function compareVersion(live: LiveServer, profile: VersionProfile, note: (
     assert.deepEqual(sent.filter((c) => !names.has(c)), [], 'the stream carried each family');
   } finally {
     await stopPair(p);
+  }
+}
+
+/**
+ * The same data through a full sync: the master's RDB (a second bare replica's
+ * sync) loaded into a fresh keyspace, next to a fresh real replica: DEBUG
+ * DIGEST, and each key's OBJECT ENCODING and DIGEST-VALUE, and INFO keyspace.
+ */
+async function compareLoad(live: LiveServer, profile: VersionProfile, p: Pair, note: (msg: string) => void): Promise<void> {
+  const raw = await RawReplica.sync(p.master.port, 20_000);
+  const fresh = await RedisServer.start({ binary: live.binary, args: ['--replicaof', '127.0.0.1', String(p.master.port), '--enable-debug-command', 'yes'] });
+  const f = await fresh.client({ returnBuffers: true });
+  try {
+    const run = decodeAll(raw.rdb);
+    if (run.end.status === 'error' && /Can't handle RDB format version/.test(run.end.error)) {
+      // The RDB decoder (src/rdb) does not read this version yet.
+      note(`${live.name}: load not compared: ${run.end.error}`);
+      return;
+    }
+    assert.equal(run.end.status, 'done', `the ${live.name} RDB decodes: ${JSON.stringify(run.end)}`);
+    const ks = new Keyspace(16, profile);
+    for (const k of decodedKeys(run)) loadDecodedKey(ks, k);
+    await waitFor('the fresh replica to sync', async () => (await f.info('replication')).get('master_link_status') === 'up', 20_000);
+    const diff = differences();
+    const ours = (db: number) => (argv: string[]) => normalizeValue(runRead({ ks, db, now: Date.now() }, argv));
+    diff.add('DEBUG DIGEST after a load', text(await p.m.call('DEBUG', 'DIGEST')), ours(0)(['DEBUG', 'DIGEST']));
+    diff.add('INFO keyspace after a load', String(await f.call('INFO', 'keyspace')).split('\r\n').filter((l) => l.startsWith('db')), infoKeyspace(ks).split('\r\n').filter((l) => l.startsWith('db')));
+    let approximated = 0;
+    for (const n of DBS) {
+      await f.call('SELECT', String(n));
+      for (const k of ((ours(n)(['KEYS', '*']) as string[]) ?? [])) {
+        const theirs = normalizeReply(await f.send('OBJECT', 'ENCODING', k));
+        const mine = ours(n)(['OBJECT', 'ENCODING', k]);
+        // A loaded quicklist's node layout is not in the decoder's output: the keyspace assumes tail pushes.
+        if (theirs !== mine && ours(n)(['TYPE', k]) === 'list') approximated++;
+        else diff.add(`db${n} ${k} OBJECT ENCODING after a load (fresh replica)`, theirs, mine);
+        diff.add(`db${n} ${k} DIGEST-VALUE after a load (fresh replica)`, normalizeReply(await f.send('DEBUG', 'DIGEST-VALUE', k)), ours(n)(['DEBUG', 'DIGEST-VALUE', k]));
+      }
+    }
+    if (approximated) note(`${live.name}: ${approximated} loaded list(s) report another encoding than the fresh replica (node layout not decoded)`);
+    assert.deepEqual(diff.lines, [], `${live.name}: the loaded keyspace answers as a freshly synced replica`);
+  } finally {
+    f.close();
+    raw.close();
+    await fresh.stop();
   }
 }
 

@@ -86,12 +86,13 @@ export function dialectWorkload(d: KeyspaceDialect, seed: number, steps: number)
     // sets: intset, listpack (7.2+), hashtable; size hints; stores
     () => [['SADD', key('S'), ...Array.from({ length: 1 + n(5) }, member)]],
     () => [['SADD', key('I', 3), ...Array.from({ length: 1 + n(8) }, () => String(n(1000) - 500))]],
+    () => [['SADD', key('P', 3), ...Array.from({ length: 1 + n(5) }, () => pick(['a', 'bb', 'ccc', 'dddd', String(n(9))]))]],
     () => [['SADD', key('S'), ...Array.from({ length: 100 + n(60) }, () => String(n(300)))]],
     () => [['SADD', key('S'), ...Array.from({ length: 120 + n(20) }, () => `w${n(60)}`)]],
     () => [['SREM', key('S'), member(), member(), String(n(300))]],
     () => [['SMOVE', key('S'), key('S', 8), member()]],
     () => [['SPOP', key('S'), String(1 + n(30))]],
-    () => [[pick(['SINTERSTORE', 'SUNIONSTORE', 'SDIFFSTORE']), key('S', 8), pick([key('S'), key('I', 3)]), key('S'), pick([key('S'), key('I', 3)])]],
+    () => [[pick(['SINTERSTORE', 'SUNIONSTORE', 'SDIFFSTORE']), key('S', 8), pick([key('S'), key('I', 3), key('P', 3)]), key('S'), pick([key('S'), key('I', 3), key('P', 3)])]],
     // zsets with fractional scores; GEO distances
     () => [['ZADD', key('z'), ...Array.from({ length: 1 + n(6) }, () => [scoreFor(r), member()]).flat()]],
     () => [['ZADD', key('z'), ...Array.from({ length: 130 }, (_, i) => [scoreFor(r), `big${i}`]).flat()]],
