@@ -57,6 +57,8 @@ export type Feature =
   | 'subexpiry-follows-hdel'
   /** Redis 8.0: the key is embedded in the value object (kvobj): a string is embstr only while key + value fit a 64-byte cache line. */
   | 'kvobj-embedded-key'
+  /** Redis 8.0: the built-in vectorset module (VADD, VREM, VSETATTR write). */
+  | 'vector-set-commands'
   /** Redis 8.0: HGETEX / HSETEX / HGETDEL. */
   | 'hash-field-ex-commands'
   /** Redis 8.2: XDELEX, XACKDEL, XADD/XTRIM KEEPREF|DELREF|ACKED, BITOP DIFF/DIFF1/ANDOR/ONE. */

@@ -52,7 +52,7 @@ const redisUnstable202410 = make(redis74, {
 });
 const redis80 = make(redisUnstable202410, {
   id: 'redis-8.0', product: 'redis', version: '8.0.0', liveServer: null, rdbVersion: 12,
-  add: ['rdb-channel', 'hash-field-ex-commands', 'info-full-sync-buffer', 'kvobj-embedded-key'],
+  add: ['rdb-channel', 'hash-field-ex-commands', 'vector-set-commands', 'info-full-sync-buffer', 'kvobj-embedded-key'],
   configs: ['repl-rdb-channel', 'replica-full-sync-buffer-limit'],
 });
 const redis82 = make(redis80, {

@@ -75,6 +75,28 @@ test('Redis 8.x writes reach a replica in these forms, and the keyspace applying
   }
 });
 
+test('a vector set write (the built-in vectorset module) marks only its key unknown: DEBUG DIGEST names it, the other keys stay provable', async () => {
+  const master = await RedisServer.start({ binary: live.binary, args: ['--enable-debug-command', 'yes', '--repl-diskless-sync', 'no', '--repl-ping-replica-period', '3600'] });
+  const raw = await RawReplica.sync(master.port, 20_000);
+  const m = await master.client();
+  try {
+    await m.pipeline([['SET', 'k', 'v'], ['VADD', 'vs', 'VALUES', '3', '0.1', '0.2', '0.3', 'e1'], ['VSETATTR', 'vs', 'e1', '{"a":1}']]);
+    const ks = new Keyspace(16, dialect);
+    const applier = new StreamApplier(ks);
+    applier.apply(parseCommands(await raw.streamUpTo(Number((await m.info('replication')).get('master_repl_offset')))));
+    const outcomes = applier.applied.filter((a) => a.argv[0]!.toLowerCase().startsWith('v')).map((a) => a.outcome);
+    assert.deepEqual(outcomes.map((o) => (o.kind === 'diverged' ? o.keys : o.kind)), [['vs'], ['vs']]);
+    const digest = runRead({ ks, db: 0, now: Date.now() }, ['DEBUG', 'DIGEST']);
+    assert.equal(digest.type, 'error');
+    assert.match(String(digest.value), /'vs'/);
+    assert.deepEqual(normalizeValue(runRead({ ks, db: 0, now: Date.now() }, ['DEBUG', 'DIGEST-VALUE', 'k'])), [String((await m.call('DEBUG', 'DIGEST-VALUE', 'k') as string[])[0])]);
+  } finally {
+    m.close();
+    raw.close();
+    await master.stop();
+  }
+});
+
 test('Redis 8.x writes with bad arguments get redis-server\'s own errors, and good ones the same effect', async () => {
   const master = await RedisServer.start({ binary: live.binary, args: ['--enable-debug-command', 'yes'] });
   const m = await master.client();

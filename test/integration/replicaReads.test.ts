@@ -114,7 +114,7 @@ describe('the 8.x commands on the replica\'s port', () => {
   const commands = [
     ['HGETEX', 'h', 'EX', '10', 'FIELDS', '1', 'a'], ['HSETEX', 'h', 'FIELDS', '1', 'a', 'b'], ['HGETDEL', 'h', 'FIELDS', '1', 'a'],
     ['MSETEX', '1', 'k', 'v', 'EX', '10'], ['DELEX', 'k', 'IFEQ', 'v'], ['SET', 'k', 'v', 'IFEQ', 'x'], ['DIGEST', 'k'], ['DIGEST', 'nope'],
-    ['BITOP', 'DIFF', 'd', 'k', 'k'], ['HTTL', 'h', 'FIELDS', '1', 'a'], ['HGETEX', 'h'], ['ZRANK', 'z', 'a', 'WITHSCORE'], ['ZRANK', 'z', 'x', 'WITHSCORE'],
+    ['BITOP', 'DIFF', 'd', 'k', 'k'], ['VADD', 'v', 'VALUES', '2', '1', '2', 'a'], ['VREM', 'v', 'a'], ['HTTL', 'h', 'FIELDS', '1', 'a'], ['HGETEX', 'h'], ['ZRANK', 'z', 'a', 'WITHSCORE'], ['ZRANK', 'z', 'x', 'WITHSCORE'],
   ];
   for (const name of ['debian', 'redis-7.2.6', 'redis-7.4.1', 'redis-unstable-2026-06', 'valkey-8.0.1']) {
     test(`${name}: READONLY, unknown command, DIGEST and ZRANK … WITHSCORE answer as the real replica answers`, async () => {

@@ -15,6 +15,7 @@ import { serverWriteCommands } from './server';
 import { setReadCommands, setWriteCommands } from './sets';
 import { sortReadCommands, sortWriteCommands } from './sort';
 import { stringReadCommands, stringWriteCommands } from './strings';
+import { vectorSetWriteCommands } from './vectorSets';
 import { zsetReadCommands, zsetWriteCommands } from './zsets';
 import { debugReadCommands } from './debug';
 import { functionReadCommands, functionWriteCommands } from './functions';
@@ -26,7 +27,7 @@ import type { Feature } from '../../versions/profile';
 const WRITE_FAMILIES: WriteCommand[][] = [
   stringWriteCommands, bitWriteCommands, keyWriteCommands, serverWriteCommands, listWriteCommands,
   hashWriteCommands, hashFieldExpiryWriteCommands, setWriteCommands, zsetWriteCommands, hllWriteCommands, geoWriteCommands, sortWriteCommands,
-  streamWriteCommands, functionWriteCommands,
+  streamWriteCommands, functionWriteCommands, vectorSetWriteCommands,
 ];
 
 const READ_FAMILIES: ReadCommand[][] = [
