@@ -97,6 +97,34 @@ test('a vector set write (the built-in vectorset module) marks only its key unkn
   }
 });
 
+test('RESTORE of an 8.8 DUMP is applied, or, for a type the RDB decoder does not read yet, marks its key unknown: never an error a real replica would not give', async () => {
+  const master = await RedisServer.start({ binary: live.binary, args: ['--enable-debug-command', 'yes', '--repl-diskless-sync', 'no', '--repl-ping-replica-period', '3600'] });
+  const raw = await RawReplica.sync(master.port, 20_000);
+  const m = await master.client({ returnBuffers: true });
+  try {
+    await m.pipeline([['SET', 's', 'v'], ['HSET', 'h', 'a', '1'], ['XADD', 'x', '1-1', 'f', 'v'], ['ZADD', 'z', '0.1', 'm']]);
+    for (const k of ['s', 'h', 'x', 'z']) await m.call('RESTORE', `${k}2`, '0', (await m.call('DUMP', k)) as Buffer);
+    const ks = new Keyspace(16, dialect);
+    const applier = new StreamApplier(ks);
+    applier.apply(parseCommands(await raw.streamUpTo(Number((await m.info('replication')).get('master_repl_offset')))));
+    const restores = applier.applied.filter((a) => a.argv[0]!.toLowerCase() === 'restore');
+    assert.equal(restores.length, 4);
+    for (const a of restores) {
+      const key = a.argv[1]!;
+      if (a.outcome.kind === 'diverged') assert.deepEqual(a.outcome.keys, [key]);
+      else {
+        assert.equal(a.outcome.kind, 'ok', `${a.argv[1]}: ${JSON.stringify(a.outcome)}`);
+        const theirs = ((await m.call('DEBUG', 'DIGEST-VALUE', key)) as Buffer[])[0]!.toString();
+        assert.deepEqual(normalizeValue(runRead({ ks, db: 0, now: Date.now() }, ['DEBUG', 'DIGEST-VALUE', key])), [theirs], key);
+      }
+    }
+  } finally {
+    m.close();
+    raw.close();
+    await master.stop();
+  }
+});
+
 test('Redis 8.x writes with bad arguments get redis-server\'s own errors, and good ones the same effect', async () => {
   const master = await RedisServer.start({ binary: live.binary, args: ['--enable-debug-command', 'yes'] });
   const m = await master.client();
