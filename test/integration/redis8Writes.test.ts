@@ -109,6 +109,17 @@ test('RESTORE of an 8.8 DUMP is applied, or, for a type the RDB decoder does not
     applier.apply(parseCommands(await raw.streamUpTo(Number((await m.info('replication')).get('master_repl_offset')))));
     const restores = applier.applied.filter((a) => a.argv[0]!.toLowerCase() === 'restore');
     assert.equal(restores.length, 4);
+    // An older version refuses the newer payload, as redis-server 7.4.1 itself does.
+    const old = await RedisServer.start({ binary: liveServer('redis-7.4.1').binary });
+    try {
+      const o = await old.client();
+      const theirs = await o.send(...restores[0]!.argv.map((a) => Buffer.from(a, 'latin1')));
+      o.close();
+      const mine = applyWrite({ ks: new Keyspace(16, profileById('redis-7.4')!), db: 0, now: Date.now() }, restores[0]!.argv);
+      assert.equal(mine.kind === 'error' ? mine.error : mine.kind, theirs instanceof ReplyError ? theirs.message : 'ok');
+    } finally {
+      await old.stop();
+    }
     for (const a of restores) {
       const key = a.argv[1]!;
       if (a.outcome.kind === 'diverged') assert.deepEqual(a.outcome.keys, [key]);
