@@ -11,19 +11,16 @@
 //   string: mix(value)            list: mix(item) in order
 //   set: xor(member)              hash: xor(d, e) with e = 0, mix(e, field), mix(e, value)
 //     (and, on 7.4, xor(e, "!!hexpire!!") for a field with a TTL)
-//   zset: xor(d, e) with e = 0, mix(e, member), mix(e, printf("%.17g", score))
+//   zset: xor(d, e) with e = 0, mix(e, member), mix(e, score text) — the
+//     score printed "%.17g" on 7.0, fpconv_dtoa on 7.2+ (doubles.ts digestDouble)
 //   stream: per entry in id order mix("<ms>.<seq>") then mix(field), mix(value) —
 //     consumer groups, PELs and the stream's metadata are not part of it;
 //   module: only the module's own digest callback knows (we cannot compute it);
 // and finally xor(d, "!!expire!!") when the key has an expiry (its time is not hashed).
 // Functions libraries are not part of DEBUG DIGEST (checked on 7.0.15).
-//
-// Version note: 7.2 and later format scores with fpconv_dtoa (grisu2, the
-// shortest text that reads back: "0.1" where 7.0 hashes "0.10000000000000001").
-// This module follows 7.0, the only server these digests are proven against;
-// against a 7.2+ master a zset whose scores are not integers may not match.
+import type { KeyspaceDialect } from '../versions/profile';
+import { digestDouble } from './doubles';
 import type { Keyspace } from './keyspace';
-import { formatG17 } from './formatDouble';
 import { sha1Into } from './sha1';
 import type { Bytes, Divergence, KeyEntry, Value } from './values';
 
@@ -61,7 +58,7 @@ function uint32be(n: number): Uint8Array {
 const element = new Uint8Array(20);
 
 /** xorObjectDigest: mixes the value (and its expiry marker) into d. */
-function objectDigest(d: Uint8Array, entry: KeyEntry): void {
+function objectDigest(d: Uint8Array, entry: KeyEntry, dialect: KeyspaceDialect): void {
   const v = entry.value;
   mixDigest(d, uint32be(TYPE_CODE[v.type]));
   switch (v.type) {
@@ -78,7 +75,7 @@ function objectDigest(d: Uint8Array, entry: KeyEntry): void {
       for (const [member, score] of v.scores) {
         element.fill(0);
         mixDigest(element, member);
-        mixDigest(element, formatG17(score));
+        mixDigest(element, digestDouble(dialect, score));
         xorDigest(d, element);
       }
       break;
@@ -180,7 +177,7 @@ export function datasetDigest(ks: Keyspace): string {
     for (const [key, entry] of db) {
       d.fill(0);
       mixDigest(d, key);
-      objectDigest(d, entry);
+      objectDigest(d, entry, ks.dialect);
       xorDigest(final, d);
     }
   });
@@ -212,7 +209,7 @@ export function valueDigest(ks: Keyspace, db: number, key: Bytes): string {
   if (!entry) return EMPTY_DIGEST;
   const d = new Uint8Array(20);
   try {
-    objectDigest(d, entry);
+    objectDigest(d, entry, ks.dialect);
   } catch (err) {
     if (err instanceof DigestUnavailable) throw new DigestUnavailable(`digest unavailable: ${quoteKey(key)} in db${db} ${err.message}`);
     throw err;

@@ -3,7 +3,31 @@
 // master sends DEL; reads hide them (lookupKeyRead on a replica).
 import type { KeyspaceDialect } from '../versions/profile';
 import { DEFAULT_DIALECT } from '../versions/profiles';
+import { noteStringPlaced } from './encoding';
 import type { Bytes, Divergence, KeyEntry, Value } from './values';
+
+/** Who a database reads its dialect from (its keyspace). */
+export interface DialectOwner {
+  readonly dialect: KeyspaceDialect;
+}
+
+/**
+ * Hashes registered in their database's field-expiry index (db->hexpires,
+ * INFO keyspace `subexpiry=`): one gets in when a field gets a TTL and, on a
+ * replica, leaves only with the key (or, from Redis 8, when HDEL removes its
+ * last field with a TTL). Registration belongs to the value, so it follows
+ * RENAME, MOVE and SWAPDB, and COPY duplicates it.
+ */
+const subexpiryRegistered = new WeakSet<Value>();
+
+export function isSubexpiryRegistered(v: Value): boolean {
+  return subexpiryRegistered.has(v);
+}
+
+/** Registers a hash not stored yet (a load, RESTORE, COPY): Database.set counts it when it is placed. */
+export function registerSubexpiry(v: Value): void {
+  subexpiryRegistered.add(v);
+}
 
 /** A write the replica could not apply: on named keys, or (key null) on keys it cannot name. */
 export interface DatasetDivergence extends Divergence {
@@ -14,6 +38,9 @@ export interface DatasetDivergence extends Divergence {
 export class Database {
   private readonly entries = new Map<Bytes, KeyEntry>();
   private expiring = 0;
+  private subexpiring = 0;
+
+  constructor(public owner: DialectOwner) {}
 
   get size(): number {
     return this.entries.size;
@@ -22,6 +49,19 @@ export class Database {
   /** Keys with an expiry (INFO keyspace `expires=`). */
   get expires(): number {
     return this.expiring;
+  }
+
+  /** Hashes registered for field expiry (INFO keyspace `subexpiry=`, 7.4+). */
+  get subexpiry(): number {
+    return this.subexpiring;
+  }
+
+  /** Registers a hash stored in this database for field expiry, or takes it out. */
+  markSubexpiry(v: Value, on: boolean): void {
+    if (on === subexpiryRegistered.has(v)) return;
+    if (on) subexpiryRegistered.add(v);
+    else subexpiryRegistered.delete(v);
+    this.subexpiring += on ? 1 : -1;
   }
 
   /** The entry as the master's commands see it: expired or not. */
@@ -43,7 +83,12 @@ export class Database {
   /** Sets a value; `expireAt` -1 = no expiry. Replaces whatever was there. */
   set(key: Bytes, value: Value, expireAt = -1): KeyEntry {
     const old = this.entries.get(key);
-    if (old && old.expireAt !== -1) this.expiring--;
+    if (old) {
+      if (old.expireAt !== -1) this.expiring--;
+      if (old.value.type === 'hash' && subexpiryRegistered.has(old.value)) this.subexpiring--;
+    }
+    if (value.type === 'string') noteStringPlaced(this.owner.dialect, value, key);
+    else if (value.type === 'hash' && subexpiryRegistered.has(value)) this.subexpiring++;
     const entry: KeyEntry = { value, expireAt };
     if (expireAt !== -1) this.expiring++;
     this.entries.set(key, entry);
@@ -64,6 +109,7 @@ export class Database {
     const e = this.entries.get(key);
     if (!e) return false;
     if (e.expireAt !== -1) this.expiring--;
+    if (e.value.type === 'hash' && subexpiryRegistered.has(e.value)) this.subexpiring--;
     this.entries.delete(key);
     return true;
   }
@@ -71,6 +117,7 @@ export class Database {
   clear(): void {
     this.entries.clear();
     this.expiring = 0;
+    this.subexpiring = 0;
   }
 
   keys(): IterableIterator<Bytes> {
@@ -104,7 +151,7 @@ export class Keyspace {
   dialect: KeyspaceDialect;
 
   constructor(readonly databases = 16, dialect: KeyspaceDialect = DEFAULT_DIALECT) {
-    this.dbs = Array.from({ length: databases }, () => new Database());
+    this.dbs = Array.from({ length: databases }, () => new Database(this));
     this.dialect = dialect;
   }
 
@@ -149,6 +196,7 @@ export class Keyspace {
   /** swapdb diskless load: take the whole content of another keyspace. */
   replaceWith(other: Keyspace): void {
     this.dbs = other.dbs;
+    for (const d of this.dbs) d.owner = this;
     this.functions = other.functions;
     this.divergences = other.divergences;
   }

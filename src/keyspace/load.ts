@@ -10,8 +10,27 @@ import { cText } from './commands/replyText';
 import { createLibrary, installLibrary } from './commands/functionLibrary';
 import { formatId } from './commands/streamId';
 import { newGroup, newIdmp } from './commands/streamOps';
-import type { Keyspace } from './keyspace';
+import { noteLoadedWithFieldExpiry, noteSetLoadedAsListpack } from './encoding';
+import { registerSubexpiry, type Keyspace } from './keyspace';
 import { toBytes, type Bytes, type StreamGroup, type StreamId, type StreamIdmp, type Value } from './values';
+
+/** RDB types whose encoding survives a load where the content alone would say otherwise. */
+const RDB_TYPE_SET_LISTPACK = 20;
+const HASH_WITH_FIELD_TTLS = new Set([22, 23, 24, 25]); // HASH_METADATA(_PRE_GA), HASH_LISTPACK_EX(_PRE_GA)
+
+/**
+ * What rdbLoadObject leaves besides the content (a load and RESTORE alike): a
+ * listpack set stays one even when it holds only integers, a hash saved with
+ * field TTLs is a listpackex while small (even with no TTL left), and a hash
+ * with a field TTL is registered for field expiry.
+ */
+export function noteLoaded(value: Value, rdbType: number): void {
+  if (value.type === 'set' && rdbType === RDB_TYPE_SET_LISTPACK) noteSetLoadedAsListpack(value);
+  else if (value.type === 'hash') {
+    if (HASH_WITH_FIELD_TTLS.has(rdbType)) noteLoadedWithFieldExpiry(value);
+    if (value.fieldExpires.size > 0) registerSubexpiry(value);
+  }
+}
 
 /**
  * Adds one decoded key; throws Redis's message for a duplicate. The keyspace
@@ -24,6 +43,7 @@ export function loadDecodedKey(ks: Keyspace, k: DecodedKey): void {
   }
   const value = valueFromDecoded(k.value);
   if (value === null) return;
+  noteLoaded(value, k.rdbType);
   const db = ks.db(k.db);
   // One insert, then the size says whether the key was new: checking first
   // would cost a second lookup in a Map of millions of keys for every key. A

@@ -42,12 +42,26 @@ export type Feature =
   // --- dataset -----------------------------------------------------------
   /** Redis/Valkey 7.2: doubles printed shortest round-trip (fpconv_dtoa), not %.17g. */
   | 'shortest-doubles'
+  /** 7.2: ZADD and ZRANGESTORE choose a sorted set's encoding from the element count up front (zsetTypeCreate). */
+  | 'zset-size-hints'
+  /** Valkey 8.0: ZADD's encoding hint is its longest member (Redis and Valkey 7.2: the first one). */
+  | 'zadd-longest-member-hint'
+  /** 7.2: ZRANK/ZREVRANK … WITHSCORE. */
+  | 'zrank-withscore'
   /** 7.2: small lists are listpacks. */
   | 'listpack-lists'
   /** 7.2: small sets of strings are listpacks. */
   | 'listpack-sets'
+  /** Redis 7.4 / Valkey 8.0: a list element bigger than list-max-listpack-size gets a PLAIN quicklist node (7.2: only at 1 GB). */
+  | 'list-large-plain-nodes'
   /** Redis 7.4: hash field expiration (HEXPIRE family reads, listpackex, INFO keyspace subexpiry). */
   | 'hash-field-expiry'
+  /** Redis 8.0 (#13470, in the unstable line since 2024): HDEL/HGETDEL of a hash's last field with a TTL takes the hash out of `subexpiry`. */
+  | 'subexpiry-follows-hdel'
+  /** Redis 8.0: the key is embedded in the value object (kvobj): a string is embstr only while key + value fit a 64-byte cache line. */
+  | 'kvobj-embedded-key'
+  /** Redis 8.0: the built-in vectorset module (VADD, VREM, VSETATTR write). */
+  | 'vector-set-commands'
   /** Redis 8.0: HGETEX / HSETEX / HGETDEL. */
   | 'hash-field-ex-commands'
   /** Redis 8.2: XDELEX, XACKDEL, XADD/XTRIM KEEPREF|DELREF|ACKED, BITOP DIFF/DIFF1/ANDOR/ONE. */
@@ -64,6 +78,9 @@ export type Feature =
   | 'redis-8.6-commands'
   /** Redis 8.8: the Array type (AR*), INCREX, XNACK (and XINFO STREAM FULL's nacked-count). */
   | 'redis-8.8-commands'
+  /** Redis 8.8 (#14661): SORT reads weights with string2d, which refuses a leading space (7.x: strtod skips it). */
+  | 'sort-strict-scores'
+
   // --- INFO replication -----------------------------------------------------
   /** Redis 8.0: replica_full_sync_buffer_size / _peak after slave_repl_offset. */
   | 'info-full-sync-buffer'

@@ -61,22 +61,22 @@ const redis70 = make(null, {
 const redis72 = make(redis70, {
   id: 'redis-7.2', product: 'redis', version: '7.2.6', liveServer: 'redis-7.2.6', rdbVersion: 11,
   rdbErrorLines: { crc: 3341, eof: 3365 },
-  add: ['shortest-doubles', 'listpack-lists', 'listpack-sets', 'replication-notices', 'load-failure-check-logs', 'stream-consumer-active-time',
+  add: ['shortest-doubles', 'zset-size-hints', 'zrank-withscore', 'listpack-lists', 'listpack-sets', 'replication-notices', 'load-failure-check-logs', 'stream-consumer-active-time',
     'blocked-events-refresh-time'],
 });
 const redis74 = make(redis72, {
   id: 'redis-7.4', product: 'redis', version: '7.4.1', liveServer: 'redis-7.4.1', rdbVersion: 12,
   rdbErrorLines: { crc: 3677, eof: 3701 },
-  add: ['empty-after-failed-disk-load', 'hash-field-expiry'],
+  add: ['empty-after-failed-disk-load', 'hash-field-expiry', 'list-large-plain-nodes'],
 });
 const redisUnstable202410 = make(redis74, {
   id: 'redis-unstable-2024-10', product: 'redis', version: '255.255.255', liveServer: 'redis-unstable-2024-10', rdbVersion: 12,
   rdbErrorLines: { crc: 3685, eof: 3709 },
-  add: ['flush-after-load-start', 'stream-lag-after-trim'],
+  add: ['flush-after-load-start', 'stream-lag-after-trim', 'subexpiry-follows-hdel'],
 });
 const redis80 = make(redisUnstable202410, {
   id: 'redis-8.0', product: 'redis', version: '8.0.0', liveServer: null, rdbVersion: 12,
-  add: ['rdb-channel', 'hash-field-ex-commands', 'info-full-sync-buffer'],
+  add: ['rdb-channel', 'hash-field-ex-commands', 'vector-set-commands', 'info-full-sync-buffer', 'kvobj-embedded-key'],
   configs: ['repl-rdb-channel', 'replica-full-sync-buffer-limit'],
   replconf: ['rdb-channel', 'main-ch-client-id'],
 });
@@ -96,14 +96,14 @@ const redis86 = make(redis84, {
 const redis88 = make(redis86, {
   id: 'redis-8.8', product: 'redis', version: '8.8.0', liveServer: 'redis-unstable-2026-06', rdbVersion: 14,
   rdbErrorLines: { crc: 4456, eof: 4480 },
-  add: ['redis-8.8-commands', 'rdb-no-checksum', 'discard-before-reconnect', 'diskless-eof-skip-checksum', 'log-db-resized'],
+  add: ['redis-8.8-commands', 'rdb-no-checksum', 'discard-before-reconnect', 'diskless-eof-skip-checksum', 'log-db-resized', 'sort-strict-scores'],
   eventsInterval: 512 * 1024,
   replconf: ['rdb-no-checksum'],
 });
 const valkey72 = make(null, {
   id: 'valkey-7.2', product: 'valkey', version: '7.2.7', liveServer: 'valkey-7.2.7', rdbVersion: 11,
   rdbErrorLines: { crc: 3344, eof: 3368 },
-  add: ['shortest-doubles', 'listpack-lists', 'listpack-sets', 'replication-notices', 'load-failure-check-logs', 'stream-consumer-active-time',
+  add: ['shortest-doubles', 'zset-size-hints', 'zrank-withscore', 'listpack-lists', 'listpack-sets', 'replication-notices', 'load-failure-check-logs', 'stream-consumer-active-time',
     'blocked-events-refresh-time'],
   wording: VALKEY_7_WORDING,
 });
@@ -111,7 +111,7 @@ const valkey80 = make(valkey72, {
   id: 'valkey-8.0', product: 'valkey', version: '8.0.1', liveServer: 'valkey-8.0.1', rdbVersion: 11,
   rdbErrorLines: { crc: 3356, eof: 3377 },
   add: ['replconf-version', 'dual-channel', 'info-replicas-repl-buffer', 'empty-after-failed-disk-load', 'discard-half-loaded-log',
-    'ack-after-every-full-sync', 'hide-user-data-in-log', 'protocol-error-keeps-link'],
+    'ack-after-every-full-sync', 'hide-user-data-in-log', 'protocol-error-keeps-link', 'list-large-plain-nodes', 'zadd-longest-member-hint'],
   backlog: 10 * MB,
   configs: ['dual-channel-replication-enabled'],
   wording: VALKEY_8_WORDING,

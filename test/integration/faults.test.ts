@@ -574,7 +574,7 @@ describe('a corrupt RDB payload ($<len> transfer)', () => {
     const wrong = `Wrong RDB checksum expected: (${crc64(corrupted).toString(16)}) but got (${stored.toString(16)}). Aborting now.`;
     assertLogged(replica!, wrong);
     // redis-server 7.0.15 logs these two lines and then terminates; the engine says so and retries.
-    assertLogged(replica!, 'Internal error in RDB reading offset 0 -> RDB CRC error');
+    assertLogged(replica!, 'Internal error in RDB reading offset 0, function at rdb.c:3225 -> RDB CRC error');
     const terminated = logStartingWith(replica!, 'redis-server would terminate here after an RDB reading failure');
     assert.ok(terminated);
     assert.ok(replica!.logs.findIndex((l) => l.message === wrong) < replica!.logs.findIndex((l) => l.message === terminated));
@@ -590,7 +590,7 @@ describe('a corrupt RDB payload ($<len> transfer)', () => {
     const total = Number(proxy!.links.at(-2)!.lines.find((l) => l.startsWith('$'))!.slice(1));
     assertLogged(replica!, `MASTER <-> REPLICA sync: receiving ${total - 9} bytes from master to disk`);
     assertLogged(replica!, 'Short read or OOM loading DB. Unrecoverable error, aborting now.');
-    assertLogged(replica!, 'Internal error in RDB reading offset 0 -> Unexpected EOF reading RDB file');
+    assertLogged(replica!, 'Internal error in RDB reading offset 0, function at rdb.c:3249 -> Unexpected EOF reading RDB file');
     assert.ok(logStartingWith(replica!, 'redis-server would terminate here after an RDB reading failure'));
     assert.equal(failure.cause, 'rdb-error');
     assertReconnectedAtOnce(replica!, failure);

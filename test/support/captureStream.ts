@@ -21,7 +21,7 @@ export interface CaptureOptions {
   /** Extra master arguments; the defaults already disable diskless sync and periodic PINGs. */
   serverArgs?: string[];
   timeoutMs?: number;
-  /** The master's binary (default: redis-server on the PATH), e.g. a live server of test/support/servers.ts. */
+  /** The master's binary (default: redis-server on the PATH), e.g. a LiveServer's. */
   binary?: string;
 }
 
@@ -36,27 +36,9 @@ export async function captureReplicationStream(
 ): Promise<CapturedStream> {
   // A PING period of an hour keeps the master's own PINGs out of the capture.
   const args = ['--repl-diskless-sync', 'no', '--repl-ping-replica-period', '3600', ...(opts.serverArgs ?? [])];
-  const server = await RedisServer.start({ args, ...(opts.binary ? { binary: opts.binary } : {}) });
-  const link = await RawLink.connect(server.port, opts.timeoutMs ?? 20_000);
-  let ackTimer: NodeJS.Timeout | undefined;
+  const server = await RedisServer.start({ args, binary: opts.binary });
+  const replica = await RawReplica.sync(server.port, opts.timeoutMs ?? 20_000);
   try {
-    for (const cmd of [['PING'], ['REPLCONF', 'listening-port', link.localPort], ['REPLCONF', 'capa', 'eof', 'capa', 'psync2']]) {
-      link.send(cmd);
-      const line = await link.line();
-      if (!line.startsWith('+')) throw new Error(`${cmd.join(' ')} answered ${line}`);
-    }
-    link.send(['PSYNC', '?', '-1']);
-    const fullresync = /^\+FULLRESYNC ([0-9a-f]{40}) (\d+)$/.exec(await link.line());
-    if (!fullresync) throw new Error('expected +FULLRESYNC');
-    const startOffset = Number(fullresync[2]);
-    let header = await link.line();
-    while (header === '') header = await link.line(); // newline keepalives while the master writes the RDB
-    const rdbLength = /^\$(\d+)$/.exec(header);
-    if (!rdbLength) throw new Error(`expected $<len>, got ${header}`);
-    const rdb = await link.take(Number(rdbLength[1]));
-
-    // A real replica ACKs its offset about once a second; the master expects it.
-    ackTimer = setInterval(() => link.send(['REPLCONF', 'ACK', startOffset + link.available]), 500);
     const client = await server.client();
     let endOffset: number;
     try {
@@ -65,12 +47,60 @@ export async function captureReplicationStream(
     } finally {
       client.close();
     }
-    const bytes = await link.take(endOffset - startOffset);
-    return { bytes, startOffset, endOffset, replid: fullresync[1]!, rdb };
+    const bytes = await replica.streamUpTo(endOffset);
+    return { bytes, startOffset: replica.startOffset, endOffset, replid: replica.replid, rdb: replica.rdb };
   } finally {
-    clearInterval(ackTimer);
-    link.close();
+    replica.close();
     await server.stop();
+  }
+}
+
+/**
+ * A bare-socket replica of a running disk-sync master (`repl-diskless-sync no`):
+ * the handshake and full sync a real replica does, then the stream kept as
+ * bytes, with an ACK every 500 ms as a real replica sends one every second.
+ */
+export class RawReplica {
+  private consumed = 0;
+  private readonly ackTimer: NodeJS.Timeout;
+
+  private constructor(private readonly link: RawLink, readonly replid: string, readonly startOffset: number, readonly rdb: Buffer) {
+    this.ackTimer = setInterval(() => link.send(['REPLCONF', 'ACK', startOffset + this.consumed + link.available]), 500);
+  }
+
+  static async sync(port: number, timeoutMs: number): Promise<RawReplica> {
+    const link = await RawLink.connect(port, timeoutMs);
+    try {
+      for (const cmd of [['PING'], ['REPLCONF', 'listening-port', link.localPort], ['REPLCONF', 'capa', 'eof', 'capa', 'psync2']]) {
+        link.send(cmd);
+        const line = await link.line();
+        if (!line.startsWith('+')) throw new Error(`${cmd.join(' ')} answered ${line}`);
+      }
+      link.send(['PSYNC', '?', '-1']);
+      const fullresync = /^\+FULLRESYNC ([0-9a-f]{40}) (\d+)$/.exec(await link.line());
+      if (!fullresync) throw new Error('expected +FULLRESYNC');
+      let header = await link.line();
+      while (header === '') header = await link.line(); // newline keepalives while the master writes the RDB
+      const rdbLength = /^\$(\d+)$/.exec(header);
+      if (!rdbLength) throw new Error(`expected $<len>, got ${header}`);
+      const rdb = await link.take(Number(rdbLength[1]));
+      return new RawReplica(link, fullresync[1]!, Number(fullresync[2]), rdb);
+    } catch (err) {
+      link.close();
+      throw err;
+    }
+  }
+
+  /** The stream bytes after what was read before, up to the master's offset `endOffset`. */
+  async streamUpTo(endOffset: number): Promise<Buffer> {
+    const bytes = await this.link.take(endOffset - this.startOffset - this.consumed);
+    this.consumed += bytes.length;
+    return bytes;
+  }
+
+  close(): void {
+    clearInterval(this.ackTimer);
+    this.link.close();
   }
 }
 

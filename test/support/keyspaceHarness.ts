@@ -62,6 +62,30 @@ export function applyCommands(ks: Keyspace, commands: string[][], now: () => num
   return results;
 }
 
+/**
+ * applyCommands over a stream read in pieces: the selected db carries over
+ * from one piece to the next, and a write the keyspace cannot reproduce marks
+ * its keys as the engine's master client does (Keyspace.diverge).
+ */
+export class StreamApplier {
+  readonly applied: AppliedCommand[] = [];
+  private db = 0;
+
+  constructor(private readonly ks: Keyspace, private readonly now: () => number = Date.now) {}
+
+  apply(commands: string[][]): void {
+    for (const argv of commands) {
+      const name = argv[0]!.toLowerCase();
+      if (name === 'select') this.db = Number(argv[1]);
+      else if (name !== 'ping' && name !== 'replconf' && name !== 'multi' && name !== 'exec') {
+        const outcome = applyWrite({ ks: this.ks, db: this.db, now: this.now() }, argv);
+        if (outcome.kind === 'diverged') this.ks.diverge(this.db, outcome.keys, { command: name, reason: outcome.reason, offset: 0 });
+        this.applied.push({ db: this.db, argv, outcome });
+      }
+    }
+  }
+}
+
 // ---- snapshots ------------------------------------------------------------------
 
 export interface KeySnapshot {

@@ -64,6 +64,9 @@ export interface MatrixRun {
 export async function startMatrixRun(server: LiveServer, opts: MatrixRunOptions): Promise<MatrixRun> {
   const masterArgs = ['--enable-debug-command', 'yes', '--repl-diskless-sync', opts.disklessSync ? 'yes' : 'no', '--repl-diskless-sync-delay', '0'];
   if (server.product === 'valkey' && opts.multiChannel) masterArgs.push('--dual-channel-replication-enabled', 'yes');
+  // A multi-channel sync races its two links; a slower RDB makes the main channel's PSYNC
+  // answer arrive during the transfer for both replicas, so both take the same path.
+  if (opts.multiChannel) masterArgs.push('--rdb-key-save-delay', '1000');
   const master = await RedisServer.start({ binary: server.binary, args: masterArgs });
   let real: RedisServer | null = null;
   let engine: ReplicaUnderTest | null = null;

@@ -1,4 +1,5 @@
 // Bitmaps and bit fields (bitops.c): SETBIT, BITOP, BITFIELD replicate as sent.
+// BITOP's DIFF, DIFF1, ANDOR and ONE exist from Redis 8.2 (feature `redis-8.2-commands`).
 // Bit 0 is the most significant bit of byte 0. Every write leaves a raw string
 // (dbUnshareStringValue / createObject) grown with zero bytes as needed.
 import { reply, type ReplyValue } from '../../resp/encode';
@@ -52,10 +53,50 @@ const setbit = write('setbit', 4, (ctx, argv) => {
   return OK_OUTCOME;
 });
 
+const BITOP_OPS = new Set(['and', 'or', 'xor', 'not']);
+/** Redis 8.2: DIFF = X & ~(A1|…), DIFF1 = ~X & (A1|…), ANDOR = X & (A1|…), ONE = bits set in exactly one key. */
+const BITOP_OPS_82 = new Set(['diff', 'diff1', 'andor', 'one']);
+
+/** One output byte from the source bytes `b` (b[0] is the first key's). */
+function bitopByte(op: string, b: number[]): number {
+  let r = b[0]!;
+  switch (op) {
+    case 'not':
+      return ~r & 0xff;
+    case 'and':
+      for (let k = 1; k < b.length; k++) r &= b[k]!;
+      return r;
+    case 'or':
+      for (let k = 1; k < b.length; k++) r |= b[k]!;
+      return r;
+    case 'xor':
+      for (let k = 1; k < b.length; k++) r ^= b[k]!;
+      return r;
+    case 'one': {
+      let common = 0;
+      for (let k = 1; k < b.length; k++) {
+        common |= r & b[k]!;
+        r ^= b[k]!;
+      }
+      return r & ~common & 0xff;
+    }
+    default: {
+      let rest = 0;
+      for (let k = 1; k < b.length; k++) rest |= b[k]!;
+      if (op === 'diff') return r & ~rest & 0xff;
+      if (op === 'diff1') return ~r & rest & 0xff;
+      return r & rest; // andor
+    }
+  }
+}
+
 const bitop = write('bitop', -4, (ctx, argv) => {
   const op = argv[1]!.toLowerCase();
-  if (op !== 'and' && op !== 'or' && op !== 'xor' && op !== 'not') return fail(ERR_SYNTAX);
+  if (!BITOP_OPS.has(op) && !(BITOP_OPS_82.has(op) && ctx.ks.dialect.has('redis-8.2-commands'))) return fail(ERR_SYNTAX);
   if (op === 'not' && argv.length !== 4) return fail('ERR BITOP NOT must be called with a single source key.');
+  if ((op === 'diff' || op === 'diff1' || op === 'andor') && argv.length < 5) {
+    return fail(`ERR BITOP ${op.toUpperCase()} must be called with at least two source keys.`);
+  }
   const srcs: (string | null)[] = [];
   let maxlen = 0;
   for (let j = 3; j < argv.length; j++) {
@@ -74,15 +115,13 @@ const bitop = write('bitop', -4, (ctx, argv) => {
     return OK_OUTCOME;
   }
   const out = Buffer.alloc(maxlen);
+  const bytes = new Array<number>(srcs.length);
   for (let i = 0; i < maxlen; i++) {
-    const byteAt = (s: string | null): number => (s !== null && i < s.length ? s.charCodeAt(i) : 0);
-    let b = byteAt(srcs[0]!);
-    if (op === 'not') b = ~b & 0xff;
-    for (let k = 1; k < srcs.length; k++) {
-      const x = byteAt(srcs[k]!);
-      b = op === 'and' ? b & x : op === 'or' ? b | x : b ^ x;
+    for (let k = 0; k < srcs.length; k++) {
+      const s = srcs[k]!;
+      bytes[k] = s !== null && i < s.length ? s.charCodeAt(i) : 0;
     }
-    out[i] = b;
+    out[i] = bitopByte(op, bytes);
   }
   const v: StringValue = { type: 'string', value: out.toString('latin1') };
   markRawString(v);

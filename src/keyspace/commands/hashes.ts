@@ -1,29 +1,30 @@
 // Hashes (t_hash.c). HINCRBYFLOAT arrives as HSET with the computed text; 7.4
 // field expiry arrives as HPEXPIREAT (set) / HPERSIST (clear) / HDEL (the field
-// expired on the master). Field TTLs live in `fieldExpires`.
+// expired on the master). Field TTLs live in `fieldExpires`; the commands that
+// set or read them are in hashFieldExpiry.ts.
 import { reply, type ReplyValue } from '../../resp/encode';
 import type { ApplyOutcome, CommandContext, ReadCommand, WriteCommand } from '../command';
-import { noteHashArgument, noteHashFieldExpiry, noteHashSet, pinEncoding } from '../encoding';
+import { noteHashArgument, noteHashSet, pinEncoding } from '../encoding';
 import type { Bytes, KeyEntry, Value } from '../values';
 import { add, formatHuman, fromBigInt, isInf, parseLongDouble } from './longDouble';
 import {
-  bulk, ERR_NOT_INT, fail, int, NIL, OK_OUTCOME, parseInt64, parseLong, read, readEntry, rerr, wrongArity,
+  bulk, ERR_NOT_INT, fail, int, NIL, OK_OUTCOME, parseInt64, read, readEntry, rerr, wrongArity,
   write, writeEntry, WRONGTYPE,
 } from './util';
 
 export type HashValue = Extract<Value, { type: 'hash' }>;
 
-function hashOf(e: KeyEntry | undefined): HashValue | undefined | 'wrongtype' {
+export function hashOf(e: KeyEntry | undefined): HashValue | undefined | 'wrongtype' {
   if (!e) return undefined;
   return e.value.type === 'hash' ? e.value : 'wrongtype';
 }
 
 /** hashTypeLookupWriteOrCreate: the hash, created empty when missing. */
-function hashForWrite(ctx: CommandContext, key: Bytes): HashValue | 'wrongtype' {
+export function hashForWrite(ctx: CommandContext, key: Bytes): HashValue | 'wrongtype' {
   const h = hashOf(writeEntry(ctx, key));
   if (h === 'wrongtype') return h;
   if (h) {
-    pinEncoding(h);
+    pinEncoding(h, ctx.ks.dialect);
     return h;
   }
   const v: HashValue = { type: 'hash', fields: new Map(), fieldExpires: new Map() };
@@ -32,7 +33,7 @@ function hashForWrite(ctx: CommandContext, key: Bytes): HashValue | 'wrongtype' 
 }
 
 /** Sets a field; a plain set clears the field's TTL (7.4), HINCRBY* keep it. */
-function setField(h: HashValue, field: Bytes, value: Bytes, keepTtl: boolean): void {
+export function setField(h: HashValue, field: Bytes, value: Bytes, keepTtl: boolean): void {
   h.fields.set(field, value);
   if (!keepTtl && h.fieldExpires.size > 0) h.fieldExpires.delete(field);
   noteHashSet(h, field, value);
@@ -64,16 +65,28 @@ function deleteIfEmpty(ctx: CommandContext, key: Bytes, h: HashValue): void {
   if (h.fields.size === 0) ctx.ks.db(ctx.db).delete(key);
 }
 
+/**
+ * HDEL (and HGETDEL) of `fields`: the key goes when the hash empties; from
+ * Redis 8 a hash that loses its last field with a TTL leaves `subexpiry`.
+ */
+export function deleteFields(ctx: CommandContext, key: Bytes, h: HashValue, fields: Iterable<Bytes>): void {
+  pinEncoding(h, ctx.ks.dialect);
+  const hadTtls = h.fieldExpires.size > 0;
+  for (const f of fields) {
+    h.fields.delete(f);
+    h.fieldExpires.delete(f);
+  }
+  if (h.fields.size === 0) ctx.ks.db(ctx.db).delete(key);
+  else if (hadTtls && h.fieldExpires.size === 0 && ctx.ks.dialect.has('subexpiry-follows-hdel')) {
+    ctx.ks.db(ctx.db).markSubexpiry(h, false);
+  }
+}
+
 const hdel = write('hdel', -3, (ctx, argv) => {
   const h = hashOf(writeEntry(ctx, argv[1]!));
   if (!h) return OK_OUTCOME;
   if (h === 'wrongtype') return fail(WRONGTYPE);
-  pinEncoding(h);
-  for (let j = 2; j < argv.length; j++) {
-    h.fields.delete(argv[j]!);
-    h.fieldExpires.delete(argv[j]!);
-  }
-  deleteIfEmpty(ctx, argv[1]!, h);
+  deleteFields(ctx, argv[1]!, h, argv.slice(2));
   return OK_OUTCOME;
 });
 
@@ -127,76 +140,8 @@ const hincrbyfloat = write('hincrbyfloat', 4, (ctx, argv) => {
   return OK_OUTCOME;
 });
 
-// ---- 7.4 hash field expiration ----------------------------------------------
-
-/** HFE_MAX_ABS_TIME_MSEC (EB_EXPIRE_TIME_MAX): 2^48 - 1. */
-const HFE_MAX = 2 ** 48 - 1;
-const C_NX = 1, C_XX = 2, C_GT = 3, C_LT = 4;
-
-/** The FIELDS block: field names, or an error text. */
-function fieldsBlock(argv: Bytes[], at: number): Bytes[] | string {
-  if (at >= argv.length || argv[at]!.toLowerCase() !== 'fields') {
-    return 'ERR Mandatory argument FIELDS is missing or not at the right position';
-  }
-  const n = at + 1 < argv.length ? parseLong(argv[at + 1]!) : null;
-  if (n === null || n < 1) return 'ERR Number of fields must be a positive integer';
-  if (n !== argv.length - at - 2) return 'ERR The `numfields` parameter must match the number of arguments';
-  return argv.slice(at + 2);
-}
-
-/** HEXPIRE/HPEXPIRE/HEXPIREAT/HPEXPIREAT key time [NX|XX|GT|LT] FIELDS n field… */
-function hexpire(name: string, seconds: boolean, relative: boolean): WriteCommand {
-  return write(name, -6, (ctx, argv) => {
-    const h = hashOf(writeEntry(ctx, argv[1]!));
-    if (h === 'wrongtype') return fail(WRONGTYPE);
-    let t = parseInt64(argv[2]!);
-    if (t === null) return fail(ERR_NOT_INT);
-    if (t < 0n) return fail('ERR invalid expire time, must be >= 0');
-    const bad = `ERR invalid expire time in '${name}' command`;
-    if (seconds) {
-      if (t > BigInt(Math.floor(HFE_MAX / 1000))) return fail(bad);
-      t *= 1000n;
-    }
-    const base = relative ? BigInt(ctx.now) : 0n;
-    if (t > BigInt(HFE_MAX) - base) return fail(bad);
-    const when = Number(t + base);
-    let at = 3;
-    const o = argv[3]!.toLowerCase();
-    const cond = o === 'nx' ? C_NX : o === 'xx' ? C_XX : o === 'gt' ? C_GT : o === 'lt' ? C_LT : 0;
-    if (cond) at++;
-    const fields = fieldsBlock(argv, at);
-    if (typeof fields === 'string') return fail(fields);
-    if (!h) return OK_OUTCOME;
-    let touched = false;
-    for (const f of fields) {
-      if (!h.fields.has(f)) continue;
-      const cur = h.fieldExpires.get(f);
-      if (cond === C_NX && cur !== undefined) continue;
-      if (cond === C_XX && cur === undefined) continue;
-      if (cond === C_GT && (cur === undefined || when <= cur)) continue;
-      if (cond === C_LT && cur !== undefined && when >= cur) continue;
-      // A replica never deletes a field whose time has passed: the master sends HDEL.
-      h.fieldExpires.set(f, when);
-      touched = true;
-    }
-    if (touched) noteHashFieldExpiry(h);
-    return OK_OUTCOME;
-  });
-}
-
-const hpersist = write('hpersist', -5, (ctx, argv) => {
-  const h = hashOf(writeEntry(ctx, argv[1]!));
-  if (h === 'wrongtype') return fail(WRONGTYPE);
-  const fields = fieldsBlock(argv, 2);
-  if (typeof fields === 'string') return fail(fields);
-  if (h) for (const f of fields) h.fieldExpires.delete(f);
-  return OK_OUTCOME;
-});
-
 export const hashWriteCommands: WriteCommand[] = [
   hset('hset'), hset('hmset'), hsetnx, hdel, hincrby, hincrbyfloat,
-  hexpire('hexpire', true, true), hexpire('hpexpire', false, true), hexpire('hexpireat', true, false),
-  hexpire('hpexpireat', false, false), hpersist,
 ];
 
 // ---- reads ------------------------------------------------------------------

@@ -4,7 +4,7 @@
 import { reply, type ReplyValue } from '../../resp/encode';
 import type { ReadCommand, WriteCommand } from '../command';
 import { copyEncoding, objectEncoding } from '../encoding';
-import type { Database } from '../keyspace';
+import { isSubexpiryRegistered, registerSubexpiry, type Database } from '../keyspace';
 import type { Bytes, KeyEntry, Value } from '../values';
 import { cloneStream } from './streamOps';
 import { restoreValue } from './restore';
@@ -72,6 +72,8 @@ const copy = write('copy', -3, (ctx, argv) => {
   }
   const v = cloneValue(e.value);
   copyEncoding(e.value, v);
+  // hashTypeDup keeps the source's field-expiry registration.
+  if (isSubexpiryRegistered(e.value)) registerSubexpiry(v);
   place(target, dst, e, v);
   return OK_OUTCOME;
 });
@@ -263,10 +265,10 @@ const object = read('object', -2, (ctx, argv) => {
   if (!e) return NIL;
   switch (sub) {
     case 'encoding':
-      return bulk(objectEncoding(e.value));
+      return bulk(objectEncoding(e.value, ctx.ks.dialect));
     case 'refcount': {
       const v = e.value;
-      const shared = v.type === 'string' && objectEncoding(v) === 'int' && /^\d{1,4}$/.test(v.value);
+      const shared = v.type === 'string' && objectEncoding(v, ctx.ks.dialect) === 'int' && /^\d{1,4}$/.test(v.value);
       return int(shared ? SHARED_REFCOUNT : 1);
     }
     case 'freq':

@@ -1,16 +1,18 @@
 // Lists (t_list.c). Masters replicate blocking pops as their plain forms
 // (BLPOP → LPOP, BLMOVE → LMOVE, BRPOPLPUSH → RPOPLPUSH, LMPOP/BLMPOP → LPOP/RPOP
 // with a count); the blocking and multi-key forms are applied too, as the pop
-// a master would have done right away (a replica never blocks).
+// a master would have done right away (a replica never blocks). Every change
+// goes through listEncoding.ts, which keeps the listpack/quicklist layout.
 import { reply, type ReplyValue } from '../../resp/encode';
 import type { ApplyOutcome, CommandContext, ReadCommand, WriteCommand } from '../command';
-import type { Bytes, KeyEntry, Value } from '../values';
+import {
+  listBeforeAdd, listInsert, listPop, listPopped, listPush, listRemoveAt, listReplace, listTrim, newList,
+  type ListValue, type Where,
+} from '../listEncoding';
+import type { Bytes, KeyEntry } from '../values';
 import {
   bulk, clampRange, ERR_INDEX, ERR_NO_SUCH_KEY, ERR_NOT_INT, ERR_OUT_OF_RANGE, ERR_SYNTAX, fail, int, NIL, OK_OUTCOME, parseLong, read, readEntry, rerr, wrongArity, write, writeEntry, WRONGTYPE, optionalCount, timeoutError, parseMultiPop,
 } from './util';
-
-type ListValue = Extract<Value, { type: 'list' }>;
-type Where = 'left' | 'right';
 
 function listOf(e: KeyEntry | undefined): ListValue | undefined | 'wrongtype' {
   if (!e) return undefined;
@@ -23,24 +25,16 @@ function push(ctx: CommandContext, argv: Bytes[], where: Where, onlyIfExists: bo
   if (l === 'wrongtype') return fail(WRONGTYPE);
   if (!l) {
     if (onlyIfExists) return OK_OUTCOME;
-    l = { type: 'list', items: [] };
+    l = newList(ctx.ks.dialect);
     ctx.ks.db(ctx.db).set(key, l);
   }
-  if (where === 'right') for (let j = 2; j < argv.length; j++) l.items.push(argv[j]!);
-  else if (argv.length === 3) l.items.unshift(argv[2]!);
-  else {
-    // Each element goes to the head in turn, so the last argument ends up first.
-    const front: Bytes[] = [];
-    for (let j = argv.length - 1; j >= 2; j--) front.push(argv[j]!);
-    l.items = front.concat(l.items);
-  }
+  listPush(ctx.ks.dialect, l, argv.slice(2), where);
   return OK_OUTCOME;
 }
 
 /** Removes up to `count` items from one end; deletes the key when it empties. */
 function popItems(ctx: CommandContext, key: Bytes, l: ListValue, where: Where, count: number): Bytes[] {
-  const n = Math.min(count, l.items.length);
-  const out = where === 'left' ? l.items.splice(0, n) : l.items.splice(l.items.length - n, n).reverse();
+  const out = listPop(ctx.ks.dialect, l, where, count);
   if (l.items.length === 0) ctx.ks.db(ctx.db).delete(key);
   return out;
 }
@@ -63,22 +57,23 @@ function parseWhere(s: Bytes): Where | null {
   return o === 'left' ? 'left' : o === 'right' ? 'right' : null;
 }
 
-/** lmoveGenericCommand: pops from src, pushes onto dst (which may be src). */
+/** lmoveGenericCommand: pops from src, pushes onto dst (which may be src), then checks src's encoding. */
 function moveItem(ctx: CommandContext, src: Bytes, dst: Bytes, from: Where, to: Where): ApplyOutcome {
   const s = listOf(writeEntry(ctx, src));
   if (s === 'wrongtype') return fail(WRONGTYPE);
   if (!s || s.items.length === 0) return OK_OUTCOME;
   const d = listOf(writeEntry(ctx, dst));
   if (d === 'wrongtype') return fail(WRONGTYPE);
-  const value = from === 'left' ? s.items.shift()! : s.items.pop()!;
+  const dialect = ctx.ks.dialect;
+  const value = listPop(dialect, s, from, 1, false)[0]!;
   let target = d;
   if (!target) {
-    target = { type: 'list', items: [] };
+    target = newList(dialect);
     ctx.ks.db(ctx.db).set(dst, target);
   }
-  if (to === 'left') target.items.unshift(value);
-  else target.items.push(value);
+  listPush(dialect, target, [value], to);
   if (s.items.length === 0) ctx.ks.db(ctx.db).delete(src);
+  else listPopped(dialect, s);
   return OK_OUTCOME;
 }
 
@@ -146,8 +141,10 @@ const linsert = write('linsert', 5, (ctx, argv) => {
   const l = listOf(writeEntry(ctx, argv[1]!));
   if (l === 'wrongtype') return fail(WRONGTYPE);
   if (!l) return OK_OUTCOME;
+  // The conversion happens before the pivot is looked for, found or not.
+  listBeforeAdd(ctx.ks.dialect, l, argv[4]!);
   const i = l.items.indexOf(argv[3]!);
-  if (i !== -1) l.items.splice(w === 'after' ? i + 1 : i, 0, argv[4]!);
+  if (i !== -1) listInsert(ctx.ks.dialect, l, i, w === 'after', argv[4]!);
   return OK_OUTCOME;
 });
 
@@ -157,9 +154,11 @@ const lset = write('lset', 4, (ctx, argv) => {
   if (l === 'wrongtype') return fail(WRONGTYPE);
   let index = parseLong(argv[2]!);
   if (index === null) return fail(ERR_NOT_INT);
+  // The conversion happens before the index is checked.
+  listBeforeAdd(ctx.ks.dialect, l, argv[3]!);
   if (index < 0) index += l.items.length;
   if (index < 0 || index >= l.items.length) return fail(ERR_INDEX);
-  l.items[index] = argv[3]!;
+  listReplace(ctx.ks.dialect, l, index, argv[3]!);
   return OK_OUTCOME;
 });
 
@@ -171,23 +170,15 @@ const lrem = write('lrem', 4, (ctx, argv) => {
   if (!l) return OK_OUTCOME;
   const el = argv[3]!;
   const items = l.items;
-  let removed = 0;
   const limit = count === 0 ? Infinity : Math.abs(count);
+  const hits: number[] = [];
   if (count >= 0) {
-    let w = 0;
-    for (let r = 0; r < items.length; r++) {
-      if (removed < limit && items[r] === el) removed++;
-      else items[w++] = items[r]!;
-    }
-    items.length = w;
+    for (let i = 0; i < items.length && hits.length < limit; i++) if (items[i] === el) hits.push(i);
   } else {
-    let w = items.length - 1;
-    for (let r = items.length - 1; r >= 0; r--) {
-      if (removed < limit && items[r] === el) removed++;
-      else items[w--] = items[r]!;
-    }
-    items.splice(0, w + 1);
+    for (let i = items.length - 1; i >= 0 && hits.length < limit; i--) if (items[i] === el) hits.push(i);
+    hits.reverse();
   }
+  listRemoveAt(ctx.ks.dialect, l, hits);
   if (items.length === 0) ctx.ks.db(ctx.db).delete(argv[1]!);
   return OK_OUTCOME;
 });
@@ -203,12 +194,16 @@ const ltrim = write('ltrim', 4, (ctx, argv) => {
   if (start < 0) start += len;
   if (end < 0) end += len;
   if (start < 0) start = 0;
-  if (start > end || start >= len) l.items.length = 0;
-  else {
+  let ltrim: number, rtrim: number;
+  if (start > end || start >= len) {
+    ltrim = len;
+    rtrim = 0;
+  } else {
     if (end >= len) end = len - 1;
-    l.items.length = end + 1;
-    l.items.splice(0, start);
+    ltrim = start;
+    rtrim = len - end - 1;
   }
+  listTrim(ctx.ks.dialect, l, ltrim, rtrim);
   if (l.items.length === 0) ctx.ks.db(ctx.db).delete(argv[1]!);
   return OK_OUTCOME;
 });

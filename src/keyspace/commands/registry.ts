@@ -5,6 +5,7 @@ import { reply, type ReplyValue } from '../../resp/encode';
 import type { ApplyOutcome, CommandContext, ReadCommand, WriteCommand } from '../command';
 import { bitReadCommands, bitWriteCommands } from './bits';
 import { geoReadCommands, geoWriteCommands } from './geo';
+import { hashFieldExpiryReadCommands, hashFieldExpiryWriteCommands } from './hashFieldExpiry';
 import { hashReadCommands, hashWriteCommands } from './hashes';
 import { hllReadCommands, hllWriteCommands } from './hyperloglog';
 import { keyReadCommands, keyWriteCommands } from './keys';
@@ -14,6 +15,7 @@ import { serverWriteCommands } from './server';
 import { setReadCommands, setWriteCommands } from './sets';
 import { sortReadCommands, sortWriteCommands } from './sort';
 import { stringReadCommands, stringWriteCommands } from './strings';
+import { vectorSetWriteCommands } from './vectorSets';
 import { zsetReadCommands, zsetWriteCommands } from './zsets';
 import { debugReadCommands } from './debug';
 import { functionReadCommands, functionWriteCommands } from './functions';
@@ -24,12 +26,13 @@ import type { Feature } from '../../versions/profile';
 
 const WRITE_FAMILIES: WriteCommand[][] = [
   stringWriteCommands, bitWriteCommands, keyWriteCommands, serverWriteCommands, listWriteCommands,
-  hashWriteCommands, setWriteCommands, zsetWriteCommands, hllWriteCommands, geoWriteCommands, sortWriteCommands,
-  streamWriteCommands, functionWriteCommands,
+  hashWriteCommands, hashFieldExpiryWriteCommands, setWriteCommands, zsetWriteCommands, hllWriteCommands, geoWriteCommands, sortWriteCommands,
+  streamWriteCommands, functionWriteCommands, vectorSetWriteCommands,
 ];
 
 const READ_FAMILIES: ReadCommand[][] = [
-  stringReadCommands, bitReadCommands, keyReadCommands, listReadCommands, hashReadCommands, setReadCommands,
+  stringReadCommands, bitReadCommands, keyReadCommands, listReadCommands, hashReadCommands, hashFieldExpiryReadCommands,
+  setReadCommands,
   zsetReadCommands, hllReadCommands, geoReadCommands, sortReadCommands, scanReadCommands,
   streamReadCommands, functionReadCommands, debugReadCommands,
 ];

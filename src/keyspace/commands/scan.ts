@@ -10,12 +10,14 @@
 import { reply, type ReplyValue } from '../../resp/encode';
 import type { CommandContext, ReadCommand } from '../command';
 import { stringMatch } from '../../config/stringMatch';
+import { listpackScoreText } from '../doubles';
 import { objectEncoding } from '../encoding';
+import { formatG17 } from '../formatDouble';
 import type { Bytes, KeyEntry } from '../values';
 import { liveFields, type HashValue } from './hashes';
 import { typeName } from './keys';
 import { orderedMembers } from './sets';
-import { bulk, ERR_SYNTAX, fmtDouble, parseLong, read, readEntry, rerr, WRONGTYPE } from './util';
+import { bulk, ERR_SYNTAX, parseLong, read, readEntry, rerr, WRONGTYPE } from './util';
 import { sortedEntries } from './zsetRange';
 
 const MAX_CURSORS = 4096;
@@ -119,7 +121,7 @@ function collectionScan(name: string, type: 'hash' | 'set' | 'zset'): ReadComman
 function scanCollection(ctx: CommandContext, e: KeyEntry, cursor: Bytes, o: ScanOptions): ReplyValue {
   const v = e.value;
   const out: ReplyValue[] = [];
-  const enc = objectEncoding(v);
+  const enc = objectEncoding(v, ctx.ks.dialect);
   const small = enc === 'listpack' || enc === 'listpackex' || enc === 'intset';
   if (v.type === 'hash') {
     const h: HashValue = v;
@@ -137,14 +139,16 @@ function scanCollection(ctx: CommandContext, e: KeyEntry, cursor: Bytes, o: Scan
       if (matches(o, m)) out.push(bulk(m));
     };
     if (small) {
-      for (const m of orderedMembers(v)) emit(m);
+      for (const m of orderedMembers(v, ctx.ks.dialect)) emit(m);
       return scanReply('0', out);
     }
     return scanReply(step(cursor, v.members, () => v.members.values(), o.count, emit), out);
   }
   if (v.type === 'zset') {
+    // A listpack answers the score text it stores; a skiplist prints it with ld2string ("%.17Lg").
+    const text = small ? (s: number) => listpackScoreText(ctx.ks.dialect, s) : formatG17;
     const emit = ([m, s]: [Bytes, number]) => {
-      if (matches(o, m)) out.push(bulk(m), bulk(fmtDouble(s)));
+      if (matches(o, m)) out.push(bulk(m), bulk(text(s)));
     };
     if (small) {
       for (const ms of sortedEntries(v)) emit(ms);

@@ -2,7 +2,8 @@
 // a raw SPOP that picks at random cannot be reproduced and is a divergence.
 import { reply, type ReplyValue } from '../../resp/encode';
 import type { ApplyOutcome, CommandContext, ReadCommand, WriteCommand } from '../command';
-import { noteSetAdd, objectEncoding, pinEncoding } from '../encoding';
+import type { KeyspaceDialect } from '../../versions/profile';
+import { noteSetAdd, noteSetAddHint, noteSetBuilt, noteSetCreated, objectEncoding, pinEncoding } from '../encoding';
 import type { Bytes, KeyEntry, Value } from '../values';
 import {
   bulk, diverged, ERR_OUT_OF_RANGE, ERR_SYNTAX, fail, int, OK_OUTCOME, parseLong, read, readEntry, rerr, write,
@@ -19,20 +20,24 @@ export function newSet(): SetValue {
   return { type: 'set', members: new Set() };
 }
 
+/** setTypeAdd: adds a member, following the encoding's conversions. */
+function addMember(d: KeyspaceDialect, s: SetValue, m: Bytes): void {
+  if (s.members.has(m)) return;
+  s.members.add(m);
+  noteSetAdd(d, s, m);
+}
+
 const sadd = write('sadd', -3, (ctx, argv) => {
+  const d = ctx.ks.dialect;
   let s = setOf(writeEntry(ctx, argv[1]!));
   if (s === 'wrongtype') return fail(WRONGTYPE);
+  // The encoding is chosen (or converted) from the number of members given, duplicates included.
   if (!s) {
     s = newSet();
+    noteSetCreated(d, s, argv[2]!, argv.length - 2);
     ctx.ks.db(ctx.db).set(argv[1]!, s);
-  } else pinEncoding(s);
-  for (let j = 2; j < argv.length; j++) {
-    const m = argv[j]!;
-    if (!s.members.has(m)) {
-      s.members.add(m);
-      noteSetAdd(s, m);
-    }
-  }
+  } else noteSetAddHint(d, s, argv.length - 2);
+  for (let j = 2; j < argv.length; j++) addMember(d, s, argv[j]!);
   return OK_OUTCOME;
 });
 
@@ -40,7 +45,7 @@ const srem = write('srem', -3, (ctx, argv) => {
   const s = setOf(writeEntry(ctx, argv[1]!));
   if (!s) return OK_OUTCOME;
   if (s === 'wrongtype') return fail(WRONGTYPE);
-  pinEncoding(s);
+  pinEncoding(s, ctx.ks.dialect);
   for (let j = 2; j < argv.length; j++) s.members.delete(argv[j]!);
   if (s.members.size === 0) ctx.ks.db(ctx.db).delete(argv[1]!);
   return OK_OUTCOME;
@@ -53,17 +58,16 @@ const smove = write('smove', 4, (ctx, argv) => {
   if (src === 'wrongtype' || dst === 'wrongtype') return fail(WRONGTYPE);
   const m = argv[3]!;
   if (src === dst) return OK_OUTCOME;
-  pinEncoding(src);
+  const d = ctx.ks.dialect;
+  pinEncoding(src, d);
   if (!src.members.delete(m)) return OK_OUTCOME;
   if (src.members.size === 0) ctx.ks.db(ctx.db).delete(argv[1]!);
   if (!dst) {
     dst = newSet();
+    noteSetCreated(d, dst, m, 1);
     ctx.ks.db(ctx.db).set(argv[2]!, dst);
-  } else pinEncoding(dst);
-  if (!dst.members.has(m)) {
-    dst.members.add(m);
-    noteSetAdd(dst, m);
-  }
+  } else pinEncoding(dst, d);
+  addMember(d, dst, m);
   return OK_OUTCOME;
 });
 
@@ -95,43 +99,67 @@ function sourceSets(ctx: CommandContext, keys: Bytes[], forWrite: boolean): (Set
   return out;
 }
 
-function inter(sets: (SetValue | null)[]): Set<Bytes> {
-  if (sets.some((s) => s === null)) return new Set();
+/** A computed set, and the largest content redis-server went through building it (what its encoding follows). */
+interface Computed {
+  members: Set<Bytes>;
+  grownFrom: ReadonlySet<Bytes>;
+}
+
+function inter(sets: (SetValue | null)[]): Computed {
+  const members = new Set<Bytes>();
+  if (sets.some((s) => s === null)) return { members, grownFrom: members };
   const sorted = (sets as SetValue[]).slice().sort((a, b) => a.members.size - b.members.size);
-  const out = new Set<Bytes>();
   outer: for (const m of sorted[0]!.members) {
     for (let i = 1; i < sorted.length; i++) if (!sorted[i]!.members.has(m)) continue outer;
-    out.add(m);
+    members.add(m);
   }
-  return out;
+  return { members, grownFrom: members };
 }
 
-function union(sets: (SetValue | null)[]): Set<Bytes> {
-  const out = new Set<Bytes>();
-  for (const s of sets) if (s) for (const m of s.members) out.add(m);
-  return out;
+function union(sets: (SetValue | null)[]): Computed {
+  const members = new Set<Bytes>();
+  for (const s of sets) if (s) for (const m of s.members) members.add(m);
+  return { members, grownFrom: members };
 }
 
-function diff(sets: (SetValue | null)[]): Set<Bytes> {
-  const out = new Set<Bytes>();
+/**
+ * sunionDiffGenericCommand's DIFF: algorithm 1 adds only what no other set
+ * holds; algorithm 2 (chosen when cheaper) adds the whole first set and then
+ * removes, so the result keeps the encoding the whole first set called for.
+ */
+function diff(sets: (SetValue | null)[]): Computed {
+  const members = new Set<Bytes>();
   const first = sets[0];
-  if (!first) return out;
+  if (!first) return { members, grownFrom: members };
+  // The same key twice: the result is empty whatever the sets hold.
+  if (sets.slice(1).includes(first)) return { members, grownFrom: members };
+  let one = 0, two = 0;
+  for (const s of sets) {
+    if (!s) continue;
+    one += first.members.size;
+    two += s.members.size;
+  }
+  const algo = Math.floor(one / 2) <= two ? 1 : 2;
   outer: for (const m of first.members) {
     for (let i = 1; i < sets.length; i++) if (sets[i]?.members.has(m)) continue outer;
-    out.add(m);
+    members.add(m);
   }
-  return out;
+  return { members, grownFrom: algo === 2 ? first.members : members };
 }
 
 /** Stores a computed set (setKey: TTL cleared) or deletes dst when it is empty. */
-function store(ctx: CommandContext, dst: Bytes, members: Set<Bytes>): ApplyOutcome {
+function store(ctx: CommandContext, dst: Bytes, computed: Computed): ApplyOutcome {
   const db = ctx.ks.db(ctx.db);
-  if (members.size === 0) db.delete(dst);
-  else db.set(dst, { type: 'set', members });
+  if (computed.members.size === 0) db.delete(dst);
+  else {
+    const v: SetValue = { type: 'set', members: computed.members };
+    noteSetBuilt(ctx.ks.dialect, v, computed.grownFrom);
+    db.set(dst, v);
+  }
   return OK_OUTCOME;
 }
 
-function storeCommand(name: string, op: (sets: (SetValue | null)[]) => Set<Bytes>): WriteCommand {
+function storeCommand(name: string, op: (sets: (SetValue | null)[]) => Computed): WriteCommand {
   return write(name, -3, (ctx, argv) => {
     const sets = sourceSets(ctx, argv.slice(2), true);
     if (sets === 'wrongtype') return fail(WRONGTYPE);
@@ -147,9 +175,9 @@ export const setWriteCommands: WriteCommand[] = [
 // ---- reads ------------------------------------------------------------------
 
 /** Members in the order redis-server lists them where that order is defined (intsets are sorted). */
-export function orderedMembers(s: SetValue): Bytes[] {
+export function orderedMembers(s: SetValue, d: KeyspaceDialect): Bytes[] {
   const all = [...s.members];
-  if (objectEncoding(s) === 'intset') all.sort((a, b) => cmpIntStrings(a, b));
+  if (objectEncoding(s, d) === 'intset') all.sort((a, b) => cmpIntStrings(a, b));
   return all;
 }
 
@@ -172,7 +200,7 @@ const arr = (items: Iterable<Bytes>): ReplyValue => {
 const smembers = read('smembers', 2, (ctx, argv) => {
   const s = readSet(ctx, argv[1]!);
   if (s === 'wrongtype') return rerr(WRONGTYPE);
-  return arr(s ? orderedMembers(s) : []);
+  return arr(s ? orderedMembers(s, ctx.ks.dialect) : []);
 });
 
 const sismember = read('sismember', 3, (ctx, argv) => {
@@ -193,11 +221,11 @@ const scard = read('scard', 2, (ctx, argv) => {
   return int(s ? s.members.size : 0);
 });
 
-function setAlgebra(name: string, op: (sets: (SetValue | null)[]) => Set<Bytes>): ReadCommand {
+function setAlgebra(name: string, op: (sets: (SetValue | null)[]) => Computed): ReadCommand {
   return read(name, -2, (ctx, argv) => {
     const sets = sourceSets(ctx, argv.slice(1), false);
     if (sets === 'wrongtype') return rerr(WRONGTYPE);
-    return arr(op(sets));
+    return arr(op(sets).members);
   });
 }
 
@@ -215,7 +243,7 @@ const sintercard = read('sintercard', -3, (ctx, argv) => {
   }
   const sets = sourceSets(ctx, argv.slice(2, 2 + n), false);
   if (sets === 'wrongtype') return rerr(WRONGTYPE);
-  const size = inter(sets).size;
+  const size = inter(sets).members.size;
   return int(limit > 0 ? Math.min(limit, size) : size);
 });
 

@@ -5,7 +5,8 @@
 import { reply } from '../../resp/encode';
 import type { ApplyOutcome, CommandContext, ReadCommand, WriteCommand } from '../command';
 import { markNoIntString, markRawString } from '../encoding';
-import type { Bytes, KeyEntry, Value } from '../values';
+import { fromBytes, type Bytes, type KeyEntry, type Value } from '../values';
+import { xxh3Hex } from '../xxh3';
 import { add, formatHuman, fromBigInt, isInf, parseLongDouble, type LongDouble } from './longDouble';
 import {
   bulk, diverged, ERR_NOT_FLOAT, ERR_NOT_INT, ERR_SYNTAX, fail, int, NIL, OK_OUTCOME, parseInt64, parseLong, read,
@@ -15,7 +16,10 @@ import {
 type StringValue = Extract<Value, { type: 'string' }>;
 
 const F_NX = 1, F_XX = 2, F_EX = 4, F_PX = 8, F_KEEPTTL = 16, F_GET = 32, F_EXAT = 64, F_PXAT = 128, F_PERSIST = 256;
+const F_IFEQ = 512, F_IFNE = 1024, F_IFDEQ = 2048, F_IFDNE = 4096;
 const ANY_EXPIRE = F_EX | F_PX | F_EXAT | F_PXAT;
+/** SET's conditions: at most one, each refusing the others already seen (8.4 adds the IF* four). */
+const ANY_CONDITION = F_NX | F_XX | F_IFEQ | F_IFNE | F_IFDEQ | F_IFDNE;
 const LLONG_MAX = 9223372036854775807n;
 
 export const str = (value: Bytes): StringValue => ({ type: 'string', value });
@@ -23,28 +27,55 @@ export const str = (value: Bytes): StringValue => ({ type: 'string', value });
 interface StringOptions {
   flags: number;
   expire: Bytes | null;
+  /** The IFEQ/IFNE value or IFDEQ/IFDNE digest. */
+  match: Bytes | null;
 }
 
-/** parseExtendedStringArgumentsOrReply: SET (from argv[3]) or GETEX (from argv[2]). */
-function parseStringOptions(argv: Bytes[], forGetex: boolean): StringOptions | string {
+type OptionsFor = 'set' | 'getex' | 'msetex';
+
+const IF_FLAGS: Record<string, number> = { ifeq: F_IFEQ, ifne: F_IFNE, ifdeq: F_IFDEQ, ifdne: F_IFDNE };
+
+/** parseExtendedStringArgumentsOrReply: SET (from argv[3]), GETEX (from argv[2]), MSETEX (after its pairs). */
+function parseStringOptions(ctx: CommandContext, argv: Bytes[], from: number, mode: OptionsFor): StringOptions | string {
   let flags = 0;
   let expire: Bytes | null = null;
-  for (let j = forGetex ? 2 : 3; j < argv.length; j++) {
+  let match: Bytes | null = null;
+  const setLike = mode !== 'getex';
+  for (let j = from; j < argv.length; j++) {
     const opt = argv[j]!.toLowerCase();
     const hasNext = j < argv.length - 1;
-    if (opt === 'nx' && !(flags & F_XX) && !forGetex) flags |= F_NX;
-    else if (opt === 'xx' && !(flags & F_NX) && !forGetex) flags |= F_XX;
-    else if (opt === 'get' && !forGetex) flags |= F_GET;
-    else if (opt === 'keepttl' && !(flags & (F_PERSIST | ANY_EXPIRE)) && !forGetex) flags |= F_KEEPTTL;
-    else if (opt === 'persist' && forGetex && !(flags & (ANY_EXPIRE | F_KEEPTTL))) flags |= F_PERSIST;
-    else if (hasNext && !(flags & (F_KEEPTTL | F_PERSIST))) {
+    const ifFlag = IF_FLAGS[opt];
+    if (opt === 'nx' && !(flags & F_XX) && setLike) flags |= F_NX;
+    else if (opt === 'xx' && !(flags & F_NX) && setLike) flags |= F_XX;
+    else if (opt === 'get' && mode === 'set') flags |= F_GET;
+    else if (opt === 'keepttl' && !(flags & (F_PERSIST | ANY_EXPIRE)) && setLike) flags |= F_KEEPTTL;
+    else if (opt === 'persist' && mode === 'getex' && !(flags & (ANY_EXPIRE | F_KEEPTTL))) flags |= F_PERSIST;
+    else if (ifFlag !== undefined && mode === 'set' && hasNext && ctx.ks.dialect.has('redis-8.4-commands') && !(flags & (ANY_CONDITION & ~ifFlag))) {
+      flags |= ifFlag;
+      match = argv[++j]!;
+    } else if (hasNext && !(flags & (F_KEEPTTL | F_PERSIST))) {
       const bit = opt === 'ex' ? F_EX : opt === 'px' ? F_PX : opt === 'exat' ? F_EXAT : opt === 'pxat' ? F_PXAT : 0;
       if (bit === 0 || flags & (ANY_EXPIRE & ~bit)) return ERR_SYNTAX;
       flags |= bit;
       expire = argv[++j]!;
     } else return ERR_SYNTAX;
   }
-  return { flags, expire };
+  return { flags, expire, match };
+}
+
+const DIGEST_HEX_LENGTH = 16;
+
+/** stringDigest: XXH3 of the value as 16 hex digits. */
+export const stringDigest = (s: Bytes): string => xxh3Hex(fromBytes(s));
+
+/**
+ * The IFEQ/IFNE/IFDEQ/IFDNE test against an existing string: true to go on,
+ * false to abort, or an error text (a digest that is not 16 characters).
+ */
+function conditionHolds(flags: number, current: Bytes, match: Bytes): boolean | string {
+  if (flags & (F_IFEQ | F_IFNE)) return (current === match) === ((flags & F_IFEQ) !== 0);
+  if (match.length !== DIGEST_HEX_LENGTH) return `ERR must be exactly ${DIGEST_HEX_LENGTH} hexadecimal characters`;
+  return (stringDigest(current) === match.toLowerCase()) === ((flags & F_IFDEQ) !== 0);
 }
 
 /** getExpireMillisecondsOrReply: the absolute unix ms, or an error text. */
@@ -68,7 +99,7 @@ const setCommand = write('set', -3, (ctx, argv) => {
     db.set(key, str(argv[2]!));
     return OK_OUTCOME;
   }
-  const opts = parseStringOptions(argv, false);
+  const opts = parseStringOptions(ctx, argv, 3, 'set');
   if (typeof opts === 'string') return fail(opts);
   let when = -1;
   if (opts.expire !== null) {
@@ -78,7 +109,13 @@ const setCommand = write('set', -3, (ctx, argv) => {
   }
   const old = db.get(key);
   if (opts.flags & F_GET && old && old.value.type !== 'string') return fail(WRONGTYPE);
-  if ((opts.flags & F_NX && old) || (opts.flags & F_XX && !old)) return OK_OUTCOME;
+  if ((opts.flags & F_NX && old) || (opts.flags & (F_XX | F_IFEQ | F_IFDEQ) && !old)) return OK_OUTCOME;
+  if (old && opts.match !== null) {
+    if (old.value.type !== 'string') return fail(WRONGTYPE);
+    const holds = conditionHolds(opts.flags, old.value.value, opts.match);
+    if (typeof holds === 'string') return fail(holds);
+    if (!holds) return OK_OUTCOME;
+  }
   if (when === -1 && opts.flags & F_KEEPTTL && old) when = old.expireAt;
   db.set(key, str(argv[2]!), when);
   return OK_OUTCOME;
@@ -115,7 +152,7 @@ const getdel = write('getdel', 2, (ctx, argv) => {
 });
 
 const getex = write('getex', -2, (ctx, argv) => {
-  const opts = parseStringOptions(argv, true);
+  const opts = parseStringOptions(ctx, argv, 2, 'getex');
   if (typeof opts === 'string') return fail(opts);
   const e = writeEntry(ctx, argv[1]!);
   if (!e) return OK_OUTCOME;
@@ -144,6 +181,68 @@ const msetnx = write('msetnx', -3, (ctx, argv) => {
   for (let j = 1; j < argv.length; j += 2) db.set(argv[j]!, str(argv[j + 1]!));
   return OK_OUTCOME;
 });
+
+/** MSETEX numkeys key value … [NX|XX] [EX|PX|EXAT|PXAT time|KEEPTTL] (8.4; EX/PX arrive as PXAT). */
+const msetex: WriteCommand = {
+  name: 'msetex',
+  arity: -4,
+  requires: 'redis-8.4-commands',
+  apply(ctx, argv) {
+    const n = parseLong(argv[1]!);
+    if (n === null || n < 1 || n > 2147483647) return fail('ERR invalid numkeys value');
+    if (n * 2 + 2 > argv.length) return fail('ERR wrong number of key-value pairs');
+    const opts = parseStringOptions(ctx, argv, n * 2 + 2, 'msetex');
+    if (typeof opts === 'string') return fail(opts);
+    let when = -1;
+    if (opts.expire !== null) {
+      const ms = expireMs(ctx, opts.expire, opts.flags, 'msetex');
+      if (typeof ms === 'string') return fail(ms);
+      when = ms;
+    }
+    const db = ctx.ks.db(ctx.db);
+    if (opts.flags & (F_NX | F_XX)) {
+      for (let j = 0; j < n; j++) {
+        const found = db.has(argv[2 + 2 * j]!);
+        if ((opts.flags & F_NX && found) || (opts.flags & F_XX && !found)) return OK_OUTCOME;
+      }
+    }
+    for (let j = 0; j < n; j++) {
+      const key = argv[2 + 2 * j]!;
+      const old = db.get(key);
+      const keep = opts.flags & F_KEEPTTL && old ? old.expireAt : -1;
+      db.set(key, str(argv[3 + 2 * j]!), when !== -1 ? when : keep);
+    }
+    return OK_OUTCOME;
+  },
+};
+
+/**
+ * DELEX key [IFEQ value|IFNE value|IFDEQ digest|IFDNE digest] (8.4). A master
+ * sends the plain form as itself and a conditional one, when it deleted, as DEL.
+ */
+const delex: WriteCommand = {
+  name: 'delex',
+  arity: -2,
+  requires: 'redis-8.4-commands',
+  apply(ctx, argv) {
+    const db = ctx.ks.db(ctx.db);
+    const key = argv[1]!;
+    if (argv.length === 2) {
+      db.delete(key);
+      return OK_OUTCOME;
+    }
+    if (argv.length !== 4) return fail("ERR wrong number of arguments for 'delex' command");
+    const e = writeEntry(ctx, key);
+    if (!e) return OK_OUTCOME;
+    if (e.value.type !== 'string') return fail('ERR Key should be of string type if conditions are specified');
+    const flag = IF_FLAGS[argv[2]!.toLowerCase()];
+    if (flag === undefined) return fail('ERR Invalid condition. Use IFEQ, IFNE, IFDEQ, or IFDNE');
+    const holds = conditionHolds(flag, e.value.value, argv[3]!);
+    if (typeof holds === 'string') return fail(holds);
+    if (holds) db.delete(key);
+    return OK_OUTCOME;
+  },
+};
 
 /** Replaces a string key's value, keeping its TTL (dbReplaceValue / in-place edits). */
 function replaceKeepTtl(ctx: CommandContext, key: Bytes, old: KeyEntry | undefined, v: StringValue): void {
@@ -252,7 +351,7 @@ const incrbyfloat = write('incrbyfloat', 3, (ctx, argv) => {
 
 export const stringWriteCommands: WriteCommand[] = [
   setCommand, setWithTtl('setex', F_EX), setWithTtl('psetex', F_PX), setnx, getset, getdel, getex, mset, msetnx,
-  append, setrange, incr, decr, incrby, decrby, incrbyfloat,
+  msetex, delex, append, setrange, incr, decr, incrby, decrby, incrbyfloat,
 ];
 
 // ---- reads ------------------------------------------------------------------
@@ -303,8 +402,20 @@ function getrangeRun(ctx: CommandContext, argv: Bytes[]) {
   return bulk(v.value.slice(Number(start), Number(end) + 1));
 }
 
+/** DIGEST key (8.4): XXH3 of a string value, nil for a missing key. */
+const digest: ReadCommand = {
+  name: 'digest',
+  arity: 2,
+  requires: 'redis-8.4-commands',
+  run(ctx, argv) {
+    const v = readString(ctx, argv[1]!);
+    if (v === 'wrongtype') return rerr(WRONGTYPE);
+    return v ? bulk(stringDigest(v.value)) : NIL;
+  },
+};
+
 export const stringReadCommands: ReadCommand[] = [
-  get, mget, strlen, read('getrange', 4, getrangeRun), read('substr', 4, getrangeRun),
+  get, mget, strlen, read('getrange', 4, getrangeRun), read('substr', 4, getrangeRun), digest,
 ];
 
 /** For callers that must refuse a command the engine cannot reproduce. */

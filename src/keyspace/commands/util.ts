@@ -1,6 +1,6 @@
 // Shared pieces of the command families: Redis's error texts, its number
-// parsers (string2ll, strtod with Redis's extra checks) and its double
-// formatting (%.17g), plus small typed lookups. Everything here mirrors a
+// parsers (string2ll, strtod with Redis's extra checks), plus small typed
+// lookups (doubles are printed by ../doubles.ts, per version). Everything here mirrors a
 // Redis 7.0 helper of the same purpose; names in comments point at it.
 import type { ReplyValue } from '../../resp/encode';
 import { reply } from '../../resp/encode';
@@ -229,37 +229,6 @@ function hexToDouble(intPart: string, fracPart: string, exp2: number): number {
     e += Number(drop);
   }
   return Number(mm) * 2 ** e;
-}
-
-// ---- double formatting ------------------------------------------------------
-
-/**
- * C's printf("%.17g") of a double, which Redis 7.0 uses for scores in replies
- * (addReplyDouble) and in listpacks (d2string gives the same text).
- */
-export function fmtDouble(d: number): string {
-  if (Number.isNaN(d)) return 'nan';
-  if (d === Infinity) return 'inf';
-  if (d === -Infinity) return '-inf';
-  if (d === 0) return Object.is(d, -0) ? '-0' : '0';
-  if (Number.isInteger(d) && Math.abs(d) < 1e17) return d.toFixed(0);
-  return fmtG(d, 17);
-}
-
-/** printf("%.<p>g"): p significant digits, exponent form when exp < -4 or ≥ p. */
-export function fmtG(d: number, p: number): string {
-  const exp = d.toExponential(p - 1); // e.g. "-1.2340000000000000e+5"
-  const ePos = exp.indexOf('e');
-  const x = Number(exp.slice(ePos + 1));
-  let mant = exp.slice(0, ePos);
-  if (x < -4 || x >= p) {
-    if (mant.includes('.')) mant = mant.replace(/0+$/, '').replace(/\.$/, '');
-    const ax = Math.abs(x);
-    return `${mant}e${x < 0 ? '-' : '+'}${ax < 10 ? '0' : ''}${ax}`;
-  }
-  let fixed = d.toFixed(Math.max(0, p - 1 - x));
-  if (fixed.includes('.')) fixed = fixed.replace(/0+$/, '').replace(/\.$/, '');
-  return fixed;
 }
 
 // ---- misc -----------------------------------------------------------------

@@ -3,10 +3,11 @@
 // ZPOPMIN/ZPOPMAX with a count, and the *STORE commands as sent.
 import { reply, type ReplyValue } from '../../resp/encode';
 import type { ApplyOutcome, CommandContext, ReadCommand, WriteCommand } from '../command';
-import { noteZsetAdd, pinEncoding, zsetIsListpack } from '../encoding';
+import { replyDouble } from '../doubles';
+import { noteZsetAdd, noteZsetCreatedFor, noteZsetSizeHint, pinEncoding, zsetIsListpack } from '../encoding';
 import type { Bytes, KeyEntry } from '../values';
 import {
-  bulk, ERR_NOT_FLOAT, ERR_NOT_INT, ERR_OUT_OF_RANGE, ERR_SYNTAX, fail, fmtDouble, int, NIL, OK_OUTCOME, parseDouble, parseLong, read, readEntry, rerr, wrongArity, write, writeEntry, WRONGTYPE, optionalCount, timeoutError, parseMultiPop,
+  bulk, ERR_NOT_FLOAT, ERR_NOT_INT, ERR_OUT_OF_RANGE, ERR_SYNTAX, fail, int, NIL, OK_OUTCOME, parseDouble, parseLong, read, readEntry, rerr, wrongArity, write, writeEntry, WRONGTYPE, optionalCount, timeoutError, parseMultiPop,
 } from './util';
 import {
   byLex, byRank, byScore, lexWalkIsDeterministic, parseLexRange, parseScoreRange, sortedEntries, type LexRange,
@@ -84,12 +85,22 @@ function zaddGeneric(ctx: CommandContext, argv: Bytes[], flags: number): ApplyOu
   if (!z) {
     if (flags & Z_XX) return OK_OUTCOME;
     z = { type: 'zset', scores: new Map() };
+    noteZsetSizeHint(ctx.ks.dialect, z, true, pairs, argv[i + 1]!.length, longestMember(argv, i, pairs));
     ctx.ks.db(ctx.db).set(key, z);
-  } else pinEncoding(z);
+  } else {
+    pinEncoding(z, ctx.ks.dialect);
+    noteZsetSizeHint(ctx.ks.dialect, z, false, pairs, 0, longestMember(argv, i, pairs));
+  }
   for (let j = 0; j < pairs; j++) {
     if (!zsetAdd(z, argv[i + j * 2 + 1]!, scores[j]!, flags)) return fail(NAN_ERR);
   }
   return OK_OUTCOME;
+}
+
+function longestMember(argv: Bytes[], at: number, pairs: number): number {
+  let n = 0;
+  for (let j = 0; j < pairs; j++) n = Math.max(n, argv[at + j * 2 + 1]!.length);
+  return n;
 }
 
 /** ZADD as GEOADD's rewrite runs it. */
@@ -105,7 +116,7 @@ const zrem = write('zrem', -3, (ctx, argv) => {
   const z = zsetOf(writeEntry(ctx, argv[1]!));
   if (!z) return OK_OUTCOME;
   if (z === 'wrongtype') return fail(WRONGTYPE);
-  pinEncoding(z);
+  pinEncoding(z, ctx.ks.dialect);
   for (let j = 2; j < argv.length; j++) z.scores.delete(argv[j]!);
   deleteIfEmpty(ctx, argv[1]!, z);
   return OK_OUTCOME;
@@ -134,7 +145,7 @@ function zremrange(name: string, kind: RangeKind): WriteCommand {
     const z = zsetOf(writeEntry(ctx, argv[1]!));
     if (!z) return OK_OUTCOME;
     if (z === 'wrongtype') return fail(WRONGTYPE);
-    pinEncoding(z);
+    pinEncoding(z, ctx.ks.dialect);
     const sorted = sortedEntries(z);
     if (lex && !lexWalkIsDeterministic(sorted, lex, false, zsetIsListpack(z))) return lexDiverged(argv[1]!);
     for (const [m] of pick(sorted)) z.scores.delete(m);
@@ -150,7 +161,7 @@ function zpopFrom(ctx: CommandContext, keys: Bytes[], max: boolean, count: numbe
     if (!z) continue;
     if (z === 'wrongtype') return fail(WRONGTYPE);
     if (count === 0) return OK_OUTCOME;
-    pinEncoding(z);
+    pinEncoding(z, ctx.ks.dialect);
     const sorted = sortedEntries(z);
     const n = Math.min(count, sorted.length);
     for (let i = 0; i < n; i++) z.scores.delete(sorted[max ? sorted.length - 1 - i : i]![0]);
@@ -215,6 +226,7 @@ function algebraStore(name: string, op: ZsetOp): WriteCommand {
 
 interface RangeRequest {
   key: Bytes;
+  kind: RangeKind;
   entries: ZEntry[] | null; // null: the key is missing
   withScores: boolean;
   /** A lex range over a skiplist whose result depends on its random node levels. */
@@ -273,17 +285,31 @@ function zrangeGeneric(ctx: CommandContext, argv: Bytes[], at: number, store: bo
   const key = argv[at]!;
   const z = zsetOf(forWrite ? writeEntry(ctx, key) : readEntry(ctx, key));
   if (z === 'wrongtype') return WRONGTYPE;
-  if (!z) return { key, entries: null, withScores, undefinedLex: false };
+  if (!z) return { key, kind, entries: null, withScores, undefinedLex: false };
   const sorted = sortedEntries(z);
   const undefinedLex = lex !== null && !lexWalkIsDeterministic(sorted, lex, rev, zsetIsListpack(z));
-  return { key, entries: pick(sorted), withScores, undefinedLex };
+  return { key, kind, entries: pick(sorted), withScores, undefinedLex };
 }
 
+/**
+ * ZRANGESTORE builds its result by adding to a new zset (zrangeResultBeginStore):
+ * a listpack unless a rank range is known to be longer than the limit, then
+ * converted as it grows; a -0 added while it is a listpack is stored as 0.
+ */
 const zrangestore = write('zrangestore', -5, (ctx, argv) => {
   const r = zrangeGeneric(ctx, argv, 2, true, null, null, true);
   if (typeof r === 'string') return fail(r);
   if (r.undefinedLex) return lexDiverged(argv[1]!);
-  storeZset(ctx, argv[1]!, r.entries ?? []);
+  const entries = r.entries ?? [];
+  const db = ctx.ks.db(ctx.db);
+  if (entries.length === 0) {
+    db.delete(argv[1]!);
+    return OK_OUTCOME;
+  }
+  const z: ZsetValue = { type: 'zset', scores: new Map() };
+  noteZsetCreatedFor(z, r.kind === 'rank' ? entries.length : 0);
+  for (const [m, score] of entries) zsetAdd(z, m, score, 0);
+  db.set(argv[1]!, z);
   return OK_OUTCOME;
 });
 
@@ -296,11 +322,11 @@ export const zsetWriteCommands: WriteCommand[] = [
 
 // ---- reads ------------------------------------------------------------------
 
-export function entriesReply(entries: ZEntry[], withScores: boolean): ReplyValue {
+export function entriesReply(ctx: CommandContext, entries: ZEntry[], withScores: boolean): ReplyValue {
   const out: ReplyValue[] = [];
   for (const [m, s] of entries) {
     out.push(bulk(m));
-    if (withScores) out.push(bulk(fmtDouble(s)));
+    if (withScores) out.push(bulk(replyDouble(ctx.ks.dialect, s)));
   }
   return reply.array(out);
 }
@@ -309,7 +335,7 @@ function rangeRead(name: string, arity: number, kind: RangeKind | null, rev: boo
   return read(name, arity, (ctx, argv) => {
     const r = zrangeGeneric(ctx, argv, 1, false, kind, rev, false);
     if (typeof r === 'string') return rerr(r);
-    return entriesReply(r.entries ?? [], r.withScores);
+    return entriesReply(ctx, r.entries ?? [], r.withScores);
   });
 }
 
@@ -321,7 +347,7 @@ const zscore = read('zscore', 3, (ctx, argv) => {
   const z = readZset(ctx, argv[1]!);
   if (z === 'wrongtype') return rerr(WRONGTYPE);
   const s = z ? z.scores.get(argv[2]!) : undefined;
-  return s === undefined ? NIL : bulk(fmtDouble(s));
+  return s === undefined ? NIL : bulk(replyDouble(ctx.ks.dialect, s));
 });
 
 const zmscore = read('zmscore', -3, (ctx, argv) => {
@@ -329,7 +355,7 @@ const zmscore = read('zmscore', -3, (ctx, argv) => {
   if (z === 'wrongtype') return rerr(WRONGTYPE);
   return reply.array(argv.slice(2).map((m) => {
     const s = z ? z.scores.get(m) : undefined;
-    return s === undefined ? NIL : bulk(fmtDouble(s));
+    return s === undefined ? NIL : bulk(replyDouble(ctx.ks.dialect, s));
   }));
 });
 
@@ -339,16 +365,23 @@ const zcard = read('zcard', 2, (ctx, argv) => {
   return int(z ? z.scores.size : 0);
 });
 
+/** ZRANK/ZREVRANK key member [WITHSCORE] (WITHSCORE from 7.2, feature `zrank-withscore`). */
 function zrank(name: string, rev: boolean): ReadCommand {
-  return read(name, 3, (ctx, argv) => {
+  return read(name, -3, (ctx, argv) => {
+    const withScoreKnown = ctx.ks.dialect.has('zrank-withscore');
+    if (argv.length > (withScoreKnown ? 4 : 3)) return rerr(wrongArity(name));
+    const withScore = argv.length === 4;
+    if (withScore && argv[3]!.toLowerCase() !== 'withscore') return rerr(ERR_SYNTAX);
+    const missing = withScore ? reply.array(null) : NIL;
     const z = readZset(ctx, argv[1]!);
-    if (!z) return NIL;
+    if (!z) return missing;
     if (z === 'wrongtype') return rerr(WRONGTYPE);
     const s = z.scores.get(argv[2]!);
-    if (s === undefined) return NIL;
+    if (s === undefined) return missing;
     let rank = 0;
     for (const [m, v] of z.scores) if (v < s || (v === s && m < argv[2]!)) rank++;
-    return int(rev ? z.scores.size - 1 - rank : rank);
+    const r = int(rev ? z.scores.size - 1 - rank : rank);
+    return withScore ? reply.array([r, bulk(replyDouble(ctx.ks.dialect, s))]) : r;
   });
 }
 
@@ -372,7 +405,7 @@ function algebraRead(name: string, op: ZsetOp): ReadCommand {
   return read(name, -3, (ctx, argv) => {
     const r = zsetAlgebra(ctx, argv, 1, op, false, name);
     if (typeof r === 'string') return rerr(r);
-    return entriesReply(r.result.sort((a, b) => (a[1] - b[1]) || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)), r.withScores);
+    return entriesReply(ctx, r.result.sort((a, b) => (a[1] - b[1]) || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)), r.withScores);
   });
 }
 
