@@ -10,7 +10,7 @@ import { state, str, int, toValue, type Scope, type Value } from './values';
 // Written out (not read from a live object) so that a struct that is null right
 // now still has known names; `satisfies` keeps the lists in step with the types.
 const MASTER_FIELDS = Object.keys({
-  reploff: 1, read_reploff: 1, replid: 1, lastinteraction: 1, db: 1, multi: 1, pre_psync: 1, close_after_reply: 1, lastcmd: 1,
+  reploff: 1, read_reploff: 1, replid: 1, lastinteraction: 1, db: 1, multi: 1, multi_dirty: 1, pre_psync: 1, close_after_reply: 1, lastcmd: 1,
 } satisfies Record<keyof MasterClientInfo, 1>);
 const BACKLOG_FIELDS = Object.keys({ offset: 1, histlen: 1 } satisfies Record<keyof BacklogInfo, 1>);
 const LAST_ERROR_FIELDS = Object.keys({ at: 1, message: 1 } satisfies Record<keyof NonNullable<ReplicaInfo['last_error']>, 1>);

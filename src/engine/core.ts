@@ -473,6 +473,7 @@ export class ReplicaCore {
     master.read_reploff = master.reploff;
     if (master.multi) {
       master.multi = false;
+      master.multi_dirty = false;
       this.multiQueue = [];
     }
     this.info.cached_master = master;
@@ -497,6 +498,7 @@ export class ReplicaCore {
       lastinteraction: this.unixtime(),
       db: 0,
       multi: false,
+      multi_dirty: false,
       pre_psync: false,
       close_after_reply: null,
       lastcmd: null,

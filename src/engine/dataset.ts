@@ -2,14 +2,17 @@
 // (WRONGTYPE…) change nothing and are logged as Redis logs an error sent to a
 // master; a write the engine cannot reproduce marks its keys unknown.
 import type { ApplyOutcome } from '../keyspace/command';
-import { applyWrite } from '../keyspace/commands/registry';
+import { applyWrite, findWrite } from '../keyspace/commands/registry';
 import { toBytes } from '../keyspace/values';
 import type { ReplicaCore } from './core';
 import { afterErrorReply, loggedError } from './masterErrors';
 
 export type DatasetOutcome = ApplyOutcome;
 
-export function applyToDataset(core: ReplicaCore, db: number, argv: readonly Buffer[]): DatasetOutcome {
+export function applyToDataset(core: ReplicaCore, db: number, argv: readonly Buffer[], writes = true): DatasetOutcome {
+  // A command of the version that does not write (a read, an admin command) changes no key:
+  // the engine need not model it to know its effect on the dataset.
+  if (!writes && findWrite(argv[0]!.toString('latin1')) === undefined) return { kind: 'ok' };
   const outcome = applyWrite({ ks: core.keyspace, db, now: core.now() }, argv.map(toBytes));
   const name = argv[0]!.toString('latin1').toLowerCase();
   if (outcome.kind === 'error') return errorToMaster(core, outcome.error);

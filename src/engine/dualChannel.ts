@@ -202,6 +202,7 @@ function* dualChannelSyncSuccess(core: ReplicaCore, cause: 'sync-finished' | 'pa
     lastinteraction: core.unixtime(),
     db: provisional.dbid,
     multi: false,
+    multi_dirty: false,
     pre_psync: false,
     close_after_reply: null,
     lastcmd: null,

@@ -39,38 +39,6 @@ export function loggedError(error: string): string {
   return error.startsWith('ERR ') ? error.slice(4) : `-${error}`;
 }
 
-/** Redis 7.0's container commands and their subcommands: lookupCommand() resolves `name|sub`. */
-const SUBCOMMANDS: ReadonlyMap<string, readonly string[]> = new Map(Object.entries({
-  acl: ['cat', 'deluser', 'dryrun', 'genpass', 'getuser', 'help', 'list', 'load', 'log', 'save', 'setuser', 'users', 'whoami'],
-  client: ['caching', 'getname', 'getredir', 'help', 'id', 'info', 'kill', 'list', 'no-evict', 'pause', 'reply', 'setname', 'tracking', 'trackinginfo', 'unblock', 'unpause'],
-  cluster: ['addslots', 'addslotsrange', 'bumpepoch', 'count-failure-reports', 'countkeysinslot', 'delslots', 'delslotsrange', 'failover', 'flushslots', 'forget', 'getkeysinslot', 'help', 'info', 'keyslot', 'links', 'meet', 'myid', 'nodes', 'replicas', 'replicate', 'reset', 'saveconfig', 'set-config-epoch', 'setslot', 'shards', 'slaves', 'slots'],
-  command: ['count', 'docs', 'getkeys', 'getkeysandflags', 'help', 'info', 'list'],
-  config: ['get', 'help', 'resetstat', 'rewrite', 'set'],
-  function: ['delete', 'dump', 'flush', 'help', 'kill', 'list', 'load', 'restore', 'stats'],
-  latency: ['doctor', 'graph', 'help', 'histogram', 'history', 'latest', 'reset'],
-  memory: ['doctor', 'help', 'malloc-stats', 'purge', 'stats', 'usage'],
-  module: ['help', 'list', 'load', 'loadex', 'unload'],
-  object: ['encoding', 'freq', 'help', 'idletime', 'refcount'],
-  pubsub: ['channels', 'help', 'numpat', 'numsub', 'shardchannels', 'shardnumsub'],
-  script: ['debug', 'exists', 'flush', 'help', 'kill', 'load'],
-  slowlog: ['get', 'help', 'len', 'reset'],
-  xgroup: ['create', 'createconsumer', 'delconsumer', 'destroy', 'help', 'setid'],
-  xinfo: ['consumers', 'groups', 'help', 'stream'],
-}));
-
-/**
- * c->lastcmd->fullname after processCommand() looked the command up: the
- * lower-case `name`, `container|sub` for a subcommand, null (logged as
- * '<unknown>') for a subcommand Redis does not have. A master sends only
- * commands it ran, so any other name is taken as a real command.
- */
-export function commandFullName(name: string, argv: readonly Buffer[]): string | null {
-  const subs = SUBCOMMANDS.get(name);
-  if (!subs || argv.length < 2) return name;
-  const sub = argv[1]!.toString('latin1').toLowerCase();
-  return subs.includes(sub) ? `${name}|${sub}` : null;
-}
-
 /**
  * afterErrorReply() on the master client: the replica never sends the error,
  * it logs it, with the last command the master client processed, then

@@ -379,6 +379,7 @@ function* finishLoad(core: ReplicaCore, load: LoadState): Work {
     lastinteraction: core.unixtime(),
     db: Number.isInteger(streamDb) && streamDb >= 0 && streamDb < core.config.databases ? streamDb : 0,
     multi: false,
+    multi_dirty: false,
     pre_psync: info.master_initial_offset === -1,
     close_after_reply: null,
     lastcmd: null,

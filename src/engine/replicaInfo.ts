@@ -18,6 +18,8 @@ export interface MasterClientInfo {
   db: number;
   /** CLIENT_MULTI: inside MULTI … EXEC. */
   multi: boolean;
+  /** CLIENT_DIRTY_EXEC: a command was refused inside this MULTI, so EXEC aborts it. */
+  multi_dirty: boolean;
   /** CLIENT_PRE_PSYNC: synced with legacy SYNC, so no ACKs. */
   pre_psync: boolean;
   /**

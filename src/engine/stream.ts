@@ -4,7 +4,8 @@
 // what is applied.
 import type { ReplicaCore, Work } from './core';
 import { applyToDataset, errorToMaster, type DatasetOutcome } from './dataset';
-import { afterErrorReply, commandFullName, masterClientInfo, sampleQueryBuffer, serverLogLine } from './masterErrors';
+import { afterErrorReply, masterClientInfo, sampleQueryBuffer, serverLogLine } from './masterErrors';
+import { arityError, lookupCommand } from '../versions/commandTable';
 import type { CommandPoint } from './recentEvents';
 
 const READ = ['readQueryFromClient'];
@@ -141,8 +142,15 @@ const OK: DatasetOutcome = { kind: 'ok' };
 function processCommand(core: ReplicaCore, argv: Buffer[]): CommandResult {
   const master = core.info.master!;
   const name = argv[0]!.toString('latin1').toLowerCase();
-  // processCommand() looks every command up, a queued one too, before anything can fail.
-  master.lastcmd = commandFullName(name, argv);
+  // processCommand() looks every command up and checks it, a queued one too, before anything runs.
+  const found = lookupCommand(core.profile, argv);
+  master.lastcmd = found.kind === 'unknown' ? null : found.fullname;
+  const refusal = found.kind === 'unknown' ? found.error : found.kind === 'found' ? arityError(found, argv.length) : null;
+  if (refusal !== null) {
+    // rejectCommand() inside MULTI also flags the transaction: its EXEC will abort.
+    if (master.multi) master.multi_dirty = true;
+    return { queued: false, outcome: errorToMaster(core, refusal) };
+  }
   if (master.multi && name !== 'exec' && name !== 'discard' && name !== 'multi') {
     core.multiQueue.push(argv);
     return { queued: true, outcome: OK };
@@ -151,16 +159,21 @@ function processCommand(core: ReplicaCore, argv: Buffer[]): CommandResult {
     case 'multi':
       if (master.multi) return { queued: false, outcome: errorToMaster(core, 'ERR MULTI calls can not be nested') };
       master.multi = true;
+      master.multi_dirty = false;
       core.multiQueue = [];
       return { queued: false, outcome: OK };
     case 'exec': {
       if (!master.multi) return { queued: false, outcome: errorToMaster(core, 'ERR EXEC without MULTI') };
       const queue = core.multiQueue;
+      const dirty = master.multi_dirty;
       core.multiQueue = [];
       master.multi = false;
+      master.multi_dirty = false;
+      if (dirty) return { queued: false, outcome: errorToMaster(core, 'EXECABORT Transaction discarded because of previous errors.') };
       let outcome = OK;
       for (const queuedArgv of queue) {
-        const r = execute(core, queuedArgv);
+        const queued = lookupCommand(core.profile, queuedArgv);
+        const r = execute(core, queuedArgv, queued.kind !== 'found' || queued.write);
         if (outcome.kind === 'ok') outcome = r;
       }
       return { queued: false, outcome };
@@ -168,15 +181,16 @@ function processCommand(core: ReplicaCore, argv: Buffer[]): CommandResult {
     case 'discard': {
       const outcome = master.multi ? OK : errorToMaster(core, 'ERR DISCARD without MULTI');
       master.multi = false;
+      master.multi_dirty = false;
       core.multiQueue = [];
       return { queued: false, outcome };
     }
     default:
-      return { queued: false, outcome: execute(core, argv) };
+      return { queued: false, outcome: execute(core, argv, found.kind !== 'found' || found.write) };
   }
 }
 
-function execute(core: ReplicaCore, argv: Buffer[]): DatasetOutcome {
+function execute(core: ReplicaCore, argv: Buffer[], writes = true): DatasetOutcome {
   const master = core.info.master!;
   const name = argv[0]!.toString('latin1').toLowerCase();
   core.info.stat_commands_applied++;
@@ -189,7 +203,7 @@ function execute(core: ReplicaCore, argv: Buffer[]): DatasetOutcome {
   }
   if (name === 'replconf') return replconfCommand(core, argv);
   if (name === 'ping') return OK;
-  return applyToDataset(core, master.db, argv);
+  return applyToDataset(core, master.db, argv, writes);
 }
 
 /**

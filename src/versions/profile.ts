@@ -115,6 +115,8 @@ export type Feature =
   | 'hide-user-data-in-log'
   /** Valkey 8.0: after a protocol error from its primary the replica never frees the link (it waits to be dropped). */
   | 'protocol-error-keeps-link'
+  /** An unknown command without arguments is "unknown command 'X'", no "with args beginning with:" (the 8.8 line). */
+  | 'unknown-command-args-only-when-given'
   /** afterSleep() refreshes server.unixtime even in processEventsWhileBlocked (7.2+, not 7.0). */
   | 'blocked-events-refresh-time';
 
@@ -138,6 +140,13 @@ export interface VersionProfile extends KeyspaceDialect {
    * the sources only (see ../shared/spec/versions.md).
    */
   readonly liveServer: string | null;
+  /**
+   * The live build whose command table (COMMAND) this version answers with:
+   * its own, or for a version without a live server the nearest build of
+   * its line (the 8.8 line for 8.0 to 8.6; commands the keyspace gates on a
+   * feature the version lacks stay unknown to it).
+   */
+  readonly commandTable: string;
   /** How its log names the master, the config file, the RDB's producer. */
   readonly wording: Wording;
   /** The aux field an RDB of this version names its producer with. */

@@ -38,6 +38,7 @@ function make(base: VersionProfile | null, spec: ProfileSpec): VersionProfile {
     version: spec.version,
     label: `${name} ${spec.version}`,
     liveServer: spec.liveServer,
+    commandTable: spec.liveServer ?? 'redis-unstable-2026-06',
     rdbVersion: spec.rdbVersion,
     wording: spec.wording ?? base?.wording ?? REDIS_WORDING,
     rdbVersionAux: spec.product === 'redis' ? 'redis-ver' : 'valkey-ver',
@@ -96,7 +97,8 @@ const redis86 = make(redis84, {
 const redis88 = make(redis86, {
   id: 'redis-8.8', product: 'redis', version: '8.8.0', liveServer: 'redis-unstable-2026-06', rdbVersion: 14,
   rdbErrorLines: { crc: 4456, eof: 4480 },
-  add: ['redis-8.8-commands', 'rdb-no-checksum', 'discard-before-reconnect', 'diskless-eof-skip-checksum', 'log-db-resized', 'sort-strict-scores'],
+  add: ['redis-8.8-commands', 'rdb-no-checksum', 'discard-before-reconnect', 'diskless-eof-skip-checksum', 'log-db-resized', 'sort-strict-scores',
+    'unknown-command-args-only-when-given'],
   eventsInterval: 512 * 1024,
   replconf: ['rdb-no-checksum'],
 });

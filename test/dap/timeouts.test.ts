@@ -7,7 +7,7 @@ import { initialReplicaInfo, type ReplicaInfo } from '../../src/engine/replicaIn
 import { ReplState } from '../../src/engine/states';
 
 const info = (patch: Partial<ReplicaInfo>): ReplicaInfo => ({ ...initialReplicaInfo('a'.repeat(40)), masterhost: '127.0.0.1', masterport: 6379, ...patch });
-const master = { reploff: 0, read_reploff: 0, replid: 'b'.repeat(40), lastinteraction: 1000, db: 0, multi: false, pre_psync: false, close_after_reply: null };
+const master = { reploff: 0, read_reploff: 0, replid: 'b'.repeat(40), lastinteraction: 1000, db: 0, multi: false, multi_dirty: false, pre_psync: false, close_after_reply: null };
 
 describe('cron timeouts', () => {
   test('the handshake timeout counts from repl_transfer_lastio and fires after repl_timeout + 1 whole seconds', () => {

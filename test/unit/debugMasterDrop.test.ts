@@ -16,7 +16,7 @@ import { FakeClock, WHOLE_SECOND } from '../support/fakeMaster';
 import { connectedEngine } from '../support/syntheticMaster';
 
 const T0 = WHOLE_SECOND;
-const master = { reploff: 0, read_reploff: 0, replid: 'b'.repeat(40), lastinteraction: 1000, db: 0, multi: false, pre_psync: false, close_after_reply: null };
+const master = { reploff: 0, read_reploff: 0, replid: 'b'.repeat(40), lastinteraction: 1000, db: 0, multi: false, multi_dirty: false, pre_psync: false, close_after_reply: null };
 const info = (patch: Partial<ReplicaInfo>): ReplicaInfo => ({
   ...initialReplicaInfo('a'.repeat(40)), masterhost: '127.0.0.1', masterport: 6379, repl_state: ReplState.CONNECTED, master, repl_ack_time: 1000, ...patch,
 });

@@ -1,0 +1,80 @@
+// A version's command table, as processCommand() consults it before a command
+// runs: lookupCommand() (a container's subcommand by argv[1]), then the
+// existence and arity checks with their error replies. The tables are the
+// live servers' own COMMAND replies (commandTables.ts, generated), each build
+// stored as its changes from the build it grew from.
+import { COMMAND_TABLES } from './commandTables';
+import type { VersionProfile } from './profile';
+
+/** [arity, 1 when the command writes, subcommands]: COMMAND's arity and `write` flag. */
+export type CommandSpec = readonly [number, 0 | 1] | readonly [number, 0 | 1, Readonly<Record<string, readonly [number, 0 | 1]>>];
+
+export interface CommandTableDelta {
+  build: string;
+  from: string | null;
+  removed: readonly string[];
+  set: Readonly<Record<string, CommandSpec>>;
+}
+
+export type CommandLookup =
+  /** `fullname` is `container|sub` for a subcommand, as c->cmd->fullname. */
+  | { kind: 'found'; fullname: string; arity: number; write: boolean }
+  | { kind: 'unknown'; error: string }
+  /**
+   * A module's command (modules name theirs `<module>.<command>`): the
+   * master ran it, so the replica has the module too; only the engine lacks it.
+   */
+  | { kind: 'module'; fullname: string };
+
+const built = new Map<string, ReadonlyMap<string, CommandSpec>>();
+
+/** A build's whole table, its ancestors' changes applied in order (built once). */
+export function commandTableOf(build: string): ReadonlyMap<string, CommandSpec> {
+  const hit = built.get(build);
+  if (hit) return hit;
+  const delta = COMMAND_TABLES.find((t) => t.build === build);
+  if (!delta) throw new Error(`no command table for ${build}`);
+  const table = new Map(delta.from === null ? [] : commandTableOf(delta.from));
+  for (const name of delta.removed) table.delete(name);
+  for (const [name, spec] of Object.entries(delta.set)) table.set(name, spec);
+  built.set(build, table);
+  return table;
+}
+
+/** sdsmapchars(err, "\r\n", "  "): an error reply holds no line breaks. */
+const oneLine = (s: string): string => s.replace(/[\r\n]/g, ' ');
+
+/**
+ * lookupCommand() and commandCheckExistence(): the command `argv` names in
+ * this version, or the error reply (as a client reads it) for a name the
+ * version does not have. Arity is the caller's check (commandCheckArity).
+ */
+export function lookupCommand(profile: VersionProfile, argv: readonly Buffer[]): CommandLookup {
+  const table = commandTableOf(profile.commandTable);
+  const given = argv[0]!.toString('latin1');
+  const name = given.toLowerCase();
+  const spec = table.get(name);
+  if (spec !== undefined) {
+    const subs = spec[2];
+    // A container alone is the container (its arity then fails); with an argument, its subcommand.
+    if (subs === undefined || argv.length === 1) return { kind: 'found', fullname: name, arity: spec[0], write: spec[1] === 1 };
+    const subGiven = argv[1]!.toString('latin1');
+    const sub = subs[subGiven.toLowerCase()];
+    if (sub !== undefined) return { kind: 'found', fullname: `${name}|${subGiven.toLowerCase()}`, arity: sub[0], write: sub[1] === 1 };
+    return { kind: 'unknown', error: oneLine(`ERR unknown subcommand '${subGiven.slice(0, 128)}'. Try ${given.toUpperCase()} HELP.`) };
+  }
+  if (name.includes('.')) return { kind: 'module', fullname: name };
+  let error = `ERR unknown command '${given.slice(0, 128)}'`;
+  if (argv.length >= 2 || !profile.has('unknown-command-args-only-when-given')) {
+    let args = '';
+    for (let i = 1; i < argv.length && args.length < 128; i++) args += `'${argv[i]!.toString('latin1').slice(0, 128 - args.length)}' `;
+    error += `, with args beginning with: ${args}`;
+  }
+  return { kind: 'unknown', error: oneLine(error) };
+}
+
+/** commandCheckArity(): positive = exactly, negative = at least. */
+export function arityError(found: { fullname: string; arity: number }, argc: number): string | null {
+  const { arity } = found;
+  return (arity > 0 && arity !== argc) || argc < -arity ? `ERR wrong number of arguments for '${found.fullname}' command` : null;
+}
