@@ -70,7 +70,13 @@
       const key = `${t.from}->${t.to}`;
       taken.set(key, (taken.get(key) || 0) + 1);
     }
-    const bps = new Map(model.breakpoints.map((b) => [`${b.from}->${b.to}`, b]));
+    // An exact FROM->TO breakpoint wins over a pattern on the same edge (it is the one a click removes).
+    const bps = new Map();
+    for (const b of model.breakpoints) {
+      const key = `${b.from}->${b.to}`;
+      const had = bps.get(key);
+      if (!had || (b.exact && !had.exact) || (b.exact === had.exact && b.enabled && !had.enabled)) bps.set(key, b);
+    }
     const svg = el('svg', { class: 'diagram', role: 'img', 'aria-label': `${diagram.title}: states and transitions` }, section);
     const defs = el('defs', {}, svg);
     const marker = el('marker', { id: `arrow-${diagram.profile || 'all'}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, defs);
@@ -115,11 +121,12 @@
         const { d, mid } = edgePath(a, b, lane, c.width);
         const key = `${t.from}->${t.to}`;
         const g = el('g', { class: `edge${taken.has(key) ? ' taken' : ''}`, tabindex: 0, role: 'button', 'aria-label': `${key}: ${t.summary}`, 'data-edge': key }, edges);
-        el('title', {}, g).textContent = `${key}\n${t.where}: ${t.summary}${taken.has(key) ? `\ntaken ${taken.get(key)}×` : ''}\nclick: toggle a breakpoint`;
+        const bpNote = bps.has(key) ? (bps.get(key).exact ? '\na breakpoint stops here' : '\na pattern breakpoint stops here') : '';
+        el('title', {}, g).textContent = `${key}\n${t.where}: ${t.summary}${taken.has(key) ? `\ntaken ${taken.get(key)}×` : ''}${bpNote}\nclick: toggle a breakpoint`;
         el('path', { d, class: 'hit' }, g);
         el('path', { d, class: 'line', 'marker-end': arrow }, g);
         const bp = bps.get(key);
-        if (bp) el('circle', { cx: mid.x, cy: mid.y, r: 5, class: bp.enabled ? 'bp' : 'bp disabled' }, g);
+        if (bp) el('circle', { cx: mid.x, cy: mid.y, r: 5, class: `bp${bp.enabled ? '' : ' disabled'}${bp.exact ? '' : ' pattern'}` }, g);
         const toggle = () => vscode.postMessage({ type: 'toggleBreakpoint', from: t.from, to: t.to });
         g.addEventListener('click', toggle);
         g.addEventListener('keydown', (e) => {

@@ -5,6 +5,7 @@
 // replicas took, and the function breakpoints that name one transition.
 // Pure (no vscode): the panel feeds it and posts the result.
 import { parseStateName } from '../debug/names';
+import { matchingRules, parseTransitionPattern } from '../debug/transitionPattern';
 import type { ReplicaSummary } from '../debug/replicaSummary';
 import {
   channelMachine, mainStates, machineOf, shortStateName, statesOf, TRANSITIONS, transitionTable, ALL_STATES,
@@ -57,8 +58,12 @@ export interface ModelMessage {
   diagrams: Diagram[];
   replicas: DiagramReplica[];
   path: PathStep[];
-  /** Function breakpoints that name one transition exactly (`FROM->TO`), enabled or not, with short names. */
-  breakpoints: { from: string; to: string; enabled: boolean }[];
+  /**
+   * The transitions function breakpoints stop on, enabled or not, with short names: `exact` for one that
+   * names that transition (`FROM->TO`, which a click on its edge removes), else a pattern that matches it
+   * (`*->RDB_CH_RDB_LOADING`, `HANDSHAKE->*`).
+   */
+  breakpoints: { from: string; to: string; enabled: boolean; exact: boolean }[];
 }
 
 /** Page → host: a click on an edge, or the page saying it can receive the model (it may load after our first post). */
@@ -137,7 +142,10 @@ export function buildModel(sessions: readonly SessionInput[], functionBreakpoint
   })));
   const breakpoints = functionBreakpoints.flatMap((b) => {
     const t = exactTransition(b.name);
-    return t ? [{ ...t, enabled: b.enabled }] : [];
+    if (t) return [{ ...t, enabled: b.enabled, exact: true }];
+    const p = parseTransitionPattern(b.name);
+    if (!p.ok) return [];
+    return matchingRules(p.pattern).map((r) => ({ from: shortStateName(r.from), to: shortStateName(r.to), enabled: b.enabled, exact: false }));
   });
   return { type: 'model', diagrams, replicas, path, breakpoints };
 }

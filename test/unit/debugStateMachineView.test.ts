@@ -50,7 +50,7 @@ describe('the state-machine webview\'s model', () => {
     ]);
   });
 
-  test('the path and the breakpoints use short names, whatever spelling they came in', () => {
+  test('the path and the breakpoints use short names, whatever spelling they came in; a pattern marks the edges it matches', () => {
     const m = buildModel([{
       sessionId: 's', replicas: [replica(1, 'redis-8.8')],
       transitions: [{ threadId: 1, from: 'REPL_RDB_CH_RECEIVE_FULLRESYNC', to: 'REPL_RDB_CH_RDB_LOADING', cause: 'full-resync', message: '+FULLRESYNC', seq: 9, at: 1 }],
@@ -61,10 +61,17 @@ describe('the state-machine webview\'s model', () => {
       { name: 'HANDSHAKE->TRANSFER', enabled: true },
     ]);
     assert.deepEqual(m.path.map((t) => `${t.from}->${t.to}`), ['RDB_CH_RECEIVE_FULLRESYNC->RDB_CH_RDB_LOADING']);
-    assert.deepEqual(m.breakpoints, [
-      { from: 'RDB_CH_RECEIVE_FULLRESYNC', to: 'RDB_CH_RDB_LOADING', enabled: true },
-      { from: 'CONNECTING', to: 'TRANSFER', enabled: false },
+    assert.deepEqual(m.breakpoints.filter((b) => b.exact), [
+      { from: 'RDB_CH_RECEIVE_FULLRESYNC', to: 'RDB_CH_RDB_LOADING', enabled: true, exact: true },
+      { from: 'CONNECTING', to: 'TRANSFER', enabled: false, exact: true },
     ]);
+    // Patterns mark every edge they stop on.
+    const patterns = m.breakpoints.filter((b) => !b.exact).map((b) => `${b.from}->${b.to}`);
+    assert.deepEqual(patterns.filter((p) => p.endsWith('RDB_CH_NONE')), [
+      'RDB_CH_SEND_HANDSHAKE->RDB_CH_NONE', 'RDB_CH_RECEIVE_AUTH_REPLY->RDB_CH_NONE', 'RDB_CH_RECEIVE_REPLCONF_REPLY->RDB_CH_NONE',
+      'RDB_CH_RECEIVE_FULLRESYNC->RDB_CH_NONE', 'RDB_CH_RDB_LOADING->RDB_CH_NONE',
+    ]);
+    assert.ok(patterns.includes('RECEIVE_PSYNC_REPLY->TRANSFER'), 'HANDSHAKE->TRANSFER');
   });
 
   test('a click on a channel edge finds its breakpoint in any spelling (to remove it)', () => {
