@@ -11,6 +11,8 @@ import { STATE_NAMES } from './names';
 const COMMAND_NAMES: readonly string[] = [...new Set([...REPLICA_COMMAND_NAMES, ...readCommands.keys()].map((n) => n.toUpperCase()))].sort();
 const INFO_SECTIONS = ['replication', 'keyspace', 'server', 'all', 'default', 'everything'];
 const DEBUG_SUBCOMMANDS = ['DIGEST', 'DIGEST-VALUE'];
+/** Text before the cursor that compares a state: state names complete there. */
+const STATE_CONTEXT = /repl_state|repl_rdb_ch_state|repl_rdb_channel_state|transition\.(from|to)/;
 
 /** What is being completed: the word under the cursor and where it starts (0-based). */
 function wordAt(text: string, column: number): { word: string; start: number } {
@@ -44,6 +46,6 @@ export function completions(text: string, column: number): DebugProtocol.Complet
     if (command === 'DEBUG' && before.split(/\s+/).length === 1) return matching(DEBUG_SUBCOMMANDS, word, 'enum');
     return [];
   }
-  // Inside an expression: names, and state names where a state is compared (repl_state == CONNECTED).
-  return [...matching(REPLICA_NAMES, word, 'variable'), ...(/repl_state|transition\.(from|to)/.test(before) ? matching(STATE_NAMES, word, 'enum') : [])];
+  // Inside an expression: names, and state names where a state is compared (repl_state == CONNECTED, repl_rdb_ch_state == RDB_CH_RDB_LOADING).
+  return [...matching(REPLICA_NAMES, word, 'variable'), ...(STATE_CONTEXT.test(before) ? matching(STATE_NAMES, word, 'enum') : [])];
 }

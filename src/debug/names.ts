@@ -1,21 +1,24 @@
 // Names a person types into a breakpoint or an expression: replication state
-// names as server.h spells them (any case, REPL_STATE_ prefix optional), and a
-// "did you mean" for the ones that are almost right.
-import { ALL_STATES, shortStateName, stateName, type AnyState } from '../engine/states';
+// names as server.h spells them (any case, REPL_STATE_ or REPL_ prefix
+// optional), of the main machine and of both channel machines, and a "did you
+// mean" for the ones that are almost right.
+import { ALL_STATES, machineOf, shortStateName, stateName, type AnyState } from '../engine/states';
 
-const PREFIX = 'REPL_STATE_';
+/** Every spelling of every state: server.h's, the short one, and (a channel's) server.h's without REPL_. */
+const BY_NAME: ReadonlyMap<string, AnyState> = new Map(ALL_STATES.flatMap((s): [string, AnyState][] => [
+  [stateName(s), s], [shortStateName(s), s], ...(machineOf(s) === 'main' ? [] : [[stateName(s).slice('REPL_'.length), s] as [string, AnyState]]),
+]));
 
 /**
  * `transfer`, `TRANSFER`, `repl_state_transfer` → ReplState.TRANSFER;
- * `rdb_ch_rdb_loading` or `REPL_RDB_CH_RDB_LOADING` → that channel state;
- * anything else → undefined.
+ * `rdb_ch_rdb_loading`, `REPL_RDB_CH_RDB_LOADING` → that channel state (the
+ * NONE states also as `RDB_CH_STATE_NONE`, `REPL_DUAL_CHANNEL_STATE_NONE`,
+ * server.h's spelling); anything else → undefined.
  */
 export function parseStateName(text: string): AnyState | undefined {
-  let name = text.trim().toUpperCase();
-  const full = ALL_STATES.find((s) => stateName(s) === name);
-  if (full !== undefined) return full;
-  if (name.startsWith(PREFIX)) name = name.slice(PREFIX.length);
-  return ALL_STATES.find((s) => shortStateName(s) === name);
+  const name = text.trim().toUpperCase();
+  const bare = name.startsWith('REPL_STATE_') ? name.slice('REPL_STATE_'.length) : name.startsWith('REPL_') ? name.slice('REPL_'.length) : name;
+  return BY_NAME.get(name) ?? BY_NAME.get(bare);
 }
 
 /** The short state names, in Redis order. */

@@ -1,11 +1,17 @@
 // The names a condition, watch or logpoint can read: ReplicaInfo under Redis's
 // own field names (DESIGN principle 4: one model, many views), dotted into its
-// structs (`master.reploff`, `repl_backlog.histlen`), and, at a transition
-// breakpoint, the transition itself (`transition.cause`).
+// structs (`master.reploff`, `repl_backlog.histlen`, `repl_main_ch_state.accumulate`),
+// and, at a transition breakpoint, the transition itself (`transition.cause`).
+// The rdb channel's state reads as a state under both servers' names
+// (Redis 8's repl_rdb_ch_state, Valkey 8's repl_rdb_channel_state). A scope
+// knows the replica's version: a state compared with an integer is its number
+// in that version's server.h.
 import type { TransitionRecord } from '../engine/io';
 import { initialReplicaInfo, type BacklogInfo, type MasterClientInfo, type ReplicaInfo } from '../engine/replicaInfo';
+import type { VersionProfile } from '../versions/profile';
 import { BAIL, fastOf, fastOfValue, fastState, type FastLookup, type FastReader, type FastResult, type FastSourceLookup } from './expressionFast';
 import { state, str, int, toValue, type Scope, type Value } from './values';
+import type { AnyState } from '../engine/states';
 
 // Written out (not read from a live object) so that a struct that is null right
 // now still has known names; `satisfies` keeps the lists in step with the types.
@@ -14,16 +20,31 @@ const MASTER_FIELDS = Object.keys({
 } satisfies Record<keyof MasterClientInfo, 1>);
 const BACKLOG_FIELDS = Object.keys({ offset: 1, histlen: 1 } satisfies Record<keyof BacklogInfo, 1>);
 const LAST_ERROR_FIELDS = Object.keys({ at: 1, message: 1 } satisfies Record<keyof NonNullable<ReplicaInfo['last_error']>, 1>);
+const MAIN_CH_FIELDS = Object.keys({ accumulate: 1, streaming: 1, closeAsap: 1 } satisfies Record<keyof ReplicaInfo['repl_main_ch_state'], 1>);
+const PROVISIONAL_FIELDS = Object.keys({ replid: 1, reploff: 1, read_reploff: 1, dbid: 1 } satisfies Record<keyof NonNullable<ReplicaInfo['repl_provisional_primary']>, 1>);
 
 const STRUCT_FIELDS: Readonly<Record<string, readonly string[]>> = {
   master: MASTER_FIELDS, cached_master: MASTER_FIELDS, repl_backlog: BACKLOG_FIELDS, last_error: LAST_ERROR_FIELDS,
+  repl_main_ch_state: MAIN_CH_FIELDS, repl_provisional_primary: PROVISIONAL_FIELDS,
 };
+
+/** Names that are another name of a model field: Valkey 8 calls the rdb channel's state repl_rdb_channel_state. */
+export const FIELD_ALIASES: ReadonlyMap<string, keyof ReplicaInfo> = new Map([['repl_rdb_channel_state', 'repl_rdb_ch_state']]);
+
+/** The fields that hold a replication state (read as one, never as its number). */
+const STATE_FIELDS: ReadonlySet<string> = new Set(['repl_state', 'repl_rdb_ch_state', ...FIELD_ALIASES.keys()]);
+
+/** Whether a name reads a replication state. */
+export function isStateName(name: string): boolean {
+  return STATE_FIELDS.has(name);
+}
 
 const TRANSITION_NAMES = ['transition.from', 'transition.to', 'transition.cause', 'transition.message', 'transition.seq'];
 
 /** Every name replicaScope() knows, for set-time checks and "did you mean". */
 export const REPLICA_NAMES: readonly string[] = [
   ...Object.keys(initialReplicaInfo('')).flatMap((k) => [k, ...(STRUCT_FIELDS[k] ?? []).map((f) => `${k}.${f}`)]),
+  ...FIELD_ALIASES.keys(),
   ...TRANSITION_NAMES,
 ];
 
@@ -54,16 +75,17 @@ function propertyReader(head: string, field?: string): RawRead {
 }
 
 /** The readers of every model name, made once: a lookup is a map read and a property read, not a parse of the name. */
-const RAW_READS: ReadonlyMap<string, RawRead> = new Map(
-  Object.keys(initialReplicaInfo('')).flatMap((head): [string, RawRead][] => [
+const RAW_READS: ReadonlyMap<string, RawRead> = new Map([
+  ...Object.keys(initialReplicaInfo('')).flatMap((head): [string, RawRead][] => [
     [head, propertyReader(head)],
     ...(STRUCT_FIELDS[head] ?? []).map((field): [string, RawRead] => [`${head}.${field}`, propertyReader(head, field)]),
   ]),
-);
+  ...[...FIELD_ALIASES].map(([alias, field]): [string, RawRead] => [alias, propertyReader(field)]),
+]);
 
-/** What a name reads as a Value (repl_state is a state, not its number). */
+/** What a name reads as a Value (a state field is a state, not its number). */
 function valueOf(name: string, raw: unknown): Value | undefined {
-  return name === 'repl_state' ? state(raw as ReplicaInfo['repl_state']) : toValue(raw);
+  return STATE_FIELDS.has(name) ? state(raw as AnyState) : toValue(raw);
 }
 
 /**
@@ -72,13 +94,14 @@ function valueOf(name: string, raw: unknown): Value | undefined {
  * when the scope has them, as lookup() reads them.
  */
 function fastReader(name: string, raw: RawRead): FastReader<ReplicaScope> {
-  const read = name === 'repl_state' ? (scope: ReplicaScope) => fastState(scope.info.repl_state) : (scope: ReplicaScope) => fastOf(raw(scope.info));
+  const isState = STATE_FIELDS.has(name);
+  const read = isState ? (scope: ReplicaScope) => fastState(raw(scope.info) as AnyState) : (scope: ReplicaScope) => fastOf(raw(scope.info));
   const withExtra = (scope: ReplicaScope): FastResult => {
     const v = scope.extra.get(name);
     return v ? fastOfValue(v) : read(scope);
   };
-  const [head, field] = name.split('.') as [string, string | undefined];
-  const load = name === 'repl_state'
+  const [head, field] = (FIELD_ALIASES.get(name) ?? name).split('.') as [string, string | undefined];
+  const load = isState
     ? 'return fastState(v);'
     : "return typeof v === 'number' ? (Number.isSafeInteger(v) ? v : BAIL) : fastOf(v);";
   const get = field === undefined
@@ -99,7 +122,7 @@ const FAST_READERS: ReadonlyMap<string, FastReader<ReplicaScope>> = new Map([
 /** JS source reading a model name from the generated code's variable `info`, as RAW_READS does. */
 function rawSource(name: string, info: string): string | undefined {
   if (!RAW_READS.has(name)) return undefined;
-  const [head, field] = name.split('.') as [string, string | undefined];
+  const [head, field] = (FIELD_ALIASES.get(name) ?? name).split('.') as [string, string | undefined];
   return field === undefined ? `${info}.${head}` : `(${info}.${head} === null ? null : ${info}.${head}.${field})`;
 }
 
@@ -111,7 +134,7 @@ function rawSource(name: string, info: string): string | undefined {
 const FAST_SOURCE: FastSourceLookup = {
   source(name: string): { expr: string; raw: boolean } | undefined {
     if (TRANSITION_NAMES.includes(name)) return { expr: 'BAIL', raw: false };
-    if (name === 'repl_state') return { expr: 'fastState(info.repl_state)', raw: false };
+    if (STATE_FIELDS.has(name)) return { expr: `fastState(${rawSource(name, 'info')!})`, raw: false };
     const raw = rawSource(name, 'info');
     return raw === undefined ? undefined : { expr: raw, raw: true };
   },
@@ -135,7 +158,12 @@ export class ReplicaScope implements Scope {
   readonly names = REPLICA_NAMES;
   readonly fast = FAST_LOOKUP;
 
-  constructor(readonly info: Readonly<ReplicaInfo>, readonly extra: ReadonlyMap<string, Value> = NO_EXTRA) {}
+  /** `version`: whose profile is the replica's (read when asked: emulate auto changes it once the master is known). */
+  constructor(readonly info: Readonly<ReplicaInfo>, readonly extra: ReadonlyMap<string, Value> = NO_EXTRA, private readonly version: VersionSource | null = null) {}
+
+  get profile(): VersionProfile | undefined {
+    return this.version?.profile;
+  }
 
   lookup(name: string): Value | undefined {
     if (this.extra.size > 0) {
@@ -171,11 +199,20 @@ export class ReplicaScope implements Scope {
   }
 }
 
-/** The last scope made without extra values: it only reads `info` live, so the next step's is the same object. */
-let last: ReplicaScope | null = null;
+/** What knows a replica's version (its engine). */
+export interface VersionSource {
+  readonly profile: VersionProfile;
+}
 
-export function replicaScope(info: Readonly<ReplicaInfo>, extra: ReadonlyMap<string, Value> = NO_EXTRA): ReplicaScope {
-  if (extra !== NO_EXTRA) return new ReplicaScope(info, extra);
-  if (last?.info !== info) last = new ReplicaScope(info);
+/** The last scope made without extra values: it only reads `info` (and the version) live, so the next step's is the same object. */
+let last: ReplicaScope | null = null;
+let lastVersion: VersionSource | null = null;
+
+export function replicaScope(info: Readonly<ReplicaInfo>, extra: ReadonlyMap<string, Value> = NO_EXTRA, version: VersionSource | null = null): ReplicaScope {
+  if (extra !== NO_EXTRA) return new ReplicaScope(info, extra, version);
+  if (last?.info !== info || lastVersion !== version) {
+    last = new ReplicaScope(info, NO_EXTRA, version);
+    lastVersion = version;
+  }
   return last;
 }

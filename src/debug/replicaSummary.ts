@@ -5,11 +5,27 @@
 import type { ReplicaInfo } from '../engine/replicaInfo';
 import { ReplState, shortStateName } from '../engine/states';
 import { replicaTimeouts } from './timeouts';
+import { channelNames, channelSyncActive, emulatedProfileId, mainChannelFlags, type VersionSnapshot } from './versionView';
 
 export interface ReplicaSummary {
   threadId: number;
-  /** The thread's name (`replica 1 :6380 → 127.0.0.1:6379 [TRANSFER]`). */
+  /** The thread's name (`replica 1 :6380 → 127.0.0.1:6379 [TRANSFER] redis-7.2`). */
   name: string;
+  /** The version it emulates (a profile id), or null while emulate auto has not asked the master. */
+  emulate: string | null;
+  /** `Redis 8.8.0`: the profile's label (of the stand-in while not known). */
+  emulate_label: string;
+  /** How that version was chosen (emulate auto's reason, or "configured"). */
+  emulate_reason: string;
+  /**
+   * The second connection of a multi-channel full sync, for a version that has
+   * one: its state under the version's name (repl_rdb_ch_state or
+   * repl_rdb_channel_state), short (RDB_CH_RDB_LOADING), and Redis 8's main
+   * channel flags; null for a version without.
+   */
+  rdb_channel: { field: string; state: string; main_ch_state: string | null } | null;
+  /** The local buffer while a multi-channel sync is in progress, under INFO's names; null otherwise. */
+  repl_buffer: { size_field: string; peak_field: string; size: number; peak: number; used: number; blocks: number } | null;
   /** Its RESP port on 127.0.0.1 (redis-cli -p). */
   port: number;
   /** Short state name: CONNECT, TRANSFER, CONNECTED, … */
@@ -47,6 +63,7 @@ export interface SummaryInput {
   nowMs: number;
   stopped: ReplicaSummary['stopped'];
   pauseMode: string;
+  version: Pick<VersionSnapshot, 'profile' | 'emulation' | 'buffer'>;
 }
 
 export function summarize(s: SummaryInput): ReplicaSummary {
@@ -55,9 +72,22 @@ export function summarize(s: SummaryInput): ReplicaSummary {
   const source = i.master ?? i.cached_master;
   const timeouts = replicaTimeouts(i, s.replTimeout, s.masterReplTimeout, s.nowMs);
   const nearest = timeouts.timeouts.find((t) => t.id === timeouts.firesFirst);
+  const names = channelNames(s.version.profile);
+  const b = s.version.buffer;
   return {
     threadId: s.threadId,
     name: s.name,
+    emulate: emulatedProfileId(s.version),
+    emulate_label: s.version.profile.label,
+    emulate_reason: s.version.emulation.reason,
+    rdb_channel: names && {
+      field: names.stateField,
+      state: shortStateName(i.repl_rdb_ch_state),
+      main_ch_state: names.machine === 'rdb-channel' ? mainChannelFlags(i.repl_main_ch_state) : null,
+    },
+    repl_buffer: names && channelSyncActive(i)
+      ? { size_field: names.bufferSize, peak_field: names.bufferPeak, size: b.size, peak: b.peak, used: b.used, blocks: b.blocks }
+      : null,
     port: s.port,
     repl_state: shortStateName(i.repl_state),
     masterhost: i.masterhost,

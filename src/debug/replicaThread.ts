@@ -6,11 +6,13 @@ import type { StepPoint, StepResult, TransitionRecord } from '../engine/io';
 import { phaseOf, shortStateName, type Phase } from '../engine/states';
 import type { HostedReplica } from '../net/hostedReplica';
 import type { PauseMode } from '../net/replicaShell';
+import type { VersionProfile } from '../versions/profile';
 import type { BreakpointRegistry } from './breakpoints';
 import type { DataBreakpoints, WatchMemory } from './dataBreakpoints';
-import { classify, classifyCommand, type Classified, type ExceptionFilterId } from './exceptionFilters';
+import { classify, classifyCommand, classifyStep, selected, type Classified, type ExceptionFilterId } from './exceptionFilters';
 import { fetchMasterReplTimeout, NOT_ASKED_YET, type MasterReplTimeout } from './masterReplTimeout';
 import { replicaScope, transitionValues } from './replicaScope';
+import { channelStateWord, versionSnapshotOf, versionWords, type VersionSnapshot } from './versionView';
 
 export type StopReason = 'entry' | 'breakpoint' | 'data breakpoint' | 'exception' | 'step' | 'pause';
 
@@ -45,6 +47,8 @@ export interface StopPolicy {
   stopped(thread: ReplicaThread): void;
   /** Every step (Redis log lines, state changes for views). */
   step?(thread: ReplicaThread, result: StepResult): void;
+  /** The version the replica emulates became known, or changed (emulate auto). */
+  versionChanged?(thread: ReplicaThread): void;
 }
 
 export class ReplicaThread {
@@ -55,6 +59,10 @@ export class ReplicaThread {
   /** The master's repl-timeout, for its drop countdown: asked of the master (it is never told to a replica). */
   masterReplTimeout: MasterReplTimeout = NOT_ASKED_YET;
   private askedMaster: string | null = null;
+  /** The version last seen resolved (null: emulate auto has not asked the master yet). */
+  private knownProfile: VersionProfile | null;
+  /** The last failure record this replica stopped at: the records of the same failure that follow it do not stop again. */
+  private lastFailure: { seq: number; message: string } | null = null;
 
   /** Takes over the replica's stop decisions (a launched replica, or one running in a process attached to). */
   constructor(
@@ -63,22 +71,51 @@ export class ReplicaThread {
     readonly pauseMode: PauseMode,
     private readonly policy: StopPolicy,
   ) {
+    this.knownProfile = this.resolvedProfile;
     replica.shell.setDebugHooks({
       shouldStop: (r) => this.onStepDone(r),
-      onStep: (r) => policy.step?.(this, r),
+      onStep: (r) => {
+        this.checkVersion();
+        policy.step?.(this, r);
+      },
     });
+  }
+
+  /** The version the replica emulates, or null while emulate auto has not learned it. */
+  get resolvedProfile(): VersionProfile | null {
+    const engine = this.replica.shell.engine;
+    return engine.emulation.resolved ? engine.profile : null;
+  }
+
+  /** Its version and its links, for the views. */
+  versionSnapshot(): VersionSnapshot {
+    return versionSnapshotOf(this.replica.shell.engine);
+  }
+
+  private checkVersion(): void {
+    const now = this.resolvedProfile;
+    if (now === this.knownProfile) return;
+    this.knownProfile = now;
+    this.policy.versionChanged?.(this);
   }
 
   get stop(): StopInfo | null {
     return this.current;
   }
 
-  /** Named from the model, so REPLICAOF on the replica's port renames it. */
+  /**
+   * Named from the model, so REPLICAOF on the replica's port renames it:
+   * `replica 1 :6380 → 127.0.0.1:6379 [TRANSFER | RDB_CH_RDB_LOADING] redis-8.8`
+   * (the rdb channel's state while a multi-channel sync has one, then the version).
+   */
   get name(): string {
-    const info = this.replica.shell.engine.info;
+    const engine = this.replica.shell.engine;
+    const info = engine.info;
     const host = info.masterhost === null ? null : info.masterhost.includes(':') ? `[${info.masterhost}]` : info.masterhost;
     const master = host === null ? 'no master' : `${host}:${info.masterport}`;
-    return `replica ${this.id} :${this.replica.port} → ${master} [${shortStateName(info.repl_state)}]`;
+    const channel = channelStateWord(engine.profile, info);
+    const states = channel === null ? shortStateName(info.repl_state) : `${shortStateName(info.repl_state)} | ${channel}`;
+    return `replica ${this.id} :${this.replica.port} → ${master} [${states}] ${versionWords(engine)}`;
   }
 
   /** The transition that brought the replica where it is. */
@@ -114,7 +151,8 @@ export class ReplicaThread {
   /** Data breakpoints were (re)set: remember today's values, so the next change stops. */
   primeWatches(): void {
     this.watched.clear();
-    this.policy.dataBreakpoints.prime(replicaScope(this.replica.shell.engine.info), this.watched);
+    const engine = this.replica.shell.engine;
+    this.policy.dataBreakpoints.prime(replicaScope(engine.info, undefined, engine), this.watched);
   }
 
   continue(): void {
@@ -179,27 +217,34 @@ export class ReplicaThread {
   private onStepDone(r: StepResult): PauseMode | false {
     if (r.point.kind === 'idle') return false;
     this.last = r.point;
-    const stop = this.decide(r.point);
+    const stop = this.decide(r);
     if (!stop) return false;
     this.record(stop);
     this.policy.stopped(this);
     return this.pauseMode;
   }
 
-  private decide(point: StepPoint): StopInfo | null {
+  private decide(r: StepResult): StopInfo | null {
+    const point = r.point;
     const stop = (reason: StopReason, extra: Partial<StopInfo> = {}): StopInfo => ({ reason, point, hitBreakpointIds: [], exception: null, ...extra });
     const filters = this.policy.exceptionFilters;
     if (point.kind === 'command') {
       const diverged = filters.size > 0 ? classifyCommand(point) : null;
-      if (diverged && filters.has(diverged.filter)) return stop('exception', { exception: diverged });
+      if (diverged && selected(diverged, filters)) return stop('exception', { exception: diverged });
+    }
+    // Moments of a multi-channel sync that change no state (the buffer limit): only in what Redis logs.
+    if (r.logs.length > 0 && filters.has('multi-channel')) {
+      const notice = classifyStep(r);
+      if (notice) return stop('exception', { exception: notice });
     }
     if (point.kind === 'transition') {
       const t = point.transition;
       const failure = filters.size > 0 ? classify(t) : null;
-      if (failure && filters.has(failure.filter)) return stop('exception', { exception: failure });
+      if (failure && selected(failure, filters) && !this.sameFailure(t)) return stop('exception', { exception: failure });
       const bps = this.policy.breakpoints;
       if (!bps.empty) {
-        const hit = bps.onTransition(t, () => replicaScope(this.replica.shell.engine.info, transitionValues(t)));
+        const engine = this.replica.shell.engine;
+        const hit = bps.onTransition(t, () => replicaScope(engine.info, transitionValues(t), engine));
         for (const text of hit.logs) this.policy.output(this, text, 'console');
         for (const error of hit.errors) this.policy.output(this, `breakpoint condition: ${error}`, 'stderr');
         if (hit.stopIds.length > 0) return stop('breakpoint', { hitBreakpointIds: hit.stopIds });
@@ -217,10 +262,24 @@ export class ReplicaThread {
     return null;
   }
 
+  /**
+   * Whether `t` continues the failure this replica last stopped at: one
+   * failure makes several records in a row with one message (the rdb channel
+   * ends, then repl_state goes to CONNECT), and a person stops once for it,
+   * whichever of its categories they asked for.
+   */
+  private sameFailure(t: TransitionRecord): boolean {
+    const last = this.lastFailure;
+    const same = last !== null && t.seq === last.seq + 1 && t.message === last.message;
+    this.lastFailure = { seq: t.seq, message: t.message };
+    return same;
+  }
+
   private dataChange(point: StepPoint): StopInfo | null {
     const data = this.policy.dataBreakpoints;
     if (data.empty) return null;
-    const hit = data.check(replicaScope(this.replica.shell.engine.info), this.watched);
+    const engine = this.replica.shell.engine;
+    const hit = data.check(replicaScope(engine.info, undefined, engine), this.watched);
     for (const text of hit.logs) this.policy.output(this, text, 'console');
     for (const error of hit.errors) this.policy.output(this, `data breakpoint condition: ${error}`, 'stderr');
     if (hit.stopIds.length === 0) return null;

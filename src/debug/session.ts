@@ -3,17 +3,20 @@
 // each request converts its arguments, calls one thing on a ReplicaThread or
 // a pure helper, and converts the result. No replication logic lives here.
 import {
-  Breakpoint, Event, InitializedEvent, LoggingDebugSession, OutputEvent, Scope, Source, StackFrame, StoppedEvent,
+  Breakpoint, BreakpointEvent, Event, InitializedEvent, LoggingDebugSession, OutputEvent, Scope, Source, StackFrame, StoppedEvent,
   TerminatedEvent, Thread, ThreadEvent,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { TransitionRecord } from '../engine/io';
-import { ReplState, stateName } from '../engine/states';
+import { machineOf, ReplState, stateName } from '../engine/states';
 import type { HostedReplica } from '../net/hostedReplica';
+import type { VersionProfile } from '../versions/profile';
+import { profileById } from '../versions/profiles';
 import { ReplicaFleet } from '../net/replicaFleet';
 import type { PauseMode } from '../net/replicaShell';
 import { AttachProxy } from './attachProxy';
-import { BreakpointRegistry } from './breakpoints';
+import { BreakpointRegistry, type BreakpointStatus } from './breakpoints';
+import type { SessionVersions } from './breakpointVersions';
 import { completions } from './completions';
 import { DataBreakpoints } from './dataBreakpoints';
 import { AdapterError, errors } from './errors';
@@ -26,15 +29,16 @@ import { keyspaceChildren } from './keyspaceVariables';
 import { REPLICA_NAMES, replicaScope } from './replicaScope';
 import { SyncProgress } from './syncProgress';
 import { ReplicaThread, type StopPolicy } from './replicaThread';
-import { stackFrames, STATE_MACHINE_DOCUMENT } from './stack';
+import {
+  documentByReference, documentKeyOfUri, documentOfProfile, documentUri, servedDocument, STATE_MACHINE_FILE_NAME,
+  type DocumentKey, type ServedDocument,
+} from './documents';
+import { stackFrames } from './stack';
 import { formatValue, typeName } from './values';
-import { findNode, SCOPES, scopeVariables, SETTING_VARIABLES, type ReplicaSnapshot } from './variables';
+import { findNode, scopesOf, scopeVariables, SETTING_VARIABLES, type ReplicaSnapshot } from './variables';
 import { VariableHandles } from './variableHandles';
 import { summaries, viewRequest } from './viewRequests';
 
-/** The one source this adapter serves: the state-machine document. */
-const DOCUMENT_REFERENCE = 1;
-const DOCUMENT_NAME = 'replication state machine';
 /** Frame ids encode the thread, so scopes know whose model to read. */
 const FRAMES_PER_THREAD = 1000;
 /** How long launch waits for configurationDone before starting anyway (mock-debug waits 1 s). */
@@ -71,6 +75,8 @@ export class ReplicaDebugSession extends LoggingDebugSession {
   private initializeMessage: DebugProtocol.InitializeRequest | null = null;
   private summaryTimer: NodeJS.Timeout | null = null;
   private documentUri: string | null = null;
+  /** The version a launch names (emulate <profile>), known before any replica runs; null for auto. */
+  private launchProfile: VersionProfile | null = null;
   private clientShowsProgress = false;
   private readonly progress = new SyncProgress((e) => this.sendEvent(e), () => this.clientShowsProgress);
 
@@ -128,6 +134,8 @@ export class ReplicaDebugSession extends LoggingDebugSession {
       if (this.options.hostFleet) throw errors.launchOnServer();
       const settings = parseLaunchArguments(args as Readonly<Record<string, unknown>>);
       this.documentUri = stateMachineUri(args as Readonly<Record<string, unknown>>);
+      this.launchProfile = settings.base.emulate === 'auto' ? null : profileById(settings.base.emulate) ?? null;
+      this.breakpoints.setVersions(this.sessionVersions());
       await this.configure();
       await this.startReplicas(settings);
     });
@@ -139,6 +147,7 @@ export class ReplicaDebugSession extends LoggingDebugSession {
       await this.guard(response, async () => {
         this.pauseMode = raw['pauseMode'] === undefined ? 'keepalive' : parseAttachArguments({ port: 1, ...raw }).pauseMode;
         this.documentUri = stateMachineUri(raw);
+        this.breakpoints.setVersions(resolvedVersions([...this.options.hostFleet!.replicas.values()].map((r) => r.shell.engine)));
         await this.configure();
         this.adopt(this.options.hostFleet!, false);
       });
@@ -216,6 +225,7 @@ export class ReplicaDebugSession extends LoggingDebugSession {
         this.onStopped(thread);
         this.summariesChanged();
       },
+      versionChanged: () => this.updateVersions(),
       step: (thread, r) => {
         for (const entry of r.logs) this.sendEvent(new OutputEvent(`[replica ${thread.id}] ${entry.message}\n`, 'stdout'));
         if (r.point.kind === 'transition') {
@@ -236,11 +246,13 @@ export class ReplicaDebugSession extends LoggingDebugSession {
       if (stopOnEntry) thread.stopAtEntry();
       this.sendEvent(new ThreadEvent('started', index));
       if (stopOnEntry) this.onStopped(thread);
+      this.updateVersions();
       this.summariesChanged();
     };
     const leave = (index: number): void => {
       if (!this.threads.delete(index)) return;
       this.sendEvent(new ThreadEvent('exited', index));
+      this.updateVersions();
       this.summariesChanged();
     };
     const unwatch = [fleet.onAdded(join), fleet.onRemoved(leave)];
@@ -265,19 +277,20 @@ export class ReplicaDebugSession extends LoggingDebugSession {
 
   protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
     const statuses = this.breakpoints.setFunctionBreakpoints(args.breakpoints);
-    response.body = { breakpoints: statuses.map((s) => toBreakpoint(s)) };
+    response.body = { breakpoints: statuses.map((s) => this.toBreakpoint(s)) };
     this.sendResponse(response);
   }
 
   protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
     const requested = args.breakpoints ?? (args.lines ?? []).map((line) => ({ line }));
-    if (!this.isDocument(args.source)) {
-      response.body = { breakpoints: requested.map(() => ({ verified: false, message: `only the ${DOCUMENT_NAME} document has line breakpoints` })) };
+    const doc = this.documentOf(args.source);
+    if (!doc) {
+      response.body = { breakpoints: requested.map(() => ({ verified: false, message: 'only the replication state machine documents have line breakpoints' })) };
       this.sendResponse(response);
       return;
     }
-    const statuses = this.breakpoints.setLineBreakpoints(requested.map((b) => ({ ...b, line: this.convertClientLineToDebugger(b.line) })));
-    response.body = { breakpoints: statuses.map((s) => toBreakpoint(s, this.documentSource())) };
+    const statuses = this.breakpoints.setLineBreakpoints(doc, requested.map((b) => ({ ...b, line: this.convertClientLineToDebugger(b.line) })));
+    response.body = { breakpoints: statuses.map((s) => this.toBreakpoint(s)) };
     this.sendResponse(response);
   }
 
@@ -302,7 +315,7 @@ export class ReplicaDebugSession extends LoggingDebugSession {
   protected override setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
     const statuses = this.dataBreakpoints.set(args.breakpoints);
     for (const t of this.threads.values()) t.primeWatches();
-    response.body = { breakpoints: statuses.map((s) => toBreakpoint(s)) };
+    response.body = { breakpoints: statuses.map((s) => this.toBreakpoint(s)) };
     this.sendResponse(response);
   }
 
@@ -325,11 +338,15 @@ export class ReplicaDebugSession extends LoggingDebugSession {
   protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
     this.guardSync(response, () => {
       const thread = this.thread(args.threadId);
-      const frames = stackFrames(thread.point, thread.lastTransition, thread.replica.shell.engine.info.repl_state);
+      const engine = thread.replica.shell.engine;
+      // Its own version's document (its rules, its line numbers); every version's until emulate auto knows which.
+      const doc = engine.emulation.resolved ? documentOfProfile(engine.profile) : servedDocument('all');
+      const frames = stackFrames(doc, thread.point, thread.lastTransition, engine.info.repl_state);
       const start = args.startFrame ?? 0;
       const shown = frames.slice(start, args.levels ? start + args.levels : undefined);
+      const source = this.documentSource(doc.key);
       response.body = {
-        stackFrames: shown.map((f, i) => new StackFrame(thread.id * FRAMES_PER_THREAD + start + i, f.name, this.documentSource(), this.convertDebuggerLineToClient(f.line), 1)),
+        stackFrames: shown.map((f, i) => new StackFrame(thread.id * FRAMES_PER_THREAD + start + i, f.name, source, this.convertDebuggerLineToClient(f.line), 1)),
         totalFrames: frames.length,
       };
     });
@@ -338,15 +355,17 @@ export class ReplicaDebugSession extends LoggingDebugSession {
   protected override sourceRequest(response: DebugProtocol.SourceResponse, args: DebugProtocol.SourceArguments): void {
     this.guardSync(response, () => {
       const ref = args.source?.sourceReference ?? args.sourceReference;
-      if (ref !== DOCUMENT_REFERENCE) throw errors.unknownSource();
-      response.body = { content: STATE_MACHINE_DOCUMENT.text, mimeType: 'text/plain' };
+      const doc = documentByReference(ref);
+      if (!doc) throw errors.unknownSource();
+      response.body = { content: doc.text, mimeType: 'text/plain' };
     });
   }
 
   protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
     this.guardSync(response, () => {
       const thread = this.thread(Math.floor(args.frameId / FRAMES_PER_THREAD));
-      response.body = { scopes: SCOPES.map((s) => new Scope(s.name, this.handles.get(thread.id, s.id, []), s.expensive ?? false)) };
+      const scopes = scopesOf(thread.replica.shell.engine.profile);
+      response.body = { scopes: scopes.map((s) => new Scope(s.name, this.handles.get(thread.id, s.id, []), s.expensive ?? false)) };
     });
   }
 
@@ -403,7 +422,8 @@ export class ReplicaDebugSession extends LoggingDebugSession {
       }
       const c = compile(args.expression);
       if (!c.ok) throw errors.evaluate(c.message);
-      const r = evaluate(c.expr, replicaScope(thread.replica.shell.engine.info));
+      const engine = thread.replica.shell.engine;
+      const r = evaluate(c.expr, replicaScope(engine.info, undefined, engine));
       if (!r.ok) throw errors.evaluate(r.message);
       response.body = { result: formatValue(r.value, true), type: typeName(r.value), variablesReference: 0 };
     });
@@ -433,6 +453,7 @@ export class ReplicaDebugSession extends LoggingDebugSession {
       recent: shell.engine.recentEvents(),
       transfer: shell.engine.transferProgress,
       masterReplTimeout: thread.masterReplTimeout,
+      version: thread.versionSnapshot(),
     };
   }
 
@@ -517,18 +538,44 @@ export class ReplicaDebugSession extends LoggingDebugSession {
   }
 
   /**
-   * The state-machine document as frames and breakpoints name it: served by
-   * this adapter (a sourceReference, any client), or at the URI an editor
-   * already shows it under (VS Code's extension passes `stateMachineUri`, so a
-   * gutter click there before a session is the same document as the frames').
+   * A state-machine document as frames and breakpoints name it: served by this
+   * adapter (a sourceReference, any client), or at the URI an editor already
+   * shows it under (VS Code's extension passes `stateMachineUri`, the
+   * every-version document, and serves each version's beside it, so a gutter
+   * click in any of them before a session is on the same document as the frames').
    */
-  private documentSource(): Source {
-    if (this.documentUri) return new Source(STATE_MACHINE_FILE_NAME, this.documentUri);
-    return new Source(DOCUMENT_NAME, undefined, DOCUMENT_REFERENCE, 'redis-replica-debugger');
+  private documentSource(key: DocumentKey): Source {
+    const doc = servedDocument(key);
+    if (this.documentUri) return new Source(doc.fileName, documentUri(this.documentUri, key));
+    return new Source(doc.name, undefined, doc.sourceReference, 'redis-replica-debugger');
   }
 
-  private isDocument(source: DebugProtocol.Source): boolean {
-    return source.sourceReference === DOCUMENT_REFERENCE || (this.documentUri !== null && source.path === this.documentUri);
+  /** The document a breakpoint's source names, or undefined for any other source. */
+  private documentOf(source: DebugProtocol.Source): ServedDocument | undefined {
+    if (source.sourceReference) return documentByReference(source.sourceReference);
+    const key = this.documentUri !== null && source.path ? documentKeyOfUri(this.documentUri, source.path) : undefined;
+    return key === undefined ? undefined : servedDocument(key);
+  }
+
+  /** A registry status as DAP's Breakpoint (a line breakpoint with its document). */
+  private toBreakpoint(s: BreakpointStatus): DebugProtocol.Breakpoint {
+    const bp: DebugProtocol.Breakpoint = new Breakpoint(s.verified, s.line, undefined, s.document !== undefined ? this.documentSource(s.document) : undefined);
+    bp.id = s.id;
+    if (s.message !== undefined) bp.message = s.message;
+    return bp;
+  }
+
+  /** The versions the replicas emulate now (the launch's, before any replica is known). */
+  private sessionVersions(): SessionVersions {
+    const known = resolvedVersions([...this.threads.values()].map((t) => t.replica.shell.engine));
+    if (known !== null) return known;
+    return this.launchProfile ? [this.launchProfile] : null;
+  }
+
+  /** Replicas came, went or learned their version: breakpoints that now read differently are told again. */
+  private updateVersions(): void {
+    if (this.closing) return;
+    for (const s of this.breakpoints.setVersions(this.sessionVersions())) this.sendEvent(new BreakpointEvent('changed', this.toBreakpoint(s)));
   }
 
   private fleetOrFail(): ReplicaFleet {
@@ -609,8 +656,14 @@ export const STATE_CHANGED_EVENT = 'replicaStateChanged';
 /** Every replica's summary (the `replicas` request's answer), at most every SUMMARY_INTERVAL_MS while anything changes. */
 export const REPLICAS_CHANGED_EVENT = 'replicasChanged';
 
-/** The document's file name when an editor shows it at a URI of its own. */
-export const STATE_MACHINE_FILE_NAME = 'state-machine.redisrepl';
+/** The every-version document's file name when an editor shows it at a URI of its own. */
+export { STATE_MACHINE_FILE_NAME };
+
+/** The versions of the engines that know theirs (emulate auto learns it from the master), or null for none. */
+function resolvedVersions(engines: readonly { profile: VersionProfile; emulation: { resolved: boolean } }[]): SessionVersions {
+  const known = engines.filter((e) => e.emulation.resolved).map((e) => e.profile);
+  return known.length > 0 ? known : null;
+}
 
 function stateMachineUri(args: Readonly<Record<string, unknown>>): string | null {
   const uri = args['stateMachineUri'];
@@ -620,14 +673,6 @@ function stateMachineUri(args: Readonly<Record<string, unknown>>): string | null
 
 function stateChangedEvent(thread: ReplicaThread, t: TransitionRecord): DebugProtocol.Event {
   return new Event(STATE_CHANGED_EVENT, {
-    threadId: thread.id, name: thread.name, from: stateName(t.from), to: stateName(t.to), cause: t.cause, message: t.message, seq: t.seq,
+    threadId: thread.id, name: thread.name, machine: machineOf(t.to), from: stateName(t.from), to: stateName(t.to), cause: t.cause, message: t.message, seq: t.seq,
   });
-}
-
-
-function toBreakpoint(s: { id: number; verified: boolean; message?: string; line?: number }, source?: Source): DebugProtocol.Breakpoint {
-  const bp: DebugProtocol.Breakpoint = new Breakpoint(s.verified, s.line, undefined, source);
-  bp.id = s.id;
-  if (s.message !== undefined) bp.message = s.message;
-  return bp;
 }

@@ -34,7 +34,7 @@ export class SyncProgress {
     if (to === ReplState.TRANSFER && !this.active.has(threadId)) {
       const progressId = `full-sync-${threadId}-${this.next++}`;
       this.active.set(threadId, progressId);
-      this.send(event('progressStart', { progressId, title: `Full sync: ${name.replace(/ \[.*\]$/, '')}`, cancellable: false, ...bytesText(info) }));
+      this.send(event('progressStart', { progressId, title: `Full sync: ${name.replace(/ \[[^\]]*\] (.*)$/, ' ($1)')}`, cancellable: false, ...bytesText(info) }));
     } else if (from === ReplState.TRANSFER && to !== ReplState.TRANSFER) {
       const progressId = this.active.get(threadId);
       if (!progressId) return;

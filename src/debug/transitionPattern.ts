@@ -1,15 +1,22 @@
-// Function breakpoints on repl_state transitions, written as a person says
-// them: `CONNECTING->TRANSFER`, `*->CONNECTED`, `HANDSHAKE->*`, or just
+// Function breakpoints on replication state transitions, written as a person
+// says them: `CONNECTING->TRANSFER`, `*->CONNECTED`, `HANDSHAKE->*`, or just
 // `TRANSFER` (any entry into TRANSFER). Names are any case, the REPL_STATE_
-// prefix is optional, whitespace around `->` is allowed; `*` alone (or
-// `*->*`) is every transition.
+// (or REPL_) prefix is optional, whitespace around `->` is allowed; `*` alone
+// (or `*->*`) is every transition.
 //
-// Names: the 13 states of server.h, and the phase HANDSHAKE (CONNECTING and
-// the 8 handshake states RECEIVE_PING_REPLY..RECEIVE_PSYNC_REPLY). People also
-// say CONNECTING for that whole phase ("it is still connecting"), so CONNECTING
-// is read both ways.
+// Names: the states of server.h's repl_state in every version (RECEIVE_REQ_REPLY
+// is Redis 8.6's, RECEIVE_VERSION_REPLY Valkey 8's), the phase HANDSHAKE
+// (CONNECTING and the handshake states RECEIVE_PING_REPLY..RECEIVE_PSYNC_REPLY),
+// and the states of the second connection of a multi-channel full sync:
+// Redis 8's rdb channel (RDB_CH_*, REPL_RDB_CH_*) and Valkey 8's dual channel
+// (DUAL_CHANNEL_*). People also say CONNECTING for the whole handshake ("it is
+// still connecting"), so CONNECTING is read both ways.
 //
-// THE MATCHING RULE. A transition (from, to) matches `F->T` when EITHER
+// A pattern speaks of one machine: a named state's (a channel state matches
+// only that channel's transitions), the main one for a phase, any for `*->*`.
+//
+// THE MATCHING RULE. A transition (from, to) of the pattern's machine matches
+// `F->T` when EITHER
 //  - the fine reading matches: from is F's state (or F is `*`) and to is T's
 //    state (or T is `*`); HANDSHAKE has no fine reading; OR
 //  - the phase reading matches (only when F or T names a phase: HANDSHAKE, or
@@ -21,6 +28,10 @@
 // handshake ends in TRANSFER), `CONNECTING->RECEIVE_PING_REPLY` on that fine
 // transition, `*->HANDSHAKE` and `CONNECTING` on CONNECT->CONNECTING, and
 // `HANDSHAKE->*` on every way out of the handshake (TRANSFER, CONNECTED, CONNECT).
+//
+// A pattern is checked against every version's rules (TRANSITIONS, the union);
+// which versions have a matching rule is for the session to weigh against the
+// versions its replicas emulate (breakpointVersions.ts).
 import { machineOf, phaseOf, ReplState, shortStateName, TRANSITIONS, type AnyState, type Machine, type Phase, type TransitionRule } from '../engine/states';
 import { closestName, listing, parseStateName, STATE_NAMES } from './names';
 
@@ -50,8 +61,8 @@ const PHASE_NAMES: Readonly<Record<string, Phase>> = { HANDSHAKE: 'HANDSHAKE' };
 const PHASE_ALIASES: ReadonlyMap<AnyState, Phase> = new Map([[ReplState.CONNECTING, 'HANDSHAKE']]);
 
 const VALID_NAMES =
-  `valid names: ${STATE_NAMES.join(', ')} (any case, REPL_STATE_ prefix optional); ` +
-  'the phase HANDSHAKE (CONNECTING and the 8 handshake states); * for any state';
+  `valid names: ${STATE_NAMES.join(', ')} (any case, REPL_STATE_ or REPL_ prefix optional); ` +
+  'the phase HANDSHAKE (CONNECTING and the handshake states); * for any state';
 const SYNTAX = 'write FROM->TO, *->TO, FROM->* or a bare state name (= *->NAME)';
 
 function parseSide(raw: string, whole: string): PatternSide | string {
@@ -62,7 +73,7 @@ function parseSide(raw: string, whole: string): PatternSide | string {
   if (state !== undefined) return { kind: 'state', state, phase: PHASE_ALIASES.get(state) ?? null };
   const phase = PHASE_NAMES[name.toUpperCase().replace(/^REPL_STATE_/, '')];
   if (phase) return { kind: 'phase', phase };
-  const near = closestName(name.replace(/^repl_state_/i, ''), [...STATE_NAMES, ...Object.keys(PHASE_NAMES)]);
+  const near = closestName(name.replace(/^repl_(state_)?/i, ''), [...STATE_NAMES, ...Object.keys(PHASE_NAMES)]);
   return `unknown state '${name}' in '${whole}'${near ? ` (did you mean ${near}?)` : ''}; ${VALID_NAMES}`;
 }
 
@@ -142,11 +153,26 @@ function alternative(from: PatternSide, to: PatternSide): string {
   return `${canonical} (${shown.join(', ')})`;
 }
 
+/** What a machine's state is called in server.h, for messages. */
+const FIELD: Readonly<Record<Machine, string>> = {
+  main: 'repl_state', 'rdb-channel': 'the rdb channel (repl_rdb_ch_state)', 'dual-channel': 'the dual channel (repl_rdb_channel_state)',
+};
+
+function sideMachine(side: PatternSide): Machine | null {
+  return side.kind === 'state' ? machineOf(side.state) : side.kind === 'phase' ? 'main' : null;
+}
+
 // Only a pattern with two named sides can miss: every state is entered and left
 // by some rule, and every phase is entered and left across its boundary.
 function neverMessage(canonical: string, from: PatternSide, to: PatternSide): string {
   const any: PatternSide = { kind: 'any' };
+  const fm = sideMachine(from);
+  const tm = sideMachine(to);
+  if (fm !== null && tm !== null && fm !== tm) {
+    return `no transition matches ${canonical}: ${sideText(from)} is a state of ${FIELD[fm]} and ${sideText(to)} of ${FIELD[tm]}, ` +
+      `and a transition stays in one machine. Did you mean ${listing([alternative(from, any), alternative(any, to)])}?`;
+  }
   const phases = from.kind === 'phase' || to.kind === 'phase' ? ' (a phase matches only where repl_state crosses into or out of it)' : '';
-  return `no legal transition matches ${canonical}: repl_state never goes from ${sideText(from)} to ${sideText(to)} in one step${phases}. ` +
+  return `no legal transition matches ${canonical}: ${FIELD[fm ?? 'main']} never goes from ${sideText(from)} to ${sideText(to)} in one step${phases}. ` +
     `Did you mean ${listing([alternative(from, any), alternative(any, to)])}?`;
 }

@@ -56,9 +56,11 @@ export function summaries(threads: Iterable<ReplicaThread>): ReplicaSummary[] {
   return [...threads].map((t) => {
     const shell = t.replica.shell;
     const stop = t.stop;
+    const engine = shell.engine;
     return summarize({
       threadId: t.id,
       name: t.name,
+      version: { profile: engine.profile, emulation: engine.emulation, buffer: engine.replBuffer },
       port: t.replica.port,
       info: shell.engine.info,
       replTimeout: shell.engine.config['repl-timeout'],

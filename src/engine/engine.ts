@@ -132,6 +132,20 @@ export class ReplicaEngine {
     return 0;
   }
 
+  /**
+   * Bytes received on one link that the replica has not read: inputs queued
+   * for it and its unread input (what a stopped replica holds for that
+   * connection). Walks the queue: for views, not for every step.
+   */
+  bufferedBytesOf(link: number): number {
+    let queued = 0;
+    for (let i = this.inboxHead; i < this.inbox.length; i++) {
+      const input = this.inbox[i]!;
+      if (input.type === 'data' && input.link === link) queued += input.bytes.length;
+    }
+    return queued + this.unreadBytesOf(link);
+  }
+
   receive(input: EngineInput): void {
     if (input.type === 'data' || input.type === 'rdb-file-data') this.inboxBytes += input.bytes.length;
     this.inbox.push(input);

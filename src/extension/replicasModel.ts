@@ -11,6 +11,8 @@ import { DEBUG_TYPE } from './constants';
 /** A transition a replica took, as the replicaStateChanged event tells it. */
 export interface SeenTransition {
   threadId: number;
+  /** main, rdb-channel or dual-channel: which of the replica's state machines moved. */
+  machine: string;
   from: string;
   to: string;
   cause: string;
@@ -101,7 +103,7 @@ export class ReplicasModel implements vscode.Disposable {
       this.askMasterSoon(entry);
     } else if (e.event === 'replicaStateChanged') {
       const b = e.body as Omit<SeenTransition, 'at'>;
-      entry.transitions.push({ threadId: b.threadId, from: b.from, to: b.to, cause: b.cause, message: b.message, seq: b.seq, at: Date.now() });
+      entry.transitions.push({ threadId: b.threadId, machine: b.machine ?? 'main', from: b.from, to: b.to, cause: b.cause, message: b.message, seq: b.seq, at: Date.now() });
       if (entry.transitions.length > KEPT_TRANSITIONS) entry.transitions.splice(0, entry.transitions.length - KEPT_TRANSITIONS);
       this.changed.fire();
     }

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { ReplicaSummary } from '../debug/replicaSummary';
 import type { MasterReplicaLine } from '../debug/masterView';
-import { bytes, lagBytes, stateIcon } from './format';
+import { replicaDescription, replicaFields as fieldsOf, stateIcon } from './format';
 import type { ReplicasModel, SessionReplicas } from './replicasModel';
 
 /** At most one tree refresh per this many ms, however busy the stream. */
@@ -108,12 +108,7 @@ export class ReplicasTree implements vscode.TreeDataProvider<Key>, vscode.Dispos
     if (!r) return new vscode.TreeItem('(gone)');
     const item = new vscode.TreeItem(`replica ${r.threadId} :${r.port}`, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = key;
-    const lag = lagBytes(r, entry.master?.master_repl_offset ?? null);
-    const parts = [r.stopped ? `${r.repl_state} (stopped)` : r.repl_state];
-    if (r.transfer_percent !== null) parts.push(`${r.transfer_percent.toFixed(0)}%`);
-    if (r.slave_repl_offset >= 0) parts.push(`offset ${r.slave_repl_offset}`);
-    if (lag !== null) parts.push(`lag ${bytes(lag)}`);
-    item.description = parts.join(' · ');
+    item.description = replicaDescription(r, entry.master?.master_repl_offset ?? null);
     const file = stateIcon(r.repl_state);
     item.iconPath = {
       light: vscode.Uri.joinPath(this.media, 'states', `${file}-light.svg`),
@@ -136,30 +131,9 @@ export class ReplicasTree implements vscode.TreeDataProvider<Key>, vscode.Dispos
   }
 }
 
-/** The children of a replica node: Redis's names, then what the debugger adds. */
+/** The children of a replica node (format.ts's replicaFields, with the master's offset when it was read). */
 function replicaFields(r: ReplicaSummary | undefined, entry: SessionReplicas): [string, string][] {
-  if (!r) return [];
-  const now = (s: number): string => (s < 0 ? 'never' : `${s} s ago`);
-  const fields: [string, string][] = [
-    ['repl_state', `REPL_STATE_${r.repl_state}`],
-    ['master', r.masterhost === null ? 'none (REPLICAOF NO ONE)' : `${r.masterhost}:${r.masterport} (link ${r.master_link_status})`],
-    ['slave_repl_offset', String(r.slave_repl_offset)],
-    ['slave_read_repl_offset', String(r.slave_read_repl_offset)],
-  ];
-  const masterOffset = entry.master?.master_repl_offset;
-  if (masterOffset !== undefined) fields.push(["master's master_repl_offset", String(masterOffset)]);
-  const lag = lagBytes(r, masterOffset ?? null);
-  if (lag !== null) fields.push(['lag', bytes(lag)]);
-  if (r.master_sync_in_progress) {
-    const size = r.repl_transfer_size > 0 ? bytes(r.repl_transfer_size) : 'size unknown';
-    fields.push(['sync', `${bytes(r.repl_transfer_read)} of ${size}${r.transfer_percent !== null ? ` (${r.transfer_percent.toFixed(1)}%)` : ''}`]);
-  }
-  fields.push(['master_last_io', now(r.master_last_io_seconds_ago)]);
-  fields.push(['nearest timeout', r.nearest_timeout ? `${r.nearest_timeout.label} in ${r.nearest_timeout.remaining_s} s` : 'none armed']);
-  if (r.stopped) fields.push(['stopped', r.stopped.description ? `${r.stopped.reason}: ${r.stopped.description}` : r.stopped.reason]);
-  if (r.last_error) fields.push(['last error', r.last_error]);
-  fields.push(['pause mode', r.pauseMode]);
-  return fields;
+  return r ? fieldsOf(r, entry.master?.master_repl_offset ?? null) : [];
 }
 
 function masterItem(key: Key, entry: SessionReplicas): vscode.TreeItem {

@@ -1,15 +1,17 @@
-// The state-machine document in an editor of its own (read-only, a line per
+// The state-machine documents in editors of their own (read-only, a line per
 // transition): a gutter click there sets a line breakpoint the adapter maps to
-// that transition, before or during a session.
+// that transition, before or during a session. The command opens the
+// every-version document (STATE_MACHINE_URI); a replica's frames open its own
+// version's beside it (state-machine.<profile>.redisrepl), served here too.
 import * as vscode from 'vscode';
-import { renderStateMachineDocument } from '../engine/stateMachineDocument';
+import { documentKeyOfFileName, servedDocument } from '../debug/documents';
 import { STATE_MACHINE_LANGUAGE, STATE_MACHINE_URI } from './constants';
 
 export class StateMachineContentProvider implements vscode.TextDocumentContentProvider {
-  private readonly text = renderStateMachineDocument().text;
-
-  provideTextDocumentContent(): string {
-    return this.text;
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    const name = uri.path.slice(uri.path.lastIndexOf('/') + 1);
+    const key = documentKeyOfFileName(name);
+    return key === undefined ? `No replication state machine is served at ${uri.toString()}.\n` : servedDocument(key).text;
   }
 }
 

@@ -1,28 +1,17 @@
-// The live state-machine view: a webview (media/stateMachine.js) that draws
-// the 13 states and the transition table, highlights each replica's state and
-// the path it took, shows breakpoints on their edges and toggles one when an
-// edge is clicked. The page gets one typed message, `model`; it sends
-// `ready` when loaded (answered with the model) and `toggleBreakpoint`. Strict CSP: no remote resources, nonce'd script only.
+// The live state-machine view: a webview (media/stateMachine.js) that draws,
+// for each version the replicas emulate, its main states and its second
+// connection's machine beside them (stateMachineModel.ts), highlights each
+// replica's state on both, the path it took, shows breakpoints on their edges
+// and toggles one when an edge is clicked. The page gets one typed message,
+// `model`; it sends `ready` when loaded (answered with the model) and
+// `toggleBreakpoint`. Strict CSP: no remote resources, nonce'd script only.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { ALL_STATES, shortStateName, TRANSITIONS } from '../engine/states';
-import type { ReplicasModel, SeenTransition } from './replicasModel';
+import type { ReplicasModel } from './replicasModel';
+import { breakpointsOnEdge, buildModel, shortName, type ModelMessage, type PageMessage } from './stateMachineModel';
 
-/** Host → page. */
-export interface ModelMessage {
-  type: 'model';
-  states: string[];
-  transitions: { from: string; to: string; where: string; summary: string }[];
-  replicas: { sessionId: string; threadId: number; name: string; state: string; stopped: boolean }[];
-  path: (SeenTransition & { sessionId: string })[];
-  /** Function breakpoints that name one transition exactly (`FROM->TO`), enabled or not. */
-  breakpoints: { from: string; to: string; enabled: boolean }[];
-}
-
-/** Page → host: a click on an edge, or the page saying it can receive the model (it may load after our first post). */
-export type PageMessage = { type: 'toggleBreakpoint'; from: string; to: string } | { type: 'ready' };
-
-const SHORT = (s: string): string => s.trim().toUpperCase().replace(/^REPL_STATE_/, '');
+const functionBreakpoints = (): vscode.FunctionBreakpoint[] =>
+  vscode.debug.breakpoints.filter((b): b is vscode.FunctionBreakpoint => b instanceof vscode.FunctionBreakpoint);
 
 export class StateMachinePanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | null = null;
@@ -71,19 +60,8 @@ export class StateMachinePanel implements vscode.Disposable {
   }
 
   private message(): ModelMessage {
-    const sessions = this.model.all;
-    return {
-      type: 'model',
-      states: ALL_STATES.map(shortStateName),
-      transitions: TRANSITIONS.map((t) => ({ from: shortStateName(t.from), to: shortStateName(t.to), where: t.where, summary: t.summary })),
-      replicas: sessions.flatMap((s) => s.replicas.map((r) => ({ sessionId: s.session.id, threadId: r.threadId, name: r.name, state: r.repl_state, stopped: r.stopped !== null }))),
-      path: sessions.flatMap((s) => s.transitions.map((t) => ({ ...t, from: SHORT(t.from), to: SHORT(t.to), sessionId: s.session.id }))),
-      breakpoints: vscode.debug.breakpoints
-        .filter((b): b is vscode.FunctionBreakpoint => b instanceof vscode.FunctionBreakpoint)
-        .map((b) => ({ parts: b.functionName.split('->'), enabled: b.enabled }))
-        .filter((b) => b.parts.length === 2)
-        .map((b) => ({ from: SHORT(b.parts[0]!), to: SHORT(b.parts[1]!), enabled: b.enabled })),
-    };
+    const sessions = this.model.all.map((s) => ({ sessionId: s.session.id, replicas: s.replicas, transitions: s.transitions }));
+    return buildModel(sessions, functionBreakpoints().map((b) => ({ name: b.functionName, enabled: b.enabled })));
   }
 
   private onPageMessage(m: PageMessage): void {
@@ -91,16 +69,15 @@ export class StateMachinePanel implements vscode.Disposable {
     else if (m.type === 'toggleBreakpoint') this.toggle(m);
   }
 
-  /** A click on an edge: remove its breakpoint if there is one, else add `FROM->TO`. */
+  /** A click on an edge (of either machine): remove its breakpoint if there is one, else add `FROM->TO`. */
   private toggle(m: { from: unknown; to: unknown }): void {
     if (typeof m.from !== 'string' || typeof m.to !== 'string') return;
-    const existing = vscode.debug.breakpoints.filter((b) => {
-      if (!(b instanceof vscode.FunctionBreakpoint)) return false;
-      const parts = b.functionName.split('->');
-      return parts.length === 2 && SHORT(parts[0]!) === m.from && SHORT(parts[1]!) === m.to;
-    });
+    const from = shortName(m.from);
+    const to = shortName(m.to);
+    if (!from || !to) return;
+    const existing = breakpointsOnEdge(functionBreakpoints().map((b) => ({ name: b.functionName, b })), from, to).map((x) => x.b);
     if (existing.length > 0) vscode.debug.removeBreakpoints(existing);
-    else vscode.debug.addBreakpoints([new vscode.FunctionBreakpoint(`${m.from}->${m.to}`)]);
+    else vscode.debug.addBreakpoints([new vscode.FunctionBreakpoint(`${from}->${to}`)]);
   }
 
   private html(webview: vscode.Webview): string {
@@ -118,7 +95,7 @@ export class StateMachinePanel implements vscode.Disposable {
 </head>
 <body>
 <header><h1>Replication state machine</h1><p class="hint">Click an edge to toggle a breakpoint on that transition.</p><ul id="legend"></ul></header>
-<svg id="diagram" role="img" aria-label="Redis replica replication states and transitions"></svg>
+<div id="diagrams"></div>
 <section><h2>Timeline</h2><ol id="timeline"></ol></section>
 <script nonce="${nonce}" src="${script}"></script>
 </body>

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { renderStateMachineDocument } from '../../src/engine/stateMachineDocument';
+import { servedDocument } from '../../src/debug/documents';
 import { findTransition, ReplState } from '../../src/engine/states';
 import { RedisClient as Client } from '../../src/net/redisClient';
 import type { ReplicaSummary } from '../../src/debug/replicaSummary';
@@ -64,7 +64,7 @@ describe('attach and custom requests against a real master', () => {
     await a.attach({ port: debugPort }, (dc) => dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: '*->CONNECTED' }] }));
     const threads = (await a.dc.threadsRequest()).body.threads;
     assert.deepEqual(threads.map((t) => t.id), [1, 2]);
-    assert.match(threads[0]!.name, new RegExp(`^replica 1 :${ports[0]} → 127\\.0\\.0\\.1:${master.port} \\[CONNECTED\\]$`));
+    assert.match(threads[0]!.name, new RegExp(`^replica 1 :${ports[0]} → 127\\.0\\.0\\.1:${master.port} \\[CONNECTED\\] redis-7\\.0$`));
 
     // A breakpoint set through the attach stops the process's replica when the master drops the link.
     await client.call('CLIENT', 'KILL', 'TYPE', 'replica');
@@ -129,7 +129,7 @@ describe('attach and custom requests against a real master', () => {
   test('dropLink makes the replica lose its link and continue with a partial resync', async () => {
     const a = adapter();
     await a.launch({ master: `127.0.0.1:${master.port}` });
-    await waitFor('CONNECTED', async () => (await a.threadName(1)).endsWith('[CONNECTED]'));
+    await waitFor('CONNECTED', async () => (await a.threadName(1)).includes('[CONNECTED]'));
     const stateChanges = a.stateChanges.length;
     const r = await a.dc.customRequest('dropLink', { threadId: 1 });
     assert.equal(r.body.dropped, true);
@@ -144,12 +144,12 @@ describe('attach and custom requests against a real master', () => {
   test('replicaofNoOne turns a replica into a master; reconnect makes it a replica of the launch master again', async () => {
     const a = adapter();
     await a.launch({ master: `127.0.0.1:${master.port}` });
-    await waitFor('CONNECTED', async () => (await a.threadName(1)).endsWith('[CONNECTED]'));
+    await waitFor('CONNECTED', async () => (await a.threadName(1)).includes('[CONNECTED]'));
     assert.equal((await a.dc.customRequest('replicaofNoOne', { threadId: 1 })).body.reply, 'OK');
-    assert.match(await a.threadName(1), /→ no master \[NONE\]$/);
+    assert.match(await a.threadName(1), /→ no master \[NONE\] redis-7\.0$/);
     await waitFor('the master to see it go', async () => (await connectedSlaves()) === 0);
     assert.equal((await a.dc.customRequest('reconnect', { threadId: 1 })).body.reply, 'OK');
-    await waitFor('CONNECTED again', async () => (await a.threadName(1)).endsWith('[CONNECTED]'));
+    await waitFor('CONNECTED again', async () => (await a.threadName(1)).includes('[CONNECTED]'));
     await assert.rejects(a.dc.customRequest('dropLink', { threadId: 9 }), /no replica has thread id 9/);
   });
 
@@ -160,7 +160,7 @@ describe('attach and custom requests against a real master', () => {
     const added = (await a.dc.customRequest('addReplica')).body as { threadId: number; port: number };
     assert.equal(added.threadId, 2);
     await started;
-    await waitFor('the added replica CONNECTED', async () => (await a.threadName(2)).endsWith('[CONNECTED]'));
+    await waitFor('the added replica CONNECTED', async () => (await a.threadName(2)).includes('[CONNECTED]'));
     const replica = await Client.connect(added.port);
     try {
       assert.equal(await replica.call('GET', 'key:3'), 'value-3');
@@ -190,7 +190,7 @@ describe('attach and custom requests against a real master', () => {
     await a.dc.launchRequest({ master: `127.0.0.1:${master.port}` } as DebugProtocol.LaunchRequestArguments);
     await waitFor('progressEnd', () => events.some((e) => e.event === 'progressEnd'));
     const start = events.find((e) => e.event === 'progressStart')!;
-    assert.match(start.body.title, /^Full sync: replica 1 :\d+ → 127\.0\.0\.1:\d+$/);
+    assert.match(start.body.title, /^Full sync: replica 1 :\d+ → 127\.0\.0\.1:\d+ \(redis-7\.0\)$/);
     const end = events.find((e) => e.event === 'progressEnd')!;
     assert.equal(end.body.progressId, start.body.progressId);
     assert.equal(end.body.message, 'synced');
@@ -202,32 +202,44 @@ describe('attach and custom requests against a real master', () => {
     let seen = 0;
     a.dc.on('progressStart', () => seen++);
     await a.launch({ master: `127.0.0.1:${master.port}` });
-    await waitFor('CONNECTED', async () => (await a.threadName(1)).endsWith('[CONNECTED]'));
+    await waitFor('CONNECTED', async () => (await a.threadName(1)).includes('[CONNECTED]'));
     assert.equal(seen, 0);
   });
 
   test('infoReplication gives one replica\'s INFO replication as redis-cli would show it', async () => {
     const a = adapter();
     await a.launch({ master: `127.0.0.1:${master.port}` });
-    await waitFor('CONNECTED', async () => (await a.threadName(1)).endsWith('[CONNECTED]'));
+    await waitFor('CONNECTED', async () => (await a.threadName(1)).includes('[CONNECTED]'));
     const text = (await a.dc.customRequest('infoReplication', { threadId: 1 })).body.text as string;
     assert.match(text, /^# Replication\r\nrole:slave\r\n/);
     assert.match(text, new RegExp(`master_port:${master.port}\r\nmaster_link_status:up`));
   });
 
-  test('with stateMachineUri, breakpoints set in the editor at that URI stop, and frames point there', async () => {
+  test('with stateMachineUri, breakpoints set in the editor at that URI stop, and frames point to the version\'s document beside it', async () => {
     const uri = 'redis-replication:/state-machine.redisrepl';
+    const versionUri = 'redis-replication:/state-machine.redis-7.0.redisrepl';
     const a = adapter();
-    const line = renderStateMachineDocument().lines.get(findTransition(ReplState.CONNECTING, ReplState.RECEIVE_PING_REPLY)!)!;
+    const line = servedDocument('all').lines.get(findTransition(ReplState.CONNECTING, ReplState.RECEIVE_PING_REPLY)!)!;
+    const versionLine = servedDocument('redis-7.0').lines.get(findTransition(ReplState.RECEIVE_PSYNC_REPLY, ReplState.TRANSFER)!)!;
     await a.launch({ master: `127.0.0.1:${master.port}`, stateMachineUri: uri }, async (dc) => {
       const r = await dc.setBreakpointsRequest({ source: { name: 'state-machine.redisrepl', path: uri }, breakpoints: [{ line }] });
       assert.equal(r.body.breakpoints[0]!.verified, true);
+      assert.equal(r.body.breakpoints[0]!.source!.path, uri);
+      // A gutter click in the version's own document works the same way.
+      const v = await dc.setBreakpointsRequest({ source: { name: 'state-machine.redis-7.0.redisrepl', path: versionUri }, breakpoints: [{ line: versionLine }] });
+      assert.equal(v.body.breakpoints[0]!.verified, true);
+      assert.equal(v.body.breakpoints[0]!.source!.path, versionUri);
+      const other = await dc.setBreakpointsRequest({ source: { name: 'notes.txt', path: '/tmp/notes.txt' }, breakpoints: [{ line: 3 }] });
+      assert.equal(other.body.breakpoints[0]!.verified, false);
     });
     const stop = await a.nextStop();
     const top = await a.topFrame(stop.body.threadId!);
-    assert.equal(top.line, line);
-    assert.equal(top.source!.path, uri);
+    assert.equal(top.line, servedDocument('redis-7.0').lines.get(findTransition(ReplState.CONNECTING, ReplState.RECEIVE_PING_REPLY)!)!);
+    assert.equal(top.source!.path, versionUri);
     assert.equal(top.source!.sourceReference ?? 0, 0);
+    await a.dc.continueRequest({ threadId: stop.body.threadId! });
+    const second = await a.nextStop(stop.body.threadId!);
+    assert.equal((await a.topFrame(second.body.threadId!)).line, versionLine);
   });
 
   test('launch is refused by a process that already hosts its replicas: it says to attach', async () => {

@@ -136,7 +136,7 @@ describe('exception filters provoked for real: protocol-error and divergence', (
       },
     });
     // Stopped on the transition: the link is closed and the reconnect not yet made.
-    assert.match(await a.threadName(1), /\[CONNECT\]$/);
+    assert.match(await a.threadName(1), /\[CONNECT\] redis-7\.0$/);
     // Redis's setProtocolError line, before the transition, shows the bad byte in the query buffer.
     const lines = outputSince(a, output);
     const logged = lines.find((l) => l.startsWith('Protocol error (expected $ but got something else) from client: '));
@@ -255,6 +255,6 @@ describe('exception filters provoked for real: protocol-error and divergence', (
       replica.close();
     }
     assert.deepEqual(a.stops, []);
-    assert.match(await a.threadName(1), /\[CONNECTED\]$/);
+    assert.match(await a.threadName(1), /\[CONNECTED\] redis-7\.0$/);
   });
 });

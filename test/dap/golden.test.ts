@@ -87,7 +87,7 @@ describe('golden DAP logs', () => {
       g.log(`  top frame: ${(await a.topFrame(threadId)).name}`);
       const name = await a.threadName(threadId);
       g.log(`  thread: ${name}`);
-      if (name.endsWith('[CONNECTED]')) break;
+      if (name.includes('[CONNECTED]')) break;
       await a.dc.nextRequest({ threadId });
       stop = await a.nextStop(threadId);
     }

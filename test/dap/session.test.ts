@@ -2,15 +2,18 @@
 // replicating from a real redis-server master.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { renderStateMachineDocument } from '../../src/engine/stateMachineDocument';
+import { servedDocument } from '../../src/debug/documents';
 import { findTransition, ReplState } from '../../src/engine/states';
 import { freePort, RedisServer, waitFor } from '../support/redisServer';
 import { RedisClient as Client } from '../../src/net/redisClient';
 import { FaultProxy, flipPayloadByte } from '../support/faultProxy';
 import { Adapter, type VariablesByName } from './harness';
 
-const doc = renderStateMachineDocument();
+/** The master is Debian's redis-server 7.0.15: the replicas emulate redis-7.0 and their frames point into its document. */
+const doc = servedDocument('redis-7.0');
 const lineOf = (from: ReplState, to: ReplState): number => doc.lines.get(findTransition(from, to)!)!;
+/** Lines of the every-version document (sourceReference 1), where breakpoints are set before a version is known. */
+const allLineOf = (from: ReplState, to: ReplState): number => servedDocument('all').lines.get(findTransition(from, to)!)!;
 
 describe('debug adapter against a real master', () => {
   let master: RedisServer;
@@ -53,7 +56,7 @@ describe('debug adapter against a real master', () => {
     assert.equal(stop.body.reason, 'breakpoint');
     assert.deepEqual(stop.body.hitBreakpointIds, [bpId]);
     const threadId = stop.body.threadId!;
-    assert.match(await a.threadName(threadId), /^replica 1 :\d+ → 127\.0\.0\.1:\d+ \[TRANSFER\]$/);
+    assert.match(await a.threadName(threadId), /^replica 1 :\d+ → 127\.0\.0\.1:\d+ \[TRANSFER\] redis-7\.0$/);
 
     const scopes = await a.scopes(threadId);
     const repl = scopes['Replication']!;
@@ -71,9 +74,11 @@ describe('debug adapter against a real master', () => {
     assert.equal(scopes['Transfer']!['repl_transfer_size']!.value, 'unknown yet');
     assert.match(scopes['Recent events']!['#11']!.value, /^RECEIVE_PSYNC_REPLY -> TRANSFER \(full-resync\): Full resync from master/);
 
-    // The stack: the logical Redis path, innermost first, on the transition's line of the served document.
+    // The stack: the logical Redis path, innermost first, on the transition's line of its version's document.
     const st = await a.dc.stackTraceRequest({ threadId });
     const top = st.body.stackFrames[0]!;
+    assert.equal(top.source!.sourceReference, doc.sourceReference);
+    assert.equal(top.source!.name, 'replication state machine (redis-7.0)');
     assert.equal(top.line, lineOf(ReplState.RECEIVE_PSYNC_REPLY, ReplState.TRANSFER));
     // Redis sets REPL_STATE_TRANSFER in syncWithMaster itself, after the PSYNC reply was read.
     assert.equal(top.name, 'syncWithMaster (RECEIVE_PSYNC_REPLY -> TRANSFER)');
@@ -82,7 +87,7 @@ describe('debug adapter against a real master', () => {
     assert.match(source.body.content.split('\n')[top.line - 1]!, /^REPL_STATE_RECEIVE_PSYNC_REPLY -> REPL_STATE_TRANSFER/);
 
     await a.dc.continueRequest({ threadId });
-    await waitFor('the replica to reach CONNECTED', async () => (await a.threadName(threadId)).endsWith('[CONNECTED]'));
+    await waitFor('the replica to reach CONNECTED', async () => (await a.threadName(threadId)).includes('[CONNECTED]'));
   });
   test('*->CONNECTED stops after the full sync, and again after a partial resync', async () => {
     const a = adapter();
@@ -114,9 +119,9 @@ describe('debug adapter against a real master', () => {
     assert.equal(repl['stat_sync_full']!.value, '1');
   });
 
-  test('a line breakpoint in the state-machine document stops on its transition; other lines are unverified', async () => {
+  test('a line breakpoint in the every-version document stops on its transition, shown on the version\'s own line; other lines are unverified', async () => {
     const a = adapter();
-    const line = lineOf(ReplState.CONNECTING, ReplState.RECEIVE_PING_REPLY);
+    const line = allLineOf(ReplState.CONNECTING, ReplState.RECEIVE_PING_REPLY);
     await a.launch(launchArgs(), async (dc) => {
       const r = await dc.setBreakpointsRequest({ source: { name: 'replication state machine', sourceReference: 1 }, breakpoints: [{ line }, { line: 1 }] });
       assert.equal(r.body.breakpoints[0]!.verified, true);
@@ -125,7 +130,9 @@ describe('debug adapter against a real master', () => {
     });
     const stop = await a.nextStop();
     assert.equal(stop.body.reason, 'breakpoint');
-    assert.equal((await a.topFrame(stop.body.threadId!)).line, line);
+    const top = await a.topFrame(stop.body.threadId!);
+    assert.equal(top.line, lineOf(ReplState.CONNECTING, ReplState.RECEIVE_PING_REPLY));
+    assert.equal(top.source!.sourceReference, doc.sourceReference);
   });
 
   test('an unknown state name, a bad condition and a never-matching pattern are unverified with the reason', async () => {
@@ -159,7 +166,7 @@ describe('debug adapter against a real master', () => {
       // DAP has logpoints on source lines only: here, the CONNECT -> CONNECTING line of the document.
       await dc.setBreakpointsRequest({
         source: { name: 'replication state machine', sourceReference: 1 },
-        breakpoints: [{ line: lineOf(ReplState.CONNECT, ReplState.CONNECTING), logMessage: 'connecting to {masterhost}:{masterport} (transition {transition.seq})' }],
+        breakpoints: [{ line: allLineOf(ReplState.CONNECT, ReplState.CONNECTING), logMessage: 'connecting to {masterhost}:{masterport} (transition {transition.seq})' }],
       });
       const r = await dc.setFunctionBreakpointsRequest({
         breakpoints: [
@@ -227,12 +234,12 @@ describe('debug adapter against a real master', () => {
     const other = stopped === 1 ? 2 : 1;
     const threads = (await a.dc.threadsRequest()).body.threads;
     assert.deepEqual(threads.map((t) => t.id), [1, 2]);
-    await waitFor('the other replica to reach CONNECTED', async () => (await a.threadName(other)).endsWith('[CONNECTED]'));
-    assert.match(await a.threadName(stopped), /\[TRANSFER\]$/);
+    await waitFor('the other replica to reach CONNECTED', async () => (await a.threadName(other)).includes('[CONNECTED]'));
+    assert.match(await a.threadName(stopped), /\[TRANSFER\] redis-7\.0$/);
     const info = await client.info('replication');
     assert.equal(info.get('connected_slaves'), '2');
     await a.dc.continueRequest({ threadId: stopped });
-    await waitFor('the stopped replica to reach CONNECTED', async () => (await a.threadName(stopped)).endsWith('[CONNECTED]'));
+    await waitFor('the stopped replica to reach CONNECTED', async () => (await a.threadName(stopped)).includes('[CONNECTED]'));
   });
 
   test('exception filters: a refused connection stops as link-error, with exceptionInfo', async () => {
@@ -285,7 +292,7 @@ describe('debug adapter against a real master', () => {
   test('pause in keepalive mode: input stays buffered, the countdown stands still, nothing is lost', async () => {
     const a = adapter();
     await a.launch(launchArgs({ config: { 'repl-timeout': 2, 'enable-debug-command': 'yes' } }), (dc) => dc.setExceptionBreakpointsRequest({ filters: ['timeout', 'link-error'] }));
-    await waitFor('CONNECTED', async () => (await a.threadName(1)).endsWith('[CONNECTED]'));
+    await waitFor('CONNECTED', async () => (await a.threadName(1)).includes('[CONNECTED]'));
     await a.dc.pauseRequest({ threadId: 1 });
     assert.equal((await a.nextStop(1)).body.reason, 'pause');
     const masterTimeout = async (): Promise<VariablesByName> => a.children((await a.scopes(1))['Timeouts']!['master_timeout']!.variablesReference);
@@ -304,7 +311,7 @@ describe('debug adapter against a real master', () => {
       replica.close();
     }
     assert.deepEqual(a.stops, []);
-    assert.match(await a.threadName(1), /\[CONNECTED\]$/);
+    assert.match(await a.threadName(1), /\[CONNECTED\] redis-7\.0$/);
   });
 
   test('a stop in freeze mode longer than repl-timeout: the countdown runs, and the timeout fires on continue', async () => {
@@ -348,7 +355,7 @@ describe('debug adapter against a real master', () => {
   test('a data breakpoint on master_repl_offset stops after a write on the master', async () => {
     const a = adapter();
     await a.launch(launchArgs());
-    await waitFor('CONNECTED', async () => (await a.threadName(1)).endsWith('[CONNECTED]'));
+    await waitFor('CONNECTED', async () => (await a.threadName(1)).includes('[CONNECTED]'));
     const info = await a.dc.dataBreakpointInfoRequest({ name: 'master_repl_offset' });
     assert.equal(info.body.dataId, 'master_repl_offset');
     const unknown = await a.dc.dataBreakpointInfoRequest({ name: 'no_such_field' });
@@ -430,9 +437,9 @@ describe('debug adapter against a real master', () => {
     assert.equal((await a.children(replicationRef))['repl_timeout']!.value, '7');
     assert.doesNotMatch(JSON.stringify([a.output, await a.scopes(threadId)]), /n3w-s3cret/);
     assert.equal(stop.body.reason, 'breakpoint');
-    assert.match(await a.threadName(threadId), /\[TRANSFER\]$/);
+    assert.match(await a.threadName(threadId), /\[TRANSFER\] redis-7\.0$/);
     await a.dc.continueRequest({ threadId });
-    await waitFor('the replica to reach CONNECTED', async () => (await a.threadName(threadId)).endsWith('[CONNECTED]'));
+    await waitFor('the replica to reach CONNECTED', async () => (await a.threadName(threadId)).includes('[CONNECTED]'));
   });
   test('exception filters: a corrupt RDB payload from a disk master stops as rdb-error, with the Redis log message', async () => {
     const proxy = await FaultProxy.start(master.port);
@@ -461,7 +468,7 @@ describe('debug adapter against a real master', () => {
   test('exception filters: PSYNC asks for a partial resync after the master changed its replication ID and gets +FULLRESYNC: full-resync', async () => {
     const a = adapter();
     await a.launch(launchArgs(), (dc) => dc.setExceptionBreakpointsRequest({ filters: ['full-resync'] }));
-    await waitFor('CONNECTED', async () => (await a.threadName(1)).endsWith('[CONNECTED]'));
+    await waitFor('CONNECTED', async () => (await a.threadName(1)).includes('[CONNECTED]'));
     // The first sync asked for nothing (PSYNC ? -1): no stop.
     assert.deepEqual(a.stops, []);
     const oldId = (await a.scopes(1))['Replication']!['master_replid']!.value.replace(/["']/g, '');
@@ -476,7 +483,7 @@ describe('debug adapter against a real master', () => {
     assert.match(info.body.details!.message!, new RegExp(`does not continue replication ID ${oldId}`));
     assert.match(info.body.details!.fullTypeName!, /REPL_STATE_RECEIVE_PSYNC_REPLY -> REPL_STATE_TRANSFER \(full-resync\)/);
     await a.dc.continueRequest({ threadId: 1 });
-    await waitFor('CONNECTED again', async () => (await a.threadName(1)).endsWith('[CONNECTED]'));
+    await waitFor('CONNECTED again', async () => (await a.threadName(1)).includes('[CONNECTED]'));
   });
 
   // Last: it leaves the master's dataset large, so it empties it afterwards.

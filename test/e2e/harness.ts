@@ -318,9 +318,12 @@ export function replicationLaunchConfig(masterPort: number, extra: Partial<Launc
   };
 }
 
-/** A real redis-server master on a free loopback port (stopped by pid with master.stop()), optionally seeded. */
-export async function startMaster(args: string[] = [], seedKeys = 0): Promise<RedisServer> {
-  const master = await RedisServer.start({ args });
+/**
+ * A real redis-server master on a free loopback port (stopped by pid with master.stop()), optionally seeded;
+ * `binary`: another version's server (test/support/servers.ts), Debian's redis-server otherwise.
+ */
+export async function startMaster(args: string[] = [], seedKeys = 0, binary?: string): Promise<RedisServer> {
+  const master = await RedisServer.start({ args, ...(binary ? { binary } : {}) });
   liveMasters.add(master);
   const stop = master.stop.bind(master);
   master.stop = async () => {
@@ -754,6 +757,11 @@ export class Workbench {
   }
 
   /** Presses Continue on the debug toolbar and waits until the session runs (the Pause button is back). */
+  /** Continue, when the next stop may come before the toolbar ever shows the session running (wait for it yourself). */
+  async continueOnly(): Promise<void> {
+    await this.toolbarAction('debug-continue');
+  }
+
   async continue(): Promise<void> {
     await this.toolbarAction('debug-continue');
     await this.page.locator('.debug-toolbar .action-label.codicon-debug-pause').first().waitFor({ state: 'visible', timeout: 10_000 });

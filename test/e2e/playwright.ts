@@ -22,6 +22,8 @@ export interface Locator {
   press(key: string, options?: TimeoutOption): Promise<void>;
   pressSequentially(text: string, options?: TimeoutOption & { delay?: number }): Promise<void>;
   focus(options?: TimeoutOption): Promise<void>;
+  /** A DOM event on the element itself (a click on an SVG path whose box centre is off its stroke). */
+  dispatchEvent(type: string, eventInit?: Record<string, unknown>, options?: TimeoutOption): Promise<void>;
   innerText(options?: TimeoutOption): Promise<string>;
   textContent(options?: TimeoutOption): Promise<string | null>;
   allInnerTexts(): Promise<string[]>;

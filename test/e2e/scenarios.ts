@@ -8,6 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import type { RedisServer } from '../support/redisServer';
 import { sleep, waitFor } from '../support/redisServer';
+import { liveServer } from '../support/servers';
 import {
   blend, colorText, contrastRatio, log, makeWorkspace, masterInfoField, oneLine, parseColor, replicationLaunchConfig,
   setColorTheme, startConfigurationByName, startMaster, waitForNotificationWithoutSession, withWorkbench,
@@ -192,6 +193,31 @@ export async function webviewCurrentState(wb: Workbench, command: string | undef
   const text = (await current.locator('text').first().textContent())?.trim() ?? '';
   log(`state-machine webview highlights "${text}"`);
   return text;
+}
+
+/** The webview's inner frame (the webview host iframe holds the extension's page in #active-frame). */
+const webviewFrame = (wb: Workbench) => wb.page.frameLocator('iframe.webview.ready').first().frameLocator('#active-frame');
+
+/** The highlighted state of one machine's column (`main`, `rdb-channel`, `dual-channel`) of the webview, as text. */
+export async function webviewMachineState(wb: Workbench, machine: string, timeoutMs = 10_000): Promise<string> {
+  const current = webviewFrame(wb).locator(`.machine-${machine} .state.current`).first();
+  await current.waitFor({ state: 'attached', timeout: timeoutMs });
+  return (await current.locator('text').first().textContent())?.trim() ?? '';
+}
+
+/** The contrast of one machine's highlighted box against the page and of its label against the box, as drawn now. */
+async function machineContrast(wb: Workbench, machine: string): Promise<{ fillVsBg: number; textVsFill: number }> {
+  const c = await webviewFrame(wb).locator('body').evaluate((b, m) => {
+    const doc = b.ownerDocument;
+    const win = doc.defaultView!;
+    const g = doc.querySelector(`.machine-${m} .state.current`);
+    let background = win.getComputedStyle(b).backgroundColor;
+    if (/^(transparent|rgba\(0, 0, 0, 0\))$/.test(background)) background = win.getComputedStyle(doc.documentElement).backgroundColor;
+    return { background, fill: g ? win.getComputedStyle(g.querySelector('rect')!).fill : '', text: g ? win.getComputedStyle(g.querySelector('text')!).fill : '' };
+  }, machine);
+  const bg = blend(parseColor(c.background)!, { r: 255, g: 255, b: 255, a: 1 });
+  const fill = blend(parseColor(c.fill)!, bg);
+  return { fillVsBg: contrastRatio(fill, bg), textVsFill: contrastRatio(blend(parseColor(c.text)!, fill), fill) };
 }
 
 /** The three themes webview-themes checks: VS Code 1.139's theme-defaults ids, palette labels and workbench classes. */
@@ -462,6 +488,56 @@ export const scenarios: Scenario[] = [
         assert.deepEqual(problems, [], problems.join('\n'));
         await wb.stopDebugging();
       });
+    },
+  },
+  {
+    name: 'webview-channel-machine',
+    title: 'a Redis 8.8 replica stopped at *->RDB_CH_RDB_LOADING: the webview draws the rdb channel beside the main machine, with the replica on both, and a click on a channel edge sets a breakpoint that stops',
+    missing: (m) => (stateMachineViewCommand(m) ? undefined : 'no command to show the state-machine webview'),
+    async run(ctx) {
+      const command = stateMachineViewCommand(ctx.manifest)!;
+      // The 2026-06 build (8.8 line) with a diskless master: its replicas take the rdb-channel path.
+      const master = await startMaster(['--repl-diskless-sync', 'yes', '--repl-diskless-sync-delay', '0'], 200, liveServer('redis-unstable-2026-06').binary);
+      const ws = makeWorkspace([replicationLaunchConfig(master.port)]);
+      try {
+        await withWorkbench(this.name, { vsix: ctx.vsix, workspace: ws }, async ({ wb }) => {
+          await wb.showRunAndDebug();
+          await wb.addFunctionBreakpoint('*->RDB_CH_RDB_LOADING');
+          await wb.startDebugging();
+          log(`stopped: "${await wb.waitForStopped(30_000)}"`);
+          log(`call stack: ${await wb.waitForCallStack(/RDB_CH_RECEIVE_FULLRESYNC\s*->\s*RDB_CH_RDB_LOADING.*redis-8\.8/)}`);
+          await wb.runCommand(['View: Hide Panel', 'View: Close Panel']);
+          await wb.runCommand(command);
+          assert.equal(await webviewMachineState(wb, 'main'), 'TRANSFER');
+          assert.equal(await webviewMachineState(wb, 'rdb-channel'), 'RDB_CH_RDB_LOADING');
+          const frame = webviewFrame(wb);
+          const title = await frame.locator('.version h2').first().textContent();
+          assert.match(title ?? '', /^Redis 8\.8\.0 \(redis-8\.8\)/);
+          assert.equal(await frame.locator('.machine-main [data-state="RECEIVE_REQ_REPLY"]').count(), 1, 'Redis 8.8 has RECEIVE_REQ_REPLY');
+          assert.equal(await frame.locator('.machine-main [data-state="RECEIVE_VERSION_REPLY"]').count(), 0, 'and not Valkey\'s RECEIVE_VERSION_REPLY');
+          // The function breakpoint (a pattern) marks the channel edge it stops on; the replica took that edge.
+          const loading = frame.locator('[data-edge="RDB_CH_RECEIVE_FULLRESYNC->RDB_CH_RDB_LOADING"]');
+          assert.equal(await loading.locator('.bp.pattern').count(), 1);
+          assert.match((await loading.getAttribute('class')) ?? '', /\btaken\b/);
+          const k = await machineContrast(wb, 'rdb-channel');
+          log(`rdb channel column: current box/background ${k.fillVsBg.toFixed(2)}, label/box ${k.textVsFill.toFixed(2)}`);
+          assert.ok(k.fillVsBg >= 1.5 && k.textVsFill >= 4.5, JSON.stringify(k));
+          await frame.locator('.machine-rdb-channel .state.current').first().evaluate((e) => e.scrollIntoView({ block: 'center', inline: 'center' }));
+          await wb.screenshot('webview-channel-machine');
+          // A click on the edge out of RDB_CH_RDB_LOADING adds that function breakpoint to VS Code; continuing stops on it.
+          await frame.locator('[data-edge="RDB_CH_RDB_LOADING->RDB_CH_NONE"]').dispatchEvent('click');
+          await frame.locator('[data-edge="RDB_CH_RDB_LOADING->RDB_CH_NONE"] .bp:not(.pattern)').waitFor({ state: 'attached', timeout: 10_000 });
+          // The page draws breakpoints from VS Code's own list (the Breakpoints pane's rows are virtualized out of sight here).
+          // The load of 200 keys takes milliseconds: the next stop may come before the toolbar shows the session running.
+          await wb.continueOnly();
+          log(`stopped again at: ${await wb.waitForCallStack(/RDB_CH_RDB_LOADING\s*->\s*RDB_CH_NONE/, 20_000)}`);
+          await wb.screenshot('webview-channel-edge-breakpoint-stopped');
+          await wb.stopDebugging();
+        });
+      } finally {
+        await master.stop();
+        if (!process.env.E2E_KEEP) fs.rmSync(ws, { recursive: true, force: true });
+      }
     },
   },
   {

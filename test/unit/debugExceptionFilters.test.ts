@@ -44,12 +44,15 @@ const BY_CAUSE: Record<TransitionCause, ExceptionFilterId | 'acl' | null> = {
   'sync-fallback': null,
   'req-reply': null, 'req-skipped': null, 'version-reply': null, 'rdb-channel-sync': null, endoff: null,
   'rdb-client-id-sent': null, 'rdb-client-id-reply': null, 'rdb-loaded': null, 'buffer-streamed': null,
-  'rdb-channel-error': 'link-error', 'rdb-channel-abort': null,
+  // Multi-channel syncs: debugMultiChannelFailures.test.ts replays their captured failures.
+  'rdb-channel-error': 'multi-channel', 'rdb-channel-abort': 'multi-channel',
 };
 
 describe('exception filters', () => {
-  test('the seven filters have ids, labels and descriptions for the UI', () => {
-    assert.deepEqual(EXCEPTION_FILTERS.map((f) => f.filter), ['timeout', 'link-error', 'auth-error', 'protocol-error', 'full-resync', 'rdb-error', 'divergence']);
+  test('the eight filters have ids, labels and descriptions for the UI; multi-channel failures are off by default, as link errors', () => {
+    assert.deepEqual(EXCEPTION_FILTERS.map((f) => f.filter), ['timeout', 'link-error', 'auth-error', 'protocol-error', 'full-resync', 'rdb-error', 'divergence', 'multi-channel']);
+    assert.equal(EXCEPTION_FILTERS.find((f) => f.filter === 'multi-channel')!.default, false);
+    assert.match(EXCEPTION_FILTERS.find((f) => f.filter === 'multi-channel')!.description, /buffer reached its limit/);
     for (const f of EXCEPTION_FILTERS) assert.ok(f.label.length > 0 && f.description.length > 20, f.filter);
   });
 
@@ -71,6 +74,7 @@ describe('exception filters', () => {
     assert.equal(errors.length, 3, 'one per retry');
     assert.deepEqual(errors[0], {
       filter: 'auth-error',
+      also: [],
       exception: {
         exceptionId: 'MasterAuthError',
         description: 'Unable to AUTH to MASTER: -WRONGPASS invalid username-password pair or user is disabled.',

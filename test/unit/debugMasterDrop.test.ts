@@ -7,6 +7,7 @@ import { describe, test } from 'node:test';
 import { assumedMasterReplTimeout, parseConfigGet } from '../../src/debug/masterReplTimeout';
 import { masterDropTimeout, replicaTimeouts } from '../../src/debug/timeouts';
 import { scopeVariables, type ReplicaSnapshot, type VariableNode } from '../../src/debug/variables';
+import { versionSnapshotOf } from '../../src/debug/versionView';
 import type { ReplicaEngine } from '../../src/engine/engine';
 import { initialReplicaInfo, type ReplicaInfo } from '../../src/engine/replicaInfo';
 import { ReplState } from '../../src/engine/states';
@@ -50,6 +51,7 @@ describe('master_drop on a stopped replica', () => {
     info: engine.info, replTimeout: engine.config['repl-timeout'], masterauthSet: false, nowMs: clock.now(), unreadBytes: 0,
     clockHeld: clock.held, recent: engine.recentEvents(), transfer: engine.transferProgress,
     masterReplTimeout: { seconds: masterReplTimeout, source: 'CONFIG GET repl-timeout on 127.0.0.1:6379' },
+    version: versionSnapshotOf(engine),
   });
   const find = (nodes: readonly VariableNode[], name: string): VariableNode => nodes.find((n) => n.name === name)!;
   const child = (n: VariableNode, name: string): string => n.children!.find((c) => c.name === name)!.value;

@@ -54,6 +54,15 @@ const EXPECTED: Record<string, string[]> = {
   '*->RDB_CH_RDB_LOADING': ['RDB_CH_RECEIVE_FULLRESYNC->RDB_CH_RDB_LOADING'],
   'DUAL_CHANNEL_RDB_LOADED': ['DUAL_CHANNEL_RDB_LOAD->DUAL_CHANNEL_RDB_LOADED'],
   'RDB_CH_RDB_LOADING->*': ['RDB_CH_RDB_LOADING->RDB_CH_NONE'],
+  '*->DUAL_CHANNEL_RDB_LOADED': ['DUAL_CHANNEL_RDB_LOAD->DUAL_CHANNEL_RDB_LOADED'],
+  // server.h's own spelling of a channel state, bare: any entry into it.
+  REPL_RDB_CH_RDB_LOADING: ['RDB_CH_RECEIVE_FULLRESYNC->RDB_CH_RDB_LOADING'],
+  '*->DUAL_CHANNEL_RDB_LOAD': ['DUAL_CHANNEL_RECEIVE_ENDOFF->DUAL_CHANNEL_RDB_LOAD'],
+  // The new main states of Redis 8.6 and Valkey 8: the main machine's.
+  '*->RECEIVE_REQ_REPLY': ['RECEIVE_IP_REPLY->RECEIVE_REQ_REPLY'],
+  'RECEIVE_VERSION_REPLY->*': ['RECEIVE_VERSION_REPLY->SEND_PSYNC', 'RECEIVE_VERSION_REPLY->CONNECT'],
+  // States of two machines: a transition stays in one.
+  'TRANSFER->RDB_CH_NONE': [],
   // Valid, but nothing can ever match them.
   'NONE->CONNECTED': [],
   'SEND_HANDSHAKE->CONNECT': [],
@@ -130,7 +139,7 @@ describe('transition patterns', () => {
     const message = r.ok ? '' : r.message;
     assert.match(message, /^unknown state 'TRANSFR' in 'CONNECTING->TRANSFR' \(did you mean TRANSFER\?\); valid names: /);
     for (const s of ALL_STATES) assert.ok(message.includes(shortStateName(s)), shortStateName(s));
-    assert.match(message, /the phase HANDSHAKE \(CONNECTING and the 8 handshake states\)/);
+    assert.match(message, /the phase HANDSHAKE \(CONNECTING and the handshake states\)/);
     const far = parseTransitionPattern('banana');
     assert.ok(!far.ok && !far.message.includes('did you mean'), 'no suggestion when nothing is close');
   });
@@ -140,5 +149,25 @@ describe('transition patterns', () => {
       const r = parseTransitionPattern(text);
       assert.ok(!r.ok && /FROM->TO, \*->TO, FROM->\* or a bare state name/.test(r.message), `${JSON.stringify(text)}: ${r.ok || r.message}`);
     }
+  });
+
+  test('channel states in every spelling: short, server.h\'s, without REPL_, any case', () => {
+    const variants: Record<string, string[]> = {
+      'RDB_CH_RECEIVE_FULLRESYNC->RDB_CH_RDB_LOADING': ['REPL_RDB_CH_RECEIVE_FULLRESYNC -> REPL_RDB_CH_RDB_LOADING', 'rdb_ch_receive_fullresync->rdb_ch_rdb_loading'],
+      '*->RDB_CH_NONE': ['REPL_RDB_CH_STATE_NONE', 'RDB_CH_STATE_NONE', 'repl_rdb_ch_none'],
+      '*->DUAL_CHANNEL_NONE': ['REPL_DUAL_CHANNEL_STATE_NONE', 'dual_channel_state_none'],
+      '*->DUAL_CHANNEL_RDB_LOADED': ['REPL_DUAL_CHANNEL_RDB_LOADED', '* -> dual_channel_rdb_loaded'],
+    };
+    for (const [canonical, texts] of Object.entries(variants)) {
+      for (const text of texts) assert.equal(pattern(text).canonical, canonical, text);
+    }
+  });
+
+  test('a pattern naming states of two machines says a transition stays in one, and offers each side alone', () => {
+    assert.equal(pattern('TRANSFER->RDB_CH_NONE').message,
+      'no transition matches TRANSFER->RDB_CH_NONE: TRANSFER is a state of repl_state and RDB_CH_NONE of the rdb channel (repl_rdb_ch_state), ' +
+      'and a transition stays in one machine. Did you mean TRANSFER->* (TRANSFER->CONNECTED, TRANSFER->CONNECT) or *->RDB_CH_NONE ' +
+      '(RDB_CH_SEND_HANDSHAKE->RDB_CH_NONE, RDB_CH_RECEIVE_AUTH_REPLY->RDB_CH_NONE, RDB_CH_RECEIVE_REPLCONF_REPLY->RDB_CH_NONE, RDB_CH_RECEIVE_FULLRESYNC->RDB_CH_NONE, 1 more)?');
+    assert.match(pattern('DUAL_CHANNEL_RDB_LOADED->DUAL_CHANNEL_RDB_LOAD').message!, /^no legal transition matches .*: the dual channel \(repl_rdb_channel_state\) never goes from/);
   });
 });
