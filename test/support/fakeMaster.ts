@@ -262,6 +262,8 @@ export interface ReplayOptions {
   cron?: boolean;
   /** Answer INFO replication where the real replica was sampled (into `samples`). */
   samples?: boolean;
+  /** Stop right after the first step that satisfies this (the test inspects the engine there). */
+  stopAfter?: (r: StepResult, engine: ReplicaEngine) => boolean;
   /** Stop before the first entry that satisfies this (the test takes over). */
   stopBefore?: (e: Entry) => boolean;
 }
@@ -352,7 +354,7 @@ export class SessionReplay {
    * the other links reaches the engine during the load too.
    */
   drive(label: string, input: EngineInput | null = null): StepResult[] {
-    const results = this.engine.runUntilIdle();
+    const results = this.steps_();
     for (let answers = this.files.answer(results); answers.length > 0;) {
       const doneAt = this.realLoadEnd(results);
       if (doneAt !== null) {
@@ -360,7 +362,7 @@ export class SessionReplay {
         break;
       }
       for (const a of answers) this.engine.receive(a);
-      const more = this.engine.runUntilIdle();
+      const more = this.steps_();
       results.push(...more);
       answers = this.files.answer(more);
     }
@@ -368,6 +370,26 @@ export class SessionReplay {
     this.feeds.push({ at: this.clock.now(), label, input, results });
     return results;
   }
+
+  /** Steps until idle, or until the step opts.stopAfter wants (then the replay stops there). */
+  private steps_(): StepResult[] {
+    const stopAfter = this.opts.stopAfter;
+    if (!stopAfter) return this.engine.runUntilIdle();
+    const out: StepResult[] = [];
+    while (!this.stopped) {
+      const r = this.engine.step();
+      out.push(r);
+      if (r.point.kind === 'idle') break;
+      if (stopAfter(r, this.engine)) {
+        this.stopped = true;
+        this.stoppedAfter = r;
+      }
+    }
+    return out;
+  }
+
+  /** The step opts.stopAfter stopped the replay at. */
+  stoppedAfter: StepResult | null = null;
 
   /** Whether run() is replaying the fixture's timeline. */
   private onTimeline = false;
@@ -409,7 +431,7 @@ export class SessionReplay {
 
   /** Feeds the file pieces due by fixture time `t`. */
   private feedFileUntil(t: number): void {
-    while (this.fileQueue.length > 0 && this.fileQueue[0]!.t <= t) {
+    while (!this.stopped && this.fileQueue.length > 0 && this.fileQueue[0]!.t <= t) {
       const { t: due, input } = this.fileQueue.shift()!;
       this.clock.advanceTo(this.fixture.epochMs + Math.round(due));
       const results = this.feed(input, `file ${input.type}`);
@@ -430,6 +452,7 @@ export class SessionReplay {
     const chunking = this.opts.chunking ?? 'captured';
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i]!;
+      if (this.stopped) break;
       if (this.opts.stopBefore?.(entry)) {
         this.stopped = true;
         break;
