@@ -66,7 +66,8 @@ if [ ! -f "$CS_MARKER" ] || [ "$(pkg_version "$TOOLS/cs/node_modules/code-server
   rm -rf "$TOOLS/cs"
   # Node 24 first on PATH: the postinstall reads the Node version from npm's user agent. npm_config_nodedir points
   # node-gyp at Node 24's headers (a user npmrc may set nodedir=/usr, the system Node 20's headers).
-  PATH="$N24/bin:$PATH" npm_config_nodedir="$N24" \
+  # Under `npm test` the outer npm's user agent (Node 20) is inherited: unset, so the inner npm sets its own.
+  env -u npm_config_user_agent -u npm_node_execpath PATH="$N24/bin:$PATH" npm_config_nodedir="$N24" \
     npm install --prefix "$TOOLS/cs" --no-audit --no-fund --loglevel=error "code-server@$CODE_SERVER_VERSION"
   [ -f "$TOOLS/cs/node_modules/code-server/lib/vscode/node_modules/@microsoft/1ds-core-js/package.json" ] \
     || { echo "e2e-setup: code-server's postinstall did not complete" >&2; exit 1; }
