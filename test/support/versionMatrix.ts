@@ -24,6 +24,20 @@ export interface MatrixRunOptions {
   multiChannel?: boolean;
   /** How long the master takes writes while the replicas sync (ms). */
   writeDuringSyncMs?: number;
+  /**
+   * The engine starts only once the real replica is synced, each under its own writes: the master's
+   * sync counters then tell what each replica's sync cost it.
+   */
+  sequential?: boolean;
+  /** Answer INFO replication of both replicas while both are in their transfer (a slower RDB makes that last). */
+  sampleDuringSync?: boolean;
+}
+
+/** INFO stats' sync counters a replica's sync moved on the master. */
+export interface SyncCounters {
+  full: number;
+  partialOk: number;
+  partialErr: number;
 }
 
 /** What each build's dataset holds beyond the 7.0 types: the commands of its own. */
@@ -57,6 +71,10 @@ export interface MatrixRun {
   real: RedisServer;
   engine: ReplicaUnderTest;
   admin: RedisClient;
+  /** With `sequential`: what each replica's sync added to the master's counters. */
+  counters: { real: SyncCounters; engine: SyncCounters } | null;
+  /** With `sampleDuringSync`: both replicas' INFO replication while both were transferring. */
+  duringSync: { real: Map<string, string>; engine: Map<string, string> } | null;
   stop(): Promise<void>;
 }
 
@@ -65,8 +83,11 @@ export async function startMatrixRun(server: LiveServer, opts: MatrixRunOptions)
   const masterArgs = ['--enable-debug-command', 'yes', '--repl-diskless-sync', opts.disklessSync ? 'yes' : 'no', '--repl-diskless-sync-delay', '0'];
   if (server.product === 'valkey' && opts.multiChannel) masterArgs.push('--dual-channel-replication-enabled', 'yes');
   // A multi-channel sync races its two links; a slower RDB makes the main channel's PSYNC
-  // answer arrive during the transfer for both replicas, so both take the same path.
-  if (opts.multiChannel) masterArgs.push('--rdb-key-save-delay', '1000');
+  // answer arrive during the transfer for both replicas, so both take the same path. Sampling
+  // during the sync needs both replicas in their transfer at once: a slower RDB too.
+  // (The engine's first connect waits for its first cron tick, up to a second after the real one's.)
+  if (opts.sampleDuringSync) masterArgs.push('--rdb-key-save-delay', '6000');
+  else if (opts.multiChannel) masterArgs.push('--rdb-key-save-delay', '2000');
   const master = await RedisServer.start({ binary: server.binary, args: masterArgs });
   let real: RedisServer | null = null;
   let engine: ReplicaUnderTest | null = null;
@@ -81,7 +102,9 @@ export async function startMatrixRun(server: LiveServer, opts: MatrixRunOptions)
     await admin.pipeline([...everyEncoding(), ...versionData(server)]);
     const rand = seeded(server.name.length * 7919 + (opts.disklessSync ? 1 : 0));
     await admin.pipeline(Array.from({ length: 3000 }, () => randomWrite(rand)).flat());
+    // Keys no random FLUSHDB removes: every dataset has a few hundred (and a BGSAVE its length).
     await admin.call('SELECT', 0);
+    await admin.pipeline(Array.from({ length: 300 }, (_, k) => ['SET', `fill:${k}`, `value ${k}`]));
 
     const replicaArgs = ['--enable-debug-command', 'yes', '--replicaof', '127.0.0.1', String(master.port), '--repl-diskless-load', opts.load];
     const engineConfig: Partial<ReplicaConfig> = {
@@ -100,25 +123,77 @@ export async function startMatrixRun(server: LiveServer, opts: MatrixRunOptions)
       replicaArgs.push('--repl-rdb-channel', on ? 'yes' : 'no');
       engineConfig['repl-rdb-channel'] = on;
     }
-    real = await RedisServer.start({ binary: server.binary, args: replicaArgs });
-    engine = await ReplicaUnderTest.start(engineConfig);
-
-    // Writes while both sync: they reach each replica through its sync's buffer.
-    const writer = await master.client();
-    const until = Date.now() + (opts.writeDuringSyncMs ?? 1500);
-    while (Date.now() < until) {
-      await writer.pipeline(Array.from({ length: 50 }, () => randomWrite(rand)).flat());
-      await sleep(5);
+    const writeDuringSync = async (stillSyncing: () => boolean): Promise<void> => {
+      // Writes while a replica syncs: they reach it through its sync's buffer.
+      const writer = await master.client();
+      const until = Date.now() + (opts.writeDuringSyncMs ?? 1500);
+      while (Date.now() < until || stillSyncing()) {
+        await writer.pipeline(Array.from({ length: 50 }, () => randomWrite(rand)).flat());
+        await sleep(5);
+        if (Date.now() > until + 20_000) break;
+      }
+      await writer.call('SELECT', 0);
+      writer.close();
+    };
+    let counters: MatrixRun['counters'] = null;
+    let duringSync: MatrixRun['duringSync'] = null;
+    if (opts.sequential) {
+      const before = await syncStats(admin);
+      real = await RedisServer.start({ binary: server.binary, args: replicaArgs });
+      const realClient = await real.client();
+      await writeDuringSync(() => false);
+      await waitFor('the real replica up', async () => (await realClient.info('replication')).get('master_link_status') === 'up', 30_000);
+      realClient.close();
+      const middle = await syncStats(admin);
+      engine = await ReplicaUnderTest.start(engineConfig);
+      const e = engine;
+      await writeDuringSync(() => e.state !== ReplState.CONNECTED);
+      await engine.waitForState(ReplState.CONNECTED, 30_000);
+      await waitCaughtUp(admin, real, engine);
+      const after = await syncStats(admin);
+      counters = { real: diff(middle, before), engine: diff(after, middle) };
+    } else {
+      real = await RedisServer.start({ binary: server.binary, args: replicaArgs });
+      engine = await ReplicaUnderTest.start(engineConfig);
+      const sampling = opts.sampleDuringSync ? sampleBoth(real.port, engine.port) : null;
+      await writeDuringSync(() => false);
+      await engine.waitForState(ReplState.CONNECTED, 30_000);
+      await waitCaughtUp(admin, real, engine);
+      duringSync = sampling ? await sampling.result() : null;
     }
-    await writer.call('SELECT', 0);
-    writer.close();
-    await engine.waitForState(ReplState.CONNECTED, 30_000);
-    await waitCaughtUp(admin, real, engine);
-    return { master, real, engine, admin, stop };
+    return { master, real, engine, admin, counters, duringSync, stop };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+function diff(a: SyncCounters, b: SyncCounters): SyncCounters {
+  return { full: a.full - b.full, partialOk: a.partialOk - b.partialOk, partialErr: a.partialErr - b.partialErr };
+}
+
+/** Polls both replicas' INFO replication until a pair shows both in their transfer. */
+function sampleBoth(realPort: number, enginePort: number): { result(): Promise<MatrixRun['duringSync']> } {
+  let found: MatrixRun['duringSync'] = null;
+  let done = false;
+  const poll = (async () => {
+    while (!done && found === null) {
+      try {
+        const [real, engine] = await Promise.all([infoOf(realPort), infoOf(enginePort)]);
+        if (real.get('master_sync_in_progress') === '1' && engine.get('master_sync_in_progress') === '1') found = { real, engine };
+      } catch {
+        // a port not up yet
+      }
+      await sleep(10);
+    }
+  })();
+  return {
+    async result() {
+      done = true;
+      await poll;
+      return found;
+    },
+  };
 }
 
 /** Both replicas have applied everything the master has sent. */
