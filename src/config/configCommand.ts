@@ -86,16 +86,16 @@ export function configSet(config: ReplicaConfig, pairs: [string, string][], prof
     planned.push({ name, key, value });
   }
   const next: ReplicaConfig = { ...config };
-  for (const p of planned) setOne(next, p);
+  for (const p of planned) setOne(next, p, profile);
   const changed = [...new Set(planned.map((p) => p.key))].filter((k) => next[k] !== config[k]);
   return { config: next, changed };
 }
 
-function setOne<K extends keyof ReplicaConfig>(config: ReplicaConfig, p: PlannedSet & { key: K }): void {
+function setOne<K extends keyof ReplicaConfig>(config: ReplicaConfig, p: PlannedSet & { key: K }, profile: VersionProfile): void {
   const spec = FIELD_SPECS[p.key];
   // CONFIG SET splits a multi-argument value on single spaces, not with quoting rules.
   const args = spec.multiArg ? (p.value === '' ? [] : p.value.split(' ')) : [p.value];
-  const r = spec.parse(args);
+  const r = spec.parse(args, profile);
   if (!r.ok) throw failed(p.name, r.error);
   const value = mergeValue(config, p.key, r.value);
   config[p.key] = spec.afterSet ? spec.afterSet(value) : value;

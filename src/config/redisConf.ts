@@ -102,7 +102,7 @@ function applyInto(result: ApplyResult, directives: ConfigDirective[], reader: I
     const key = FIELD_NAMES.get(d.name);
     if (key !== undefined && isConfigOf(key, profile)) {
       const args = configArgs(FIELD_SPECS[key], d.args, fail);
-      const error = setField(result.config, key, args);
+      const error = setField(result.config, key, args, profile);
       if (error !== null) fail(error);
       continue;
     }

@@ -4,7 +4,8 @@
 
 import type { Emulate } from '../versions/resolve';
 
-export type DisklessLoad = 'disabled' | 'on-empty-db' | 'swapdb';
+/** `flushdb` (Redis 8.6+): always diskless, the dataset flushed first. */
+export type DisklessLoad = 'disabled' | 'on-empty-db' | 'swapdb' | 'flushdb';
 
 /** One class of client-output-buffer-limit, in bytes and seconds. */
 export interface OutputBufferLimit {

@@ -1,7 +1,7 @@
 // How each ReplicaConfig key is named, parsed, rendered and changed, with the
 // types, bounds, aliases and mutability of redis-server 7.0.15 (checked
 // against the binary: CONFIG GET *, CONFIG SET, and bad config files).
-import type { Feature } from '../versions/profile';
+import type { Feature, VersionProfile } from '../versions/profile';
 import { isEmulate, type Emulate } from '../versions/resolve';
 import { PROFILE_IDS } from '../versions/profiles';
 import { type DisklessLoad, type OutputBufferLimit, type ProtectedAction, type ReplicaConfig } from './replicaConfig';
@@ -26,7 +26,8 @@ export interface FieldSpec<T> {
   multiArg: boolean;
   /** CONFIG SET refuses immutable configs. */
   mutable: boolean;
-  parse(args: string[]): Parsed<T>;
+  /** `profile`: the version whose values are allowed (undefined: any version's). */
+  parse(args: string[], profile?: VersionProfile): Parsed<T>;
   /** The value as CONFIG GET prints it. */
   render(value: T): string;
   /** What CONFIG SET's apply step does to an accepted value. */
@@ -42,7 +43,7 @@ export interface FieldSpec<T> {
 export type FieldSpecs = { [K in keyof ReplicaConfig]: FieldSpec<ReplicaConfig[K]> };
 
 const WRONG_ARGS = 'wrong number of arguments';
-const DISKLESS_LOAD: readonly DisklessLoad[] = ['disabled', 'on-empty-db', 'swapdb'];
+const DISKLESS_LOAD: readonly DisklessLoad[] = ['disabled', 'on-empty-db', 'swapdb', 'flushdb'];
 const PROTECTED_ACTION: readonly ProtectedAction[] = ['no', 'yes', 'local'];
 /** CONFIG_REPL_BACKLOG_MIN_SIZE, applied by CONFIG SET only. */
 const REPL_BACKLOG_MIN_SIZE = 16 * 1024;
@@ -87,8 +88,20 @@ const secretString = (): FieldSpec<string | null> => ({
   render: (v) => (v === null ? '' : '(redacted)'),
 });
 
-function enumField<T extends string>(values: readonly T[], opts: Opts = {}): FieldSpec<T> {
-  return single((s) => parseEnum(s, values), (v) => v, opts);
+/** An enum; a value in `valueRequires` exists only in versions with that feature (and is not listed to the others). */
+function enumField<T extends string>(values: readonly T[], opts: Opts = {}, valueRequires: Partial<Record<T, Feature>> = {}): FieldSpec<T> {
+  const spec = single((s) => parseEnum(s, values), (v) => v, opts);
+  return {
+    ...spec,
+    parse: (args, profile) => {
+      if (args.length !== 1) return fail(WRONG_ARGS);
+      const allowed = values.filter((v) => {
+        const needs = valueRequires[v];
+        return needs === undefined || profile === undefined || profile.has(needs);
+      });
+      return parseEnum(args[0]!, allowed);
+    },
+  };
 }
 
 /** "host port" or "no one"; the port is read with strtol, so " 5", "+5" and even "" (0) pass. */
@@ -161,7 +174,7 @@ export const FIELD_SPECS: FieldSpecs = {
   'replica-read-only': bool({ aliases: ['slave-read-only'] }),
   port: port(),
   bind: { aliases: [], multiArg: true, mutable: true, parse: parseBind, render: (v) => v },
-  'repl-diskless-load': enumField(DISKLESS_LOAD),
+  'repl-diskless-load': enumField(DISKLESS_LOAD, {}, { flushdb: 'repl-diskless-load-flushdb' }),
   'repl-backlog-size': {
     ...single<number | null>((s) => {
       const r = parseMemoryInRange(s, 1n, LLONG_MAX);
@@ -204,8 +217,8 @@ export const FIELD_NAMES: ReadonlyMap<string, keyof ReplicaConfig> = new Map(
 );
 
 /** Parses `args` for `key` and stores the value; returns the error text or null. */
-export function setField<K extends keyof ReplicaConfig>(config: ReplicaConfig, key: K, args: string[]): string | null {
-  const r = FIELD_SPECS[key].parse(args);
+export function setField<K extends keyof ReplicaConfig>(config: ReplicaConfig, key: K, args: string[], profile?: VersionProfile): string | null {
+  const r = FIELD_SPECS[key].parse(args, profile);
   if (!r.ok) return r.error;
   config[key] = mergeValue(config, key, r.value);
   return null;

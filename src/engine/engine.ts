@@ -19,7 +19,7 @@ import type { Keyspace } from '../keyspace/keyspace';
 import type { ReplicaInfo } from './replicaInfo';
 import { ReplState } from './states';
 import type { RecentEvent } from './recentEvents';
-import { onRdbFile } from './transfer';
+import { onRdbFile, useDisklessLoad } from './transfer';
 import { transferProgress, type TransferProgress } from './transferProgress';
 
 export type ReplicaEngineOptions = EngineDeps;
@@ -87,6 +87,11 @@ export class ReplicaEngine {
   /** The recent events (transitions, wire messages, commands, ACKs, timeouts), newest first. */
   recentEvents(): RecentEvent[] {
     return this.core.recent.list();
+  }
+
+  /** useDisklessLoad(): whether a full sync starting now would load from the socket. */
+  get disklessLoad(): boolean {
+    return useDisklessLoad(this.core);
   }
 
   /** The transfer's received bytes, rate and RDB load position, read now. */

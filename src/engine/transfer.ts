@@ -80,7 +80,9 @@ export function prepareTransfer(core: ReplicaCore, link: Link, multiChannel: boo
 /** useDisklessLoad(): swapdb always parses from the socket; on-empty-db only when the replica holds no keys. */
 export function useDisklessLoad(core: ReplicaCore): boolean {
   const mode = core.config['repl-diskless-load'];
-  return mode === 'swapdb' || (mode === 'on-empty-db' && core.keyspace.keyCount() === 0);
+  // flushdb taken before emulate auto knew the version means nothing to a version without it: its default, disabled.
+  const flushdb = mode === 'flushdb' && core.profile.has('repl-diskless-load-flushdb');
+  return mode === 'swapdb' || flushdb || (mode === 'on-empty-db' && core.keyspace.keyCount() === 0);
 }
 
 export function transferReadable(core: ReplicaCore): boolean {

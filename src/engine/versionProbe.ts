@@ -29,6 +29,9 @@ export function* onMasterVersion(core: ReplicaCore, input: { host: string; port:
     core.setProfile(fallback);
     core.log('warning', `Emulating ${fallback.id}: ${emulation.reason}`);
   }
+  if (core.config['repl-diskless-load'] === 'flushdb' && !core.profile.has('repl-diskless-load-flushdb')) {
+    core.log('warning', `repl-diskless-load flushdb is not a value ${core.profile.id} has: it loads as with disabled, its default`);
+  }
   yield { kind: 'user-command', name: 'emulate', callPath: ['connectWithMaster', 'emulateAuto'] };
   // The master may have changed meanwhile (REPLICAOF): connect only to the one asked.
   if (core.info.masterhost === null || `${core.info.masterhost}:${core.info.masterport}` !== target) return;

@@ -91,7 +91,7 @@ const redis84 = make(redis82, {
 });
 const redis86 = make(redis84, {
   id: 'redis-8.6', product: 'redis', version: '8.6.0', liveServer: null, rdbVersion: 13,
-  add: ['rdb-no-compress', 'info-master-client-io-thread', 'redis-8.6-commands'],
+  add: ['rdb-no-compress', 'info-master-client-io-thread', 'redis-8.6-commands', 'repl-diskless-load-flushdb'],
   replconf: ['rdb-no-compress'],
 });
 const redis88 = make(redis86, {

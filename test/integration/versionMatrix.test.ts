@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ReplState } from '../../src/engine/states';
+import { profileById } from '../../src/versions/profiles';
 import { sleep, waitFor } from '../support/redisServer';
 import { liveServers, type LiveServer } from '../support/servers';
 import {
@@ -173,7 +174,8 @@ describe('the version matrix: the engine beside a real replica of every build', 
         });
       });
 
-      for (const load of DISKLESS_LOAD) {
+      const loads: LoadMode[] = profileById(server.profile)!.has('repl-diskless-load-flushdb') ? [...DISKLESS_LOAD, 'flushdb'] : DISKLESS_LOAD;
+      for (const load of loads) {
         test(`diskless master, loaded ${load}: same dataset, INFO and log`, async () => {
           await withRun(server, { disklessSync: true, load, multiChannel: false }, async (run) => {
             assert.equal(run.engine.engine.profile.id, server.profile);

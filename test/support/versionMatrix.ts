@@ -14,7 +14,7 @@ import { parseRedisLog } from './sessionCapture';
 
 type Command = (string | number | Buffer)[];
 
-export type LoadMode = 'disabled' | 'on-empty-db' | 'swapdb';
+export type LoadMode = 'disabled' | 'on-empty-db' | 'swapdb' | 'flushdb';
 
 export interface MatrixRunOptions {
   /** The master sends the RDB over the socket (repl-diskless-sync yes, no delay). */

@@ -3,9 +3,11 @@ import assert from 'node:assert/strict';
 import { ConfigError } from '../../src/config/configError';
 import { applyDirectives, parseRedisConf, type ConfigDirective, type IncludeReader } from '../../src/config/redisConf';
 import { defaultConfig, type ReplicaConfig } from '../../src/config/replicaConfig';
+import { DEFAULT_PROFILE, profileById } from '../../src/versions/profiles';
 
+// The reasons are redis-server 7.0.15's: read as a 7.0 replica would.
 const load = (text: string, reader?: IncludeReader): ReturnType<typeof applyDirectives> =>
-  applyDirectives(defaultConfig(), parseRedisConf(text, { fileName: 'redis.conf' }), reader ? { include: reader } : {});
+  applyDirectives(defaultConfig(), parseRedisConf(text, { fileName: 'redis.conf' }), { profile: DEFAULT_PROFILE, ...(reader ? { include: reader } : {}) });
 const loadConfig = (text: string): ReplicaConfig => load(text).config;
 
 function fatal(text: string): ConfigError {
@@ -193,6 +195,14 @@ describe('applying directives', () => {
       err.message,
       "*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nReading the configuration file, at line 3\n>>> 'replica-of 127.0.0.1 6379'\nBad directive or wrong number of arguments",
     );
+  });
+
+  test('a value only a later version has: repl-diskless-load flushdb is the 8.6+ line\'s', () => {
+    assert.equal(fatal('repl-diskless-load flushdb').message.split('\n').at(-1), 'argument(s) must be one of the following: disabled, on-empty-db, swapdb');
+    const r = applyDirectives(defaultConfig(), parseRedisConf('repl-diskless-load flushdb'), { profile: profileById('redis-8.8')! });
+    assert.equal(r.config['repl-diskless-load'], 'flushdb');
+    // emulate auto, before the master is asked: any version's value is taken.
+    assert.equal(applyDirectives(defaultConfig(), parseRedisConf('repl-diskless-load flushdb')).config['repl-diskless-load'], 'flushdb');
   });
 
   test('bad values give the reason redis-server gives', () => {
