@@ -4,7 +4,7 @@
 import type { VersionProfile } from '../versions/profile';
 import { DEFAULT_PROFILE } from '../versions/profiles';
 import { type ReplicaConfig } from './replicaConfig';
-import { FIELD_NAMES, FIELD_SPECS, mergeValue, renderField } from './replicaFields';
+import { FIELD_NAMES, FIELD_SPECS, mergeValue, nameOfVersion, renderField } from './replicaFields';
 import { stringMatch } from './stringMatch';
 
 /** A CONFIG SET refusal; `message` is the error reply, "ERR ..." included. */
@@ -32,12 +32,12 @@ export function configGet(config: ReplicaConfig, patterns: string[], profile: Ve
     if (!hasGlob(pattern)) {
       const name = asciiLower(pattern);
       const key = FIELD_NAMES.get(name);
-      if (key !== undefined && known(key, profile) && !found.has(name)) found.set(name, [pattern, renderField(effective, key)]);
+      if (key !== undefined && known(key, profile) && nameOfVersion(name, profile) && !found.has(name)) found.set(name, [pattern, renderField(effective, key)]);
       continue;
     }
     for (const [name, key] of FIELD_NAMES) {
       // A hidden config answers only to its exact name.
-      if (!known(key, profile) || FIELD_SPECS[key].hidden) continue;
+      if (!known(key, profile) || !nameOfVersion(name, profile) || FIELD_SPECS[key].hidden) continue;
       if (!found.has(name) && stringMatch(pattern, name, true)) found.set(name, [name, renderField(effective, key)]);
     }
   }
@@ -80,7 +80,7 @@ export function configSet(config: ReplicaConfig, pairs: [string, string][], prof
   for (const [typed, value] of pairs) {
     const name = asciiLower(typed);
     const key = FIELD_NAMES.get(name);
-    if (key === undefined || !known(key, profile)) throw new ConfigSetError(`ERR Unknown option or number of arguments for CONFIG SET - '${typed}'`);
+    if (key === undefined || !known(key, profile) || !nameOfVersion(name, profile)) throw new ConfigSetError(`ERR Unknown option or number of arguments for CONFIG SET - '${typed}'`);
     if (!FIELD_SPECS[key].mutable) throw failed(typed, "can't set immutable config");
     if (planned.some((p) => p.name === name)) throw failed(typed, 'duplicate parameter');
     planned.push({ name, key, value });

@@ -7,7 +7,7 @@ import { ConfigError } from './configError';
 import { DEPRECATED_CONFIGS, REDIS_CONFIGS } from './redisConfigTable';
 import type { VersionProfile } from '../versions/profile';
 import { type ReplicaConfig } from './replicaConfig';
-import { FIELD_NAMES, FIELD_SPECS, setField } from './replicaFields';
+import { FIELD_NAMES, FIELD_SPECS, nameOfVersion, setField } from './replicaFields';
 
 export interface ConfigDirective {
   /** Lower-cased, as redis-server matches names. */
@@ -100,7 +100,7 @@ function applyInto(result: ApplyResult, directives: ConfigDirective[], reader: I
       throw new ConfigError(reason, d);
     };
     const key = FIELD_NAMES.get(d.name);
-    if (key !== undefined && isConfigOf(key, profile)) {
+    if (key !== undefined && isConfigOf(key, profile) && nameOfVersion(d.name, profile)) {
       const args = configArgs(FIELD_SPECS[key], d.args, fail);
       const error = setField(result.config, key, args, profile);
       if (error !== null) fail(error);

@@ -117,6 +117,8 @@ export function defaultConfig(): ReplicaConfig {
 export const SECRET_CONFIGS: ReadonlySet<string> = new Set([
   'masterauth',
   'masteruser',
+  'primaryauth',
+  'primaryuser',
   'requirepass',
   'tls-key-file-pass',
   'tls-client-key-file-pass',

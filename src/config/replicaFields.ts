@@ -164,8 +164,8 @@ export const FIELD_SPECS: FieldSpecs = {
     parse: parseReplicaof,
     render: (v) => (v === null ? '' : `${v.host} ${v.port}`),
   },
-  masterauth: secretString(),
-  masteruser: secretString(),
+  masterauth: { ...secretString(), aliases: ['primaryauth'] },
+  masteruser: { ...secretString(), aliases: ['primaryuser'] },
   'repl-timeout': int(1n, INT_MAX),
   'replica-announce-ip': optionalString({ aliases: ['slave-announce-ip'] }),
   'replica-announce-port': port({ aliases: ['slave-announce-port'] }),
@@ -210,6 +210,18 @@ export const FIELD_SPECS: FieldSpecs = {
 };
 
 export const FIELD_KEYS = Object.keys(FIELD_SPECS) as (keyof ReplicaConfig)[];
+
+/** Names only some versions have for a config all have: Valkey 8's primary* names. */
+const NAME_REQUIRES: ReadonlyMap<string, Feature> = new Map([
+  ['primaryauth', 'primary-config-names'],
+  ['primaryuser', 'primary-config-names'],
+]);
+
+/** Whether `name` (lower case) is one of the version's names (`profile` undefined: any version's). */
+export function nameOfVersion(name: string, profile: VersionProfile | undefined): boolean {
+  const needs = NAME_REQUIRES.get(name);
+  return needs === undefined || profile === undefined || profile.has(needs);
+}
 
 /** Every name (primary or alias, lower case) → its key, in table order. */
 export const FIELD_NAMES: ReadonlyMap<string, keyof ReplicaConfig> = new Map(

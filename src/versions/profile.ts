@@ -115,6 +115,8 @@ export type Feature =
   | 'hide-user-data-in-log'
   /** Valkey 8.0: after a protocol error from its primary the replica never frees the link (it waits to be dropped). */
   | 'protocol-error-keeps-link'
+  /** Valkey 8: primaryauth / primaryuser, the primary names of masterauth / masteruser (which stay as aliases). */
+  | 'primary-config-names'
   /** Redis 8.6: `repl-diskless-load flushdb` (always diskless, the dataset flushed first). */
   | 'repl-diskless-load-flushdb'
   /** An unknown command without arguments is "unknown command 'X'", no "with args beginning with:" (the 8.8 line). */

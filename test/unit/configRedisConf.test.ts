@@ -205,6 +205,15 @@ describe('applying directives', () => {
     assert.equal(applyDirectives(defaultConfig(), parseRedisConf('repl-diskless-load flushdb')).config['repl-diskless-load'], 'flushdb');
   });
 
+  test('Valkey 8\'s primaryauth and primaryuser set masterauth and masteruser; to a Redis they are unknown, the secret never shown', () => {
+    const valkey = applyDirectives(defaultConfig(), parseRedisConf('primaryuser repl\nprimaryauth s3cret'), { profile: profileById('valkey-8.0')! });
+    assert.equal(valkey.config.masteruser, 'repl');
+    assert.equal(valkey.config.masterauth, 's3cret');
+    const err = fatal('primaryauth s3cret');
+    assert.match(err.message, /Bad directive or wrong number of arguments$/);
+    assert.ok(!err.message.includes('s3cret'), err.message);
+  });
+
   test('bad values give the reason redis-server gives', () => {
     const cases: [string, string][] = [
       ['repl-timeout "abc"', "argument couldn't be parsed into an integer"],
