@@ -70,16 +70,22 @@ export class RdbTempFiles {
     }
   }
 
-  discard(file: FileId): void {
+  /** Forgets a file and removes it; resolves once its reader (if any) has closed its descriptor. */
+  discard(file: FileId): Promise<void> {
     const f = this.files.get(file);
-    if (!f) return;
+    if (!f) return Promise.resolve();
     this.files.delete(file);
-    f.reader?.destroy();
+    const reader = f.reader;
+    // 'close' is emitted from inside fs.close's callback: resolved a turn later, nothing of it is left.
+    const closed = reader && !reader.closed ? new Promise<void>((resolve) => reader.once('close', () => setImmediate(resolve))) : Promise.resolve();
+    reader?.destroy();
     if (f.fd !== null) fs.closeSync(f.fd);
     fs.rmSync(f.path, { force: true });
+    return closed;
   }
 
-  discardAll(): void {
-    for (const id of [...this.files.keys()]) this.discard(id);
+  /** Every file discarded; resolves when no reader is left open (a shell closing leaves nothing behind). */
+  async discardAll(): Promise<void> {
+    await Promise.all([...this.files.keys()].map((id) => this.discard(id)));
   }
 }

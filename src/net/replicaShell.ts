@@ -145,7 +145,7 @@ export class ReplicaShell {
     for (const socket of this.sockets.values()) socket.destroy();
     this.sockets.clear();
     this.replies.clear();
-    this.tempFiles.discardAll();
+    await this.tempFiles.discardAll();
   }
 
   private onCronTick(): void {
@@ -231,7 +231,7 @@ export class ReplicaShell {
         this.tempFiles.load(action.file, action.chunkSize);
         return;
       case 'rdb-file-discard':
-        this.tempFiles.discard(action.file);
+        void this.tempFiles.discard(action.file);
         return;
     }
   }

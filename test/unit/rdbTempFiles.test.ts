@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { EngineInput } from '../../src/engine/io';
 import { RdbTempFiles } from '../../src/net/rdbTempFiles';
 
-test('two replicas hosted in one process write their first sync\'s file in the same second without clashing', () => {
+test('two replicas hosted in one process write their first sync\'s file in the same second without clashing', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rrd-temp-'));
   try {
     const errors: EngineInput[] = [];
@@ -19,9 +19,24 @@ test('two replicas hosted in one process write their first sync\'s file in the s
     const files = fs.readdirSync(dir).sort();
     assert.equal(files.length, 2);
     for (const f of files) assert.match(f, new RegExp(`^temp-1700000000\\.${process.pid}\\.\\d+\\.1\\.rdb$`));
-    a.discardAll();
-    b.discardAll();
+    await a.discardAll();
+    await b.discardAll();
     assert.deepEqual(fs.readdirSync(dir), [], 'discarded files are removed');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('discarding a file being read back resolves once its reader has let go of the descriptor', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rrd-temp-'));
+  try {
+    const got: EngineInput[] = [];
+    const files = new RdbTempFiles(dir, (i) => got.push(i));
+    files.write(1, 1_700_000_000, Buffer.alloc(1 << 20, 7));
+    files.load(1, 4096);
+    await files.discardAll();
+    assert.deepEqual(process.getActiveResourcesInfo().filter((r) => r === 'FSReqCallback'), []);
+    assert.deepEqual(fs.readdirSync(dir), []);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
