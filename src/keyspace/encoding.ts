@@ -59,6 +59,8 @@ export function objectEncoding(v: Value): string {
       return state(v) === 'big' ? 'skiplist' : 'listpack';
     case 'stream':
       return 'stream';
+    case 'array':
+      return 'sliced-array';
     case 'module':
       return 'raw';
   }

@@ -9,7 +9,10 @@ import type { DecodedKey, DecodedStreamGroup, DecodedValue } from '../rdb/decode
 import { cText } from './commands/replyText';
 import { createLibrary, installLibrary } from './commands/functionLibrary';
 import { formatId } from './commands/streamId';
+import { formatInlineDouble, truncateTagBits } from './arrayElements';
+import { SLICE_SIZE } from './arraySlices';
 import type { Keyspace } from './keyspace';
+import { SparseArray, splitIndex } from './sparseArray';
 import { toBytes, type Bytes, type StreamGroup, type StreamPendingEntry, type Value } from './values';
 
 /**
@@ -58,10 +61,34 @@ export function valueFromDecoded(v: DecodedValue): Value | null {
           groups: new Map(v.groups.map((g) => [g.name, toGroup(g)])),
         },
       };
+    case 'array':
+      return { type: 'array', array: arrayFromDecoded(v) };
     case 'module':
       // Copied: the decoder's raw bytes may be a view of an input chunk, which it would pin.
       return { type: 'module', moduleName: v.moduleName, moduleId: v.moduleId, encver: v.encver, raw: Buffer.from(v.raw) };
   }
+}
+
+/**
+ * The elements set one by one in file order (arSet each, as rdbLoadObject
+ * does: the slices come out as that sequence of writes makes them, not as the
+ * master's). An element stored as a double becomes the text Redis gives back
+ * for it; a repeated index keeps the last value.
+ */
+function arrayFromDecoded(v: Extract<DecodedValue, { type: 'array' }>): SparseArray {
+  const ar = new SparseArray();
+  for (let i = 0; i < v.indexes.length; i++) {
+    const idx = v.indexes[i]!;
+    const raw = v.values[i]!;
+    const value = typeof raw === 'number' ? formatInlineDouble(truncateTagBits(raw)) : raw;
+    if (typeof idx === 'number') ar.set(Math.floor(idx / SLICE_SIZE), idx % SLICE_SIZE, value);
+    else {
+      const { sid, off } = splitIndex(idx);
+      ar.set(sid, off, value);
+    }
+  }
+  ar.insertIdx = v.insertIdx;
+  return ar;
 }
 
 function toGroup(g: DecodedStreamGroup): StreamGroup {

@@ -40,6 +40,9 @@ export const RDB_TYPES: readonly (RdbTypeInfo | undefined)[] = [
   T('HASH_LISTPACK_EX_PRE_GA', 'listpackex', 12),
   T('HASH_METADATA', 'hashtable-metadata', 12),
   T('HASH_LISTPACK_EX', 'listpackex', 12),
+  undefined,
+  undefined,
+  T('ARRAY', 'sliced-array', 14),
 ];
 
 export const enum Op {

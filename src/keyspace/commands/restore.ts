@@ -10,9 +10,6 @@ import { valueFromDecoded } from '../load';
 import type { Bytes } from '../values';
 import { ERR_SYNTAX, fail, OK_OUTCOME, parseInt64, writeEntry } from './util';
 
-/** Highest payload version accepted: 7.4's RDB 12, as for a load (a 7.0 server accepts up to 10). */
-const MAX_RDB_VERSION = 12;
-
 export function restoreValue(ctx: CommandContext, argv: Bytes[]): ApplyOutcome {
   const key = argv[1]!;
   let replace = false, absttl = false, idle = -1n, freq = -1n;
@@ -39,8 +36,10 @@ export function restoreValue(ctx: CommandContext, argv: Bytes[]): ApplyOutcome {
   if (ttl === null) return fail('ERR value is not an integer or out of range');
   if (ttl < 0n) return fail('ERR Invalid TTL value, must be >= 0');
   const payload = Buffer.from(argv[3]!, 'latin1');
-  if (!verifyDumpPayload(payload, MAX_RDB_VERSION)) return fail('ERR DUMP payload version or checksum are wrong');
-  const decoded = decodeDumpValue(payload, { maxVersion: MAX_RDB_VERSION });
+  // The replica's own RDB_VERSION bounds the payloads it takes (an 8.8 replica: 14, arrays included).
+  const maxVersion = ctx.ks.dialect.rdbVersion;
+  if (!verifyDumpPayload(payload, maxVersion)) return fail('ERR DUMP payload version or checksum are wrong');
+  const decoded = decodeDumpValue(payload, { maxVersion });
   // rdbLoadObject failed, or (an empty aggregate) returned nothing to store.
   const value = decoded.ok ? valueFromDecoded(decoded.value) : null;
   if (value === null) return fail('ERR Bad data format');
