@@ -20,6 +20,8 @@ export interface CapturedStream {
 export interface CaptureOptions {
   /** Extra master arguments; the defaults already disable diskless sync and periodic PINGs. */
   serverArgs?: string[];
+  /** The master's binary (default: redis-server on the PATH), e.g. a live server of test/support/servers. */
+  binary?: string;
   timeoutMs?: number;
 }
 
@@ -34,7 +36,7 @@ export async function captureReplicationStream(
 ): Promise<CapturedStream> {
   // A PING period of an hour keeps the master's own PINGs out of the capture.
   const args = ['--repl-diskless-sync', 'no', '--repl-ping-replica-period', '3600', ...(opts.serverArgs ?? [])];
-  const server = await RedisServer.start({ args });
+  const server = await RedisServer.start({ args, binary: opts.binary });
   const link = await RawLink.connect(server.port, opts.timeoutMs ?? 20_000);
   let ackTimer: NodeJS.Timeout | undefined;
   try {
