@@ -46,6 +46,14 @@ export interface ArrayRdbFixture {
   dumps: Record<string, string>;
 }
 
+/** INCREX commands run one after another on a fresh server: each answer, and the key after it. */
+export interface IncrexFixture {
+  server: string;
+  /** Writes run first, on both sides. */
+  setup: string[][];
+  steps: { argv: string[]; reply: Plain; value: Plain; hasTtl: boolean }[];
+}
+
 /** Doubles as d2string prints them (ZSCORE's RESP2 reply): [IEEE-754 bits as hex, text]. */
 export interface DoublesFixture {
   server: string;

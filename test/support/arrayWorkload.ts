@@ -104,7 +104,7 @@ export async function runArrayWorkload(c: RedisClient, o: ArrayWorkloadOptions):
     } else if (r < 0.67) {
       await run(['ARSEEK', target, pick(['0', index(), index(), '18446744073709551615', bad()])]);
     } else if (r < 0.76) {
-      await run(increx(rnd));
+      await run(increxCommand(rnd));
     } else if (r < 0.8) {
       const payload = await c.send('DUMP', key);
       if (Buffer.isBuffer(payload)) {
@@ -141,7 +141,7 @@ export async function runArrayWorkload(c: RedisClient, o: ArrayWorkloadOptions):
 }
 
 /** An INCREX of any form, on a counter, a float, or (rarely) something that is not a number. */
-function increx(rnd: () => number): Arg[] {
+export function increxCommand(rnd: () => number): Arg[] {
   const int = (n: number): number => Math.floor(rnd() * n);
   const byFloat = rnd() < 0.4;
   const args: Arg[] = ['INCREX', byFloat ? 'float-counter' : pick(['counter', 'counter', STRING_KEY])];
