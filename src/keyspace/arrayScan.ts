@@ -37,10 +37,10 @@ export function scanArray(ar: SparseArray, lo: ArrayIndex, hi: ArrayIndex, rever
     if (reverse) {
       let pos = s.find(to);
       if (!s.has(pos, to)) pos--;
-      for (; pos >= 0 && s.offsets[pos]! >= from; pos--) if (!visit(sid, s.offsets[pos]!, s.values[pos]!)) return false;
+      for (; pos >= 0 && s.offsetAt(pos) >= from; pos--) if (!visit(sid, s.offsetAt(pos), s.valueAt(pos))) return false;
     } else {
-      for (let pos = s.find(from); pos < s.count && s.offsets[pos]! <= to; pos++) {
-        if (!visit(sid, s.offsets[pos]!, s.values[pos]!)) return false;
+      for (let pos = s.find(from); pos < s.count && s.offsetAt(pos) <= to; pos++) {
+        if (!visit(sid, s.offsetAt(pos), s.valueAt(pos))) return false;
       }
     }
   }

@@ -21,7 +21,8 @@ const FIRST_SPARSE_CAP = Math.min(SPARSE_KMAX, 4);
 
 // Allocation sizes on a 64-bit build, for the one decision that weighs them:
 // whether a thinned dense window is demoted to sparse. The slice header is 32
-// bytes; a pointer is 8; a sparse slice pads its uint16 offsets to 8 bytes.
+// bytes; a pointer is 8; a sparse slice pads its uint16 offsets to 8 bytes
+// (this storage interleaves them with the values instead; the decision keeps Redis's sizes).
 const HEADER = 32;
 const denseBytes = (winsize: number): number => HEADER + winsize * 8;
 const sparseBytes = (cap: number): number => HEADER + Math.ceil((cap * 2) / 8) * 8 + cap * 8;
@@ -47,17 +48,28 @@ export class DenseSlice {
   }
 }
 
+/**
+ * Up to kmax values in one flat array, offsets and values interleaved
+ * (entries[2i] the offset, entries[2i + 1] its value), sorted by offset: no
+ * object per value, one array per slice. Its length is twice the capacity.
+ */
 export class SparseSlice {
   readonly dense = false;
   constructor(
     public count: number,
-    public offsets: Uint16Array,
-    /** values[i] is at offsets[i]; entries at count and beyond are unused. */
-    public values: Bytes[],
+    public entries: (number | Bytes)[],
   ) {}
 
   get cap(): number {
-    return this.offsets.length;
+    return this.entries.length >> 1;
+  }
+
+  offsetAt(i: number): number {
+    return this.entries[2 * i] as number;
+  }
+
+  valueAt(i: number): Bytes {
+    return this.entries[2 * i + 1] as Bytes;
   }
 
   /** Where `off` is, or where it would be inserted (found tells which). */
@@ -65,20 +77,25 @@ export class SparseSlice {
     let lo = 0, hi = this.count;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.offsets[mid]! < off) lo = mid + 1;
+      if ((this.entries[2 * mid] as number) < off) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
 
   has(pos: number, off: number): boolean {
-    return pos < this.count && this.offsets[pos] === off;
+    return pos < this.count && this.entries[2 * pos] === off;
   }
 
   get(off: number): Bytes | null {
     const pos = this.find(off);
-    return this.has(pos, off) ? this.values[pos]! : null;
+    return this.has(pos, off) ? this.valueAt(pos) : null;
   }
+}
+
+/** An empty sparse slice of capacity `cap`. */
+function sparseOf(cap: number): SparseSlice {
+  return new SparseSlice(0, new Array<number | Bytes>(2 * cap).fill(0));
 }
 
 export type Slice = DenseSlice | SparseSlice;
@@ -95,7 +112,7 @@ function emptyItems(n: number): (Bytes | null)[] {
 }
 
 export function newSparse(): SparseSlice {
-  return new SparseSlice(0, new Uint16Array(FIRST_SPARSE_CAP), new Array<Bytes>(FIRST_SPARSE_CAP));
+  return sparseOf(FIRST_SPARSE_CAP);
 }
 
 /** A dense slice whose 8-long window starts at `off`, moved left if it would pass the slice's end. */
@@ -137,7 +154,7 @@ export function coverOffset(s: DenseSlice, off: number): void {
 /** A sparse slice turned dense: the smallest power-of-two window over its offsets. */
 export function promote(s: SparseSlice): DenseSlice {
   if (s.count === 0) return newDense(0);
-  const lo = s.offsets[0]!, hi = s.offsets[s.count - 1]!;
+  const lo = s.offsetAt(0), hi = s.offsetAt(s.count - 1);
   let winsize = Math.max(nextPowerOf2(hi - lo + 1), MIN_WINDOW);
   let offset = lo;
   if (winsize >= SLICE_SIZE) {
@@ -145,7 +162,7 @@ export function promote(s: SparseSlice): DenseSlice {
     offset = 0;
   } else if (offset + winsize > SLICE_SIZE) offset = SLICE_SIZE - winsize;
   const items = emptyItems(winsize);
-  for (let i = 0; i < s.count; i++) items[s.offsets[i]! - offset] = s.values[i]!;
+  for (let i = 0; i < s.count; i++) items[s.offsetAt(i) - offset] = s.valueAt(i);
   return new DenseSlice(s.count, offset, items, hi);
 }
 
@@ -159,12 +176,12 @@ export function maybeDemote(d: DenseSlice): Slice {
   const winsize = d.items.length;
   if (winsize === MIN_WINDOW || winsize < 4 * SPARSE_KMIN) return d;
   if (denseBytes(winsize) < Math.floor((sparseBytes(SPARSE_KMIN) * 5) / 4)) return d;
-  const s = new SparseSlice(0, new Uint16Array(SPARSE_KMIN), new Array<Bytes>(SPARSE_KMIN));
+  const s = sparseOf(SPARSE_KMIN);
   for (let i = 0; i < winsize && s.count < d.count; i++) {
     const v = d.items[i]!;
     if (v === null) continue;
-    s.offsets[s.count] = d.offset + i;
-    s.values[s.count++] = v;
+    s.entries[2 * s.count] = d.offset + i;
+    s.entries[2 * s.count++ + 1] = v;
   }
   return s;
 }
@@ -182,22 +199,21 @@ export function refreshMaxOff(d: DenseSlice, deleted: number): void {
 
 /** The highest offset holding a value. */
 export function sliceMaxOff(s: Slice): number {
-  return s.dense ? s.maxOff : s.offsets[s.count - 1]!;
+  return s.dense ? s.maxOff : s.offsetAt(s.count - 1);
 }
 
 /** Inserts a new offset into a sparse slice below kmax values, doubling its capacity (up to kmax) when full. */
 export function sparseInsert(s: SparseSlice, pos: number, off: number, v: Bytes): SparseSlice {
   let t = s;
   if (s.count >= s.cap) {
-    const cap = Math.min(s.cap * 2, SPARSE_KMAX);
-    t = new SparseSlice(s.count, new Uint16Array(cap), new Array<Bytes>(cap));
-    t.offsets.set(s.offsets.subarray(0, s.count));
-    for (let i = 0; i < s.count; i++) t.values[i] = s.values[i]!;
+    t = sparseOf(Math.min(s.cap * 2, SPARSE_KMAX));
+    t.count = s.count;
+    for (let i = 0; i < 2 * s.count; i++) t.entries[i] = s.entries[i]!;
   }
-  t.offsets.copyWithin(pos + 1, pos, t.count);
-  for (let i = t.count; i > pos; i--) t.values[i] = t.values[i - 1]!;
-  t.offsets[pos] = off;
-  t.values[pos] = v;
+  const e = t.entries;
+  for (let i = 2 * t.count - 1; i >= 2 * pos; i--) e[i + 2] = e[i]!;
+  e[2 * pos] = off;
+  e[2 * pos + 1] = v;
   t.count++;
   return t;
 }
@@ -206,13 +222,13 @@ export function sparseInsert(s: SparseSlice, pos: number, off: number, v: Bytes)
 export function sparseRemove(s: SparseSlice, first: number, last: number): void {
   const n = last - first;
   if (n <= 0) return;
-  s.offsets.copyWithin(first, last, s.count);
-  for (let i = first; i + n < s.count; i++) s.values[i] = s.values[i + n]!;
-  for (let i = s.count - n; i < s.count; i++) s.values[i] = '';
+  const e = s.entries;
+  for (let i = 2 * first; i + 2 * n < 2 * s.count; i++) e[i] = e[i + 2 * n]!;
+  for (let i = 2 * (s.count - n); i < 2 * s.count; i++) e[i] = 0;
   s.count -= n;
 }
 
 export function cloneSlice(s: Slice): Slice {
   if (s.dense) return new DenseSlice(s.count, s.offset, s.items.slice(), s.maxOff);
-  return new SparseSlice(s.count, s.offsets.slice(), s.values.slice());
+  return new SparseSlice(s.count, s.entries.slice());
 }

@@ -230,7 +230,7 @@ export class SparseArray {
     if (s.dense) this.setDense(s, off, v);
     else {
       const pos = s.find(off);
-      if (s.has(pos, off)) s.values[pos] = v;
+      if (s.has(pos, off)) s.entries[2 * pos + 1] = v;
       else if (s.count >= SPARSE_KMAX) {
         const d = promote(s);
         this.setSlice(sid, d);
@@ -517,6 +517,6 @@ export class SparseArray {
 
 function countWithin(s: SparseSlice, from: number, to: number): number {
   let n = 0;
-  for (let i = 0; i < s.count; i++) if (s.offsets[i]! >= from && s.offsets[i]! <= to) n++;
+  for (let i = 0; i < s.count; i++) if (s.offsetAt(i) >= from && s.offsetAt(i) <= to) n++;
   return n;
 }
