@@ -5,20 +5,10 @@
 // change, so the replica keeps the bytes and derives the kind where it
 // matters: AROP reads an inline double as a double, but a string as a long
 // double (strtold), and the two differ for most decimals.
-import { parseInt64 } from './commands/util';
 import { d2string } from './shortestDouble';
 import type { Bytes } from './values';
 
-const INT62_MIN = -(1n << 61n);
-const INT62_MAX = (1n << 61n) - 1n;
-
 const view = new DataView(new ArrayBuffer(8));
-
-/** Whether arEncode makes an inline integer of these bytes. */
-export function isInlineInt(s: Bytes): boolean {
-  const v = parseInt64(s);
-  return v !== null && v >= INT62_MIN && v <= INT62_MAX;
-}
 
 /** The double arEncode stores inline for these bytes, or null when it stores them otherwise. */
 export function inlineDouble(s: Bytes): number | null {

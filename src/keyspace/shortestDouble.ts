@@ -169,7 +169,7 @@ function layout(digits: number[], K: number, neg: boolean): string {
 }
 
 /** fpconv_dtoa for a finite non-zero double. */
-export function fpconvDtoa(d: number): string {
+function fpconvDtoa(d: number): string {
   const neg = d < 0;
   const { digits, K } = grisu2(Math.abs(d));
   return (neg ? '-' : '') + layout(digits, K, neg);

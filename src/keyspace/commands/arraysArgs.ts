@@ -2,7 +2,7 @@
 // reads them, their error texts, and the lookups.
 import { reply, type ReplyValue } from '../../resp/encode';
 import type { CommandContext } from '../command';
-import { SparseArray, splitIndex, type ArrayIndex } from '../sparseArray';
+import { SparseArray } from '../sparseArray';
 import type { Bytes, KeyEntry, Value } from '../values';
 import { bulk, parseInt64, readEntry, writeEntry } from './util';
 
@@ -44,12 +44,6 @@ export function parseArrayIndex(arg: Bytes, allowMax = false): bigint | null {
   const v = string2ull(arg);
   if (v === null || (v === UINT64_MAX && !allowMax)) return null;
   return v;
-}
-
-/** An index argument split into slice and offset, or null when invalid. */
-export function indexArg(arg: Bytes): ArrayIndex | null {
-  const v = parseArrayIndex(arg);
-  return v === null ? null : splitIndex(v);
 }
 
 /** The array under `key` for a write: the entry, null when missing, 'wrongtype' for another type. */
