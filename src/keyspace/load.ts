@@ -1,7 +1,8 @@
 // An RDB load into the keyspace. The decoder already gives the value model's
 // own representation (latin1 strings, and the Set/Map the keyspace keeps), so
 // a key is stored as decoded: no copy, no conversion, except for streams,
-// whose groups and PELs are shaped differently. As on a Redis replica, keys
+// whose groups and PELs are shaped differently, and arrays, whose elements
+// are set into slices one by one as Redis loads them. As on a Redis replica, keys
 // already expired are kept (the master will send their DEL), a duplicate key
 // is fatal, and an empty aggregate is skipped (rdbLoadObject's "skipping empty
 // key").
