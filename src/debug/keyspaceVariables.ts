@@ -45,6 +45,7 @@ function length(v: Value): number {
     case 'zset': return v.scores.size;
     case 'hash': return v.fields.size;
     case 'stream': return v.stream.entries.length;
+    case 'array': return v.array.count;
     case 'module': return 0;
   }
 }

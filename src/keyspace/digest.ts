@@ -15,17 +15,22 @@
 //     score printed "%.17g" on 7.0, fpconv_dtoa on 7.2+ (doubles.ts digestDouble)
 //   stream: per entry in id order mix("<ms>.<seq>") then mix(field), mix(value) —
 //     consumer groups, PELs and the stream's metadata are not part of it;
+//   array (8.8): mix(value) for every index from 0 to its length - 1, and
+//     mix("(null)") for each empty one: the cost is the length, not the count;
 //   module: only the module's own digest callback knows (we cannot compute it);
 // and finally xor(d, "!!expire!!") when the key has an expiry (its time is not hashed).
 // Functions libraries are not part of DEBUG DIGEST (checked on 7.0.15).
 import type { KeyspaceDialect } from '../versions/profile';
 import { digestDouble } from './doubles';
+import { scanArray } from './arrayScan';
 import type { Keyspace } from './keyspace';
 import { sha1Into } from './sha1';
+import type { SparseArray } from './sparseArray';
+import { SLICE_SIZE } from './arraySlices';
 import type { Bytes, Divergence, KeyEntry, Value } from './values';
 
 /** Redis's OBJ_* type codes, hashed into every value's digest. */
-const TYPE_CODE: Record<Value['type'], number> = { string: 0, list: 1, set: 2, zset: 3, hash: 4, module: 5, stream: 6 };
+const TYPE_CODE: Record<Value['type'], number> = { string: 0, list: 1, set: 2, zset: 3, hash: 4, module: 5, stream: 6, array: 7 };
 
 export const EMPTY_DIGEST = '0'.repeat(40);
 
@@ -95,10 +100,44 @@ function objectDigest(d: Uint8Array, entry: KeyEntry, dialect: KeyspaceDialect):
         for (const f of e.fields) mixDigest(d, f);
       }
       break;
+    case 'array':
+      arrayDigest(d, v.array);
+      break;
     case 'module':
       throw new DigestUnavailable(`holds a value of module type '${v.moduleName}' that only the module can digest`);
   }
   if (entry.expireAt !== -1) xorDigest(d, '!!expire!!');
+}
+
+/**
+ * Redis hashes every position of an array up to its length, so a value at
+ * index 2^40 means 2^40 hashes (hours, on the master too). Past this many
+ * positions the replica says so instead of blocking.
+ */
+export const MAX_ARRAY_DIGEST_POSITIONS = 1 << 24;
+
+const NULL_HASH = new Uint8Array(20);
+sha1Into('(null)', NULL_HASH);
+
+function arrayDigest(d: Uint8Array, ar: SparseArray): void {
+  const len = ar.length();
+  if (len > BigInt(MAX_ARRAY_DIGEST_POSITIONS)) {
+    throw new DigestUnavailable(`holds an array of length ${len}: DEBUG DIGEST hashes every position up to the length, and this replica declines past ${MAX_ARRAY_DIGEST_POSITIONS}`);
+  }
+  const last = ar.last();
+  if (last === undefined) return;
+  // Positions are below 2^24 here: plain numbers.
+  let next = 0;
+  scanArray(ar, { sid: 0, off: 0 }, last, false, (sid, off, value) => {
+    const at = sid * SLICE_SIZE + off;
+    for (; next < at; next++) {
+      for (let i = 0; i < 20; i++) d[i]! ^= NULL_HASH[i]!;
+      sha1Into(d, d);
+    }
+    mixDigest(d, value);
+    next = at + 1;
+    return true;
+  });
 }
 
 function hex(d: Uint8Array): string {

@@ -24,13 +24,22 @@ function asLongLong(d: number): string | null {
 
 /** d2string: nan, ±inf, -0, integers within ±2^62, else "%.17g" (7.0) or fpconv (7.2+). */
 export function d2string(dialect: KeyspaceDialect, d: number): string {
+  return d2stringOf(d, dialect.has('shortest-doubles'));
+}
+
+/** d2string of 7.2 and later (what the 8.x-only types, arrays, print with). */
+export function shortestD2string(d: number): string {
+  return d2stringOf(d, true);
+}
+
+function d2stringOf(d: number, shortest: boolean): string {
   if (Number.isNaN(d)) return 'nan';
   if (d === Infinity) return 'inf';
   if (d === -Infinity) return '-inf';
   if (d === 0) return Object.is(d, -0) ? '-0' : '0';
   const ll = asLongLong(d);
   if (ll !== null) return ll;
-  return dialect.has('shortest-doubles') ? fpconvDtoa(d) : formatG17(d);
+  return shortest ? fpconvDtoa(d) : formatG17(d);
 }
 
 /** addReplyDouble's text (RESP2 bulk). */

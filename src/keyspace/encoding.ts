@@ -20,6 +20,7 @@
 //   longer than hash-max-listpack-value; 7.4 field TTLs: "listpackex".
 // - zset: "listpack" while ≤ zset-max-listpack-entries and no member longer
 //   than zset-max-listpack-value, else "skiplist".
+// - array (8.8): always "sliced-array".
 // A value built fresh (SINTERSTORE, ZUNIONSTORE, RDB load…) takes the encoding
 // its content calls for; from then on it only grows. Writers call the note*
 // functions below after adding to an aggregate.
@@ -60,6 +61,8 @@ export function objectEncoding(v: Value, dialect: KeyspaceDialect): string {
       return state(v) === 'big' ? 'skiplist' : 'listpack';
     case 'stream':
       return 'stream';
+    case 'array':
+      return 'sliced-array';
     case 'module':
       return 'raw';
   }

@@ -1,7 +1,8 @@
 // An RDB load into the keyspace. The decoder already gives the value model's
 // own representation (latin1 strings, and the Set/Map the keyspace keeps), so
 // a key is stored as decoded: no copy, no conversion, except for streams,
-// whose groups and PELs are shaped differently. As on a Redis replica, keys
+// whose groups and PELs are shaped differently, and arrays, whose elements
+// are set into slices one by one as Redis loads them. As on a Redis replica, keys
 // already expired are kept (the master will send their DEL), a duplicate key
 // is fatal, and an empty aggregate is skipped (rdbLoadObject's "skipping empty
 // key").
@@ -10,8 +11,11 @@ import { cText } from './commands/replyText';
 import { createLibrary, installLibrary } from './commands/functionLibrary';
 import { formatId } from './commands/streamId';
 import { newGroup, newIdmp } from './commands/streamOps';
+import { formatInlineDouble, truncateTagBits } from './arrayElements';
+import { SLICE_SIZE } from './arraySlices';
 import { noteLoadedWithFieldExpiry, noteSetLoadedAsListpack } from './encoding';
 import { registerSubexpiry, type Keyspace } from './keyspace';
+import { SparseArray, splitIndex } from './sparseArray';
 import { toBytes, type Bytes, type StreamGroup, type StreamId, type StreamIdmp, type Value } from './values';
 
 /** RDB types whose encoding survives a load where the content alone would say otherwise. */
@@ -84,10 +88,34 @@ export function valueFromDecoded(v: DecodedValue): Value | null {
           idmp: v.idmp === null ? newIdmp() : toIdmp(v.idmp),
         },
       };
+    case 'array':
+      return { type: 'array', array: arrayFromDecoded(v) };
     case 'module':
       // Copied: the decoder's raw bytes may be a view of an input chunk, which it would pin.
       return { type: 'module', moduleName: v.moduleName, moduleId: v.moduleId, encver: v.encver, raw: Buffer.from(v.raw) };
   }
+}
+
+/**
+ * The elements set one by one in file order (arSet each, as rdbLoadObject
+ * does: the slices come out as that sequence of writes makes them, not as the
+ * master's). An element stored as a double becomes the text Redis gives back
+ * for it; a repeated index keeps the last value.
+ */
+function arrayFromDecoded(v: Extract<DecodedValue, { type: 'array' }>): SparseArray {
+  const ar = new SparseArray();
+  for (let i = 0; i < v.indexes.length; i++) {
+    const idx = v.indexes[i]!;
+    const raw = v.values[i]!;
+    const value = typeof raw === 'number' ? formatInlineDouble(truncateTagBits(raw)) : raw;
+    if (typeof idx === 'number') ar.set(Math.floor(idx / SLICE_SIZE), idx % SLICE_SIZE, value);
+    else {
+      const { sid, off } = splitIndex(idx);
+      ar.set(sid, off, value);
+    }
+  }
+  ar.insertIdx = v.insertIdx;
+  return ar;
 }
 
 function toGroup(g: DecodedStreamGroup): StreamGroup {

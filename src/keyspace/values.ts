@@ -2,6 +2,8 @@
 // (keys, values, members, fields) is held as JS strings with one character per
 // byte (latin1): binary-safe, compact in V8, comparable with < as memcmp compares.
 
+import type { SparseArray } from './sparseArray';
+
 /** Bytes as a latin1 string. */
 export type Bytes = string;
 
@@ -87,6 +89,8 @@ export type Value =
   /** field → value; fieldExpires: field → absolute unix ms (7.4 field expiry), only for fields that have one */
   | { type: 'hash'; fields: Map<Bytes, Bytes>; fieldExpires: Map<Bytes, number> }
   | { type: 'stream'; stream: StreamValue }
+  /** Redis 8.8's Array: a sparse array of slices (sparseArray.ts). ARRING may swap in a rebuilt one. */
+  | { type: 'array'; array: SparseArray }
   /** A module value the replica cannot interpret: kept as its raw RDB bytes. */
   | { type: 'module'; moduleName: string; moduleId: bigint; encver: number; raw: Buffer };
 

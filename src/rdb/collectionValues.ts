@@ -2,6 +2,7 @@
 // zsets, hashes, hashes with field TTLs, quicklists). They are read one item
 // (one quicklist node) at a time and committed after each, so a large value
 // arriving in many chunks is never re-parsed from its start.
+import { ArrayParser } from './arrayValue';
 import type { Containers } from './blobValues';
 import type { Bytes } from './bytes';
 import type { DecodedValue } from './decodedValue';
@@ -196,6 +197,7 @@ export function collectionParser(type: number, c: Containers): ValueParser | und
     case 18: return new QuicklistParser(true, c);
     case 22: return new HashMetadataParser(false);
     case 24: return new HashMetadataParser(true);
+    case 28: return new ArrayParser();
   }
   return undefined;
 }

@@ -17,7 +17,7 @@ export type RdbEncoding =
   | 'string' // plain, int or LZF string object
   | 'linkedlist' | 'ziplist' | 'quicklist' | 'quicklist2' | 'listpack'
   | 'hashtable' | 'intset' | 'zipmap' | 'skiplist' | 'listpackex' | 'hashtable-metadata'
-  | 'stream' | 'module';
+  | 'stream' | 'module' | 'sliced-array';
 
 export interface StreamIdValue {
   ms: bigint;
@@ -95,6 +95,12 @@ export type DecodedValue =
       /** v4+ only. */
       idmp: DecodedStreamIdmp | null;
     }
+  /**
+   * Redis 8.8's Array, as stored: indexes[i] holds values[i] (file order; an
+   * index above 2^53 is a bigint). A value is its bytes, or for an element
+   * stored as a double, that double. insertIdx null: no insert cursor.
+   */
+  | { type: 'array'; insertIdx: bigint | null; indexes: (number | bigint)[]; values: (Bytes | number)[] }
   /** A module value skipped through its self-describing opcodes: kept as the raw bytes, not understood. */
   | { type: 'module'; moduleId: bigint; moduleName: string; encver: number; raw: Buffer };
 

@@ -52,6 +52,7 @@ export const RDB_TYPES: readonly (RdbTypeInfo | undefined)[] = [
   T('HASH_LISTPACK_EX', 'listpackex', 12),
   T('STREAM_LISTPACKS_4', 'stream', 13),
   T('STREAM_LISTPACKS_5', 'stream', 14),
+  T('ARRAY', 'sliced-array', 14),
 ];
 
 /** Valkey's types (rdb.h of Valkey 9): 22 is its own hash with field TTLs; 23 (PATH_HASH) is 9.2's RDB 81. */

@@ -90,6 +90,7 @@ function dataView(k: DecodedKey, withStreamMeta: boolean): unknown {
     case 'set': return [...v.members];
     case 'zset': return Object.fromEntries(v.scores);
     case 'hash': return Object.fromEntries(v.fields);
+    case 'array': return v.indexes.map((i, n) => [String(i), v.values[n]]);
     case 'module': return `<Content of Module '${v.moduleName}'. Occupies a serialized size of ${v.raw.length} bytes>`;
     case 'stream': {
       const entries = v.entries.map((e) => {

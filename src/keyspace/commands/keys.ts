@@ -109,6 +109,8 @@ export function cloneValue(v: Value): Value {
       return { type: 'hash', fields: new Map(v.fields), fieldExpires: new Map(v.fieldExpires) };
     case 'stream':
       return { type: 'stream', stream: cloneStream(v.stream) };
+    case 'array':
+      return { type: 'array', array: v.array.clone() };
     case 'module':
       return { type: 'module', moduleName: v.moduleName, moduleId: v.moduleId, encver: v.encver, raw: Buffer.from(v.raw) };
   }

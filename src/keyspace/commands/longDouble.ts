@@ -115,7 +115,8 @@ export function add(a: LongDouble, b: LongDouble): LongDouble {
   const x = (a.neg ? -a.m : a.m) << BigInt(a.e - e);
   const y = (b.neg ? -b.m : b.m) << BigInt(b.e - e);
   const sum = x + y;
-  if (sum === 0n) return { neg: false, m: 0n, e: 0 }; // x87 round-to-nearest gives +0
+  // An exact zero is +0 under round-to-nearest, except -0 + -0.
+  if (sum === 0n) return { neg: a.neg && b.neg && a.m === 0n && b.m === 0n, m: 0n, e: 0 };
   return round(sum < 0n, sum < 0n ? -sum : sum, e);
 }
 
@@ -153,4 +154,69 @@ export function fromDouble(d: number): LongDouble {
   const frac = bits & ((1n << 52n) - 1n);
   const m = exp === 0 ? frac : frac | (1n << 52n);
   return round(d < 0, m, (exp === 0 ? 1 : exp) - 1075);
+}
+
+/** -1, 0 or 1 as a < b, a == b (either zero sign), a > b. */
+export function compare(a: LongDouble, b: LongDouble): number {
+  const sign = (v: LongDouble): number => (isInf(v) ? (v.neg ? -2 : 2) : v.m === 0n ? 0 : v.neg ? -1 : 1);
+  const sa = sign(a), sb = sign(b);
+  if (sa !== sb || sa === 0 || Math.abs(sa) === 2) return Math.sign(sa - sb);
+  const x = a as { m: bigint; e: number }, y = b as { m: bigint; e: number };
+  const e = Math.min(x.e, y.e);
+  const mx = x.m << BigInt(x.e - e), my = y.m << BigInt(y.e - e);
+  const mag = mx < my ? -1 : mx > my ? 1 : 0;
+  return sa < 0 ? -mag : mag;
+}
+
+/** The integer part (truncated toward zero) of a finite long double. */
+export function truncate(v: LongDouble): bigint {
+  if (isInf(v)) throw new RangeError('infinite long double');
+  const t = v.e >= 0 ? v.m << BigInt(v.e) : v.m >> BigInt(-v.e);
+  return v.neg ? -t : t;
+}
+
+/** ld2string(LD_STR_AUTO): printf("%.17Lg"), the exact binary value rounded half to even; "inf", "-inf". */
+export function formatG17(v: LongDouble): string {
+  if (isInf(v)) return v.neg ? '-inf' : 'inf';
+  const sign = v.neg ? '-' : '';
+  if (v.m === 0n) return sign + '0';
+  // The exact value as num/den, then 17 significant digits of it.
+  const num = v.e >= 0 ? v.m << BigInt(v.e) : v.m;
+  const den = v.e >= 0 ? 1n : 1n << BigInt(-v.e);
+  // x is the decimal exponent of the first digit: guessed from the lengths, then corrected.
+  let x = num.toString().length - den.toString().length;
+  for (;;) {
+    const shift = 16 - x;
+    const n = shift >= 0 ? num * 10n ** BigInt(shift) : num;
+    const d = shift >= 0 ? den : den * 10n ** BigInt(-shift);
+    let q = n / d;
+    if (q >= 10n ** 17n) {
+      x++;
+      continue;
+    }
+    if (q < 10n ** 16n) {
+      x--;
+      continue;
+    }
+    const r2 = 2n * (n - q * d);
+    if (r2 > d || (r2 === d && (q & 1n) === 1n)) q++;
+    if (q === 10n ** 17n) {
+      q = 10n ** 16n;
+      x++;
+    }
+    return sign + layoutG(q.toString(), x);
+  }
+}
+
+/** %g placement of 17 significant digits with decimal exponent x, trailing zeros dropped. */
+function layoutG(digits: string, x: number): string {
+  if (x < -4 || x >= 17) {
+    const frac = digits.slice(1).replace(/0+$/, '');
+    const ax = Math.abs(x);
+    return `${digits[0]}${frac ? '.' + frac : ''}e${x < 0 ? '-' : '+'}${ax < 10 ? '0' : ''}${ax}`;
+  }
+  if (x < 0) return ('0.' + '0'.repeat(-x - 1) + digits).replace(/0+$/, '');
+  const int = digits.slice(0, x + 1);
+  const frac = digits.slice(x + 1).replace(/0+$/, '');
+  return frac ? `${int}.${frac}` : int;
 }

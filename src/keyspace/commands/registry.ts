@@ -21,20 +21,25 @@ import { debugReadCommands } from './debug';
 import { functionReadCommands, functionWriteCommands } from './functions';
 import { streamReadCommands } from './streamReads';
 import { streamWriteCommands } from './streams';
+import { arrayWriteCommands } from './arrays';
+import { arrayGrepCommands } from './arraysGrep';
+import { arrayOpCommands } from './arraysOp';
+import { arrayReadCommands } from './arraysRead';
+import { increxWriteCommands } from './increx';
 import type { Bytes } from '../values';
 import type { Feature } from '../../versions/profile';
 
 const WRITE_FAMILIES: WriteCommand[][] = [
   stringWriteCommands, bitWriteCommands, keyWriteCommands, serverWriteCommands, listWriteCommands,
   hashWriteCommands, hashFieldExpiryWriteCommands, setWriteCommands, zsetWriteCommands, hllWriteCommands, geoWriteCommands, sortWriteCommands,
-  streamWriteCommands, functionWriteCommands, vectorSetWriteCommands,
+  streamWriteCommands, functionWriteCommands, vectorSetWriteCommands, arrayWriteCommands, increxWriteCommands,
 ];
 
 const READ_FAMILIES: ReadCommand[][] = [
   stringReadCommands, bitReadCommands, keyReadCommands, listReadCommands, hashReadCommands, hashFieldExpiryReadCommands,
   setReadCommands,
   zsetReadCommands, hllReadCommands, geoReadCommands, sortReadCommands, scanReadCommands,
-  streamReadCommands, functionReadCommands, debugReadCommands,
+  streamReadCommands, functionReadCommands, debugReadCommands, arrayReadCommands, arrayOpCommands, arrayGrepCommands,
 ];
 
 function index<T extends { name: string }>(families: T[][]): Map<string, T> {

@@ -9,15 +9,7 @@ import type { ApplyOutcome, CommandContext } from '../command';
 import { decodeDumpValue, verifyDumpPayload } from '../../rdb/dumpPayload';
 import { keyMetaRefusal, noteLoaded, valueFromDecoded } from '../load';
 import type { Bytes } from '../values';
-import { knownType } from '../../rdb/rdbTypes';
-import { diverged, ERR_SYNTAX, fail, OK_OUTCOME, parseInt64, writeEntry } from './util';
-
-/** RDB types are numbered in the order versions added them: above this one, the decoder knows none. */
-const NEWEST_DECODED_TYPE = (() => {
-  let t = 255;
-  while (t > 0 && knownType(t, Number.MAX_SAFE_INTEGER) === undefined) t--;
-  return t;
-})();
+import { ERR_SYNTAX, fail, OK_OUTCOME, parseInt64, writeEntry } from './util';
 
 export function restoreValue(ctx: CommandContext, argv: Bytes[]): ApplyOutcome {
   const key = argv[1]!;
@@ -52,11 +44,8 @@ export function restoreValue(ctx: CommandContext, argv: Bytes[]): ApplyOutcome {
     return fail('ERR DUMP payload version or checksum are wrong');
   }
   const decoded = decodeDumpValue(payload, { maxVersion, format: dialect.product });
-  // A type newer than any the RDB decoder knows, in a payload this version accepts, is the
-  // replica's own gap: the master restored it, so the key is unknown, not an error.
-  if (!decoded.ok && payload[0]! > NEWEST_DECODED_TYPE) {
-    return diverged([key], `RESTORE of a value of RDB type ${payload[0]} (RDB ${payload.readUInt16LE(payload.length - 10)}), which the replica's RDB decoder does not read`);
-  }
+  // A module's value (MODULE_2) decodes as an opaque blob, kept as is (its digest is the module's);
+  // a type the version does not read is Redis's own refusal.
   // rdbResolveKeyType or rdbLoadObject failed, or (an empty aggregate) returned nothing to store.
   const value = decoded.ok && (decoded.keyMeta === undefined || keyMetaRefusal(decoded.keyMeta) === null)
     ? valueFromDecoded(decoded.value)
