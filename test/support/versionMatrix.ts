@@ -55,6 +55,11 @@ function versionData(server: LiveServer): Command[] {
     c.push(['HSET', 'v:httl:big', ...Array.from({ length: 600 }, (_, i) => [`f${i}`, `v${i}`]).flat()]);
     c.push(['HPEXPIRE', 'v:httl:big', 7_200_000, 'FIELDS', 3, 'f1', 'f2', 'f3']);
   }
+  if (server.profile === 'redis-8.8') {
+    // The 8.8 line's own: arrays (RDB type 28, dense and sparse slices), HSETEX, INCREX (sent as SET).
+    c.push(['ARSET', 'v:arr', '0', 'a', 'b', '3', '4.5'], ['ARSET', 'v:arr', '100000', 'far'], ['ARINSERT', 'v:arr2', 'x', 'y']);
+    c.push(['HSETEX', 'v:hsetex', 'PX', '3600000', 'FIELDS', '2', 'f', '1', 'g', '2'], ['INCREX', 'v:increx', 'BYINT', '5']);
+  }
   return c;
 }
 
