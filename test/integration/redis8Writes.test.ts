@@ -193,3 +193,25 @@ test('Redis 8.x writes with bad arguments get redis-server\'s own errors, and go
     await master.stop();
   }
 });
+
+test('DIGEST (XXH3-64) equals the server\'s on every length path of the hash: 0 to 16, to 128, to 240, long inputs across blocks', async () => {
+  const master = await RedisServer.start({ binary: live.binary });
+  const m = await master.client({ returnBuffers: true });
+  try {
+    const lengths = [0, 1, 2, 3, 4, 7, 8, 9, 15, 16, 17, 31, 32, 33, 64, 65, 96, 97, 127, 128, 129, 160, 200, 239, 240, 241, 255, 256,
+      1023, 1024, 1025, 4096, 100_003];
+    const ks = new Keyspace(16, dialect);
+    let seed = 7;
+    for (const n of lengths) {
+      const value = Buffer.alloc(n);
+      for (let i = 0; i < n; i++) value[i] = (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+      await m.call('SET', `k${n}`, value);
+      assert.equal(applyWrite({ ks, db: 0, now: Date.now() }, ['SET', `k${n}`, value.toString('latin1')]).kind, 'ok');
+      const theirs = String(await m.call('DIGEST', `k${n}`));
+      assert.deepEqual(normalizeValue(runRead({ ks, db: 0, now: Date.now() }, ['DIGEST', `k${n}`])), theirs, `${n} bytes`);
+    }
+  } finally {
+    m.close();
+    await master.stop();
+  }
+});

@@ -6,7 +6,7 @@ import { reply } from '../../resp/encode';
 import type { ApplyOutcome, CommandContext, ReadCommand, WriteCommand } from '../command';
 import { markNoIntString, markRawString } from '../encoding';
 import { fromBytes, type Bytes, type KeyEntry, type Value } from '../values';
-import { xxh3Hex } from '../xxh3';
+import { xxh3Hex } from '../xxh3/xxh3_64';
 import { add, formatHuman, fromBigInt, isInf, parseLongDouble, type LongDouble } from './longDouble';
 import {
   bulk, diverged, ERR_NOT_FLOAT, ERR_NOT_INT, ERR_SYNTAX, fail, int, NIL, OK_OUTCOME, parseInt64, parseLong, read,
