@@ -5,60 +5,18 @@
 // older versions, the unknown-command error.
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
-import { runRead } from '../../src/keyspace/commands/registry';
 import { infoKeyspace } from '../../src/keyspace/infoKeyspace';
-import { Keyspace } from '../../src/keyspace/keyspace';
-import type { RedisClient } from '../../src/net/redisClient';
-import { profileById } from '../../src/versions/profiles';
-import { RawReplica } from '../support/captureStream';
-import { normalizeReply, normalizeValue, parseCommands, StreamApplier } from '../support/keyspaceHarness';
-import { RedisServer, sleep, waitFor } from '../support/redisServer';
+import { startTrio, type LiveTrio } from '../support/liveTrio';
+import { sleep } from '../support/redisServer';
 import { liveServer } from '../support/servers';
 
-interface Setup {
-  m: RedisClient;
-  r: RedisClient;
-  ks: Keyspace;
-  /** Sends to the master and waits until the keyspace and the real replica both applied it. */
-  write(...commands: string[][]): Promise<void>;
-  /** The real replica's answer and the keyspace's, for one read. */
-  both(argv: string[]): Promise<[unknown, unknown]>;
-  stop(): Promise<void>;
-}
+type Setup = LiveTrio;
 
 async function setup(name: string): Promise<Setup> {
-  const live = liveServer(name);
-  const args = ['--enable-debug-command', 'yes', '--repl-diskless-sync', 'no', '--repl-ping-replica-period', '3600'];
-  const master = await RedisServer.start({ binary: live.binary, args });
-  const replica = await RedisServer.start({ binary: live.binary, args: [...args, '--replicaof', '127.0.0.1', String(master.port)] });
-  const m = await master.client({ returnBuffers: true });
-  const r = await replica.client({ returnBuffers: true });
-  await waitFor('the real replica to sync', async () => (await r.info('replication')).get('master_link_status') === 'up', 20_000);
+  const trio = await startTrio(liveServer(name));
   // No active expiry on the master: a field past its TTL stays until someone reads it there.
-  await m.call('DEBUG', 'SET-ACTIVE-EXPIRE', '0');
-  const raw = await RawReplica.sync(master.port, 20_000);
-  const ks = new Keyspace(16, profileById(live.profile)!);
-  const applier = new StreamApplier(ks);
-  return {
-    m, r, ks,
-    async write(...commands) {
-      await m.pipeline(commands);
-      const end = Number((await m.info('replication')).get('master_repl_offset'));
-      applier.apply(parseCommands(await raw.streamUpTo(end)));
-      await m.call('WAIT', '1', '5000');
-      assert.deepEqual(applier.applied.filter((a) => a.outcome.kind !== 'ok'), []);
-    },
-    async both(argv) {
-      return [normalizeReply(await r.send(...argv)), normalizeValue(runRead({ ks, db: 0, now: Date.now() }, argv))];
-    },
-    async stop() {
-      m.close();
-      r.close();
-      raw.close();
-      await master.stop();
-      await replica.stop();
-    },
-  };
+  await trio.m.call('DEBUG', 'SET-ACTIVE-EXPIRE', '0');
+  return trio;
 }
 
 const BIG = Array.from({ length: 600 }, (_, i) => [`k${i}`, 'v']).flat();

@@ -9,9 +9,8 @@ import { describe, test } from 'node:test';
 import { applyWrite, runRead } from '../../src/keyspace/commands/registry';
 import { Keyspace } from '../../src/keyspace/keyspace';
 import { profileById } from '../../src/versions/profiles';
-import { RawReplica } from '../support/captureStream';
-import { normalizeReply, normalizeValue, parseCommands, StreamApplier } from '../support/keyspaceHarness';
-import { RedisServer, waitFor } from '../support/redisServer';
+import { normalizeReply, normalizeValue } from '../support/keyspaceHarness';
+import { startTrio } from '../support/liveTrio';
 import { liveServer } from '../support/servers';
 
 const DATA: string[][] = [
@@ -38,22 +37,10 @@ const SORTS: string[][] = [
 for (const name of ['debian', 'redis-unstable-2026-06']) {
   describe(`SORT on ${name}`, () => {
     test('SORT … STORE applied from the stream leaves the list the master and the real replica hold; SORT_RO answers as the master does', async () => {
-      const live = liveServer(name);
-      const args = ['--enable-debug-command', 'yes', '--repl-diskless-sync', 'no', '--repl-ping-replica-period', '3600'];
-      const master = await RedisServer.start({ binary: live.binary, args });
-      const replica = await RedisServer.start({ binary: live.binary, args: [...args, '--replicaof', '127.0.0.1', String(master.port)] });
-      const m = await master.client({ returnBuffers: true });
-      const r = await replica.client({ returnBuffers: true });
-      const raw = await RawReplica.sync(master.port, 20_000);
+      const trio = await startTrio(liveServer(name));
+      const { m, r, ks, applier, drain } = trio;
       try {
-        await waitFor('the real replica to sync', async () => (await r.info('replication')).get('master_link_status') === 'up', 20_000);
-        const ks = new Keyspace(16, profileById(live.profile)!);
         const ctx = () => ({ ks, db: 0, now: Date.now() });
-        const applier = new StreamApplier(ks);
-        const drain = async (): Promise<void> => {
-          const end = Number((await m.info('replication')).get('master_repl_offset'));
-          applier.apply(parseCommands(await raw.streamUpTo(end)));
-        };
         await m.pipeline(DATA);
         await drain();
         let stored = 0;
@@ -80,11 +67,7 @@ for (const name of ['debian', 'redis-unstable-2026-06']) {
         assert.equal(normalizeValue(runRead(ctx(), ['OBJECT', 'ENCODING', 'z'])), 'skiplist', 'SORT left the zset a skiplist');
         assert.deepEqual(normalizeValue(runRead(ctx(), ['DEBUG', 'DIGEST'])), normalizeReply(await m.send('DEBUG', 'DIGEST')));
       } finally {
-        m.close();
-        r.close();
-        raw.close();
-        await master.stop();
-        await replica.stop();
+        await trio.stop();
       }
     });
   });

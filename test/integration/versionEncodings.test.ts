@@ -14,11 +14,9 @@ import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import { runRead } from '../../src/keyspace/commands/registry';
 import { infoKeyspace } from '../../src/keyspace/infoKeyspace';
-import { Keyspace } from '../../src/keyspace/keyspace';
 import { profileById } from '../../src/versions/profiles';
-import { RawReplica } from '../support/captureStream';
-import { normalizeReply, normalizeValue, parseCommands, StreamApplier } from '../support/keyspaceHarness';
-import { RedisServer, waitFor } from '../support/redisServer';
+import { normalizeReply, normalizeValue } from '../support/keyspaceHarness';
+import { startTrio } from '../support/liveTrio';
 import { liveServers } from '../support/servers';
 
 const long = (n: number, c = 'x'): string => c.repeat(n);
@@ -56,20 +54,13 @@ describe('each version\'s encoding rules, next to a real replica', { concurrency
   for (const live of liveServers()) {
     const profile = profileById(live.profile)!;
     test(`${live.name}: OBJECT ENCODING, DIGEST-VALUE and INFO keyspace of the rules that changed between versions`, async () => {
-      const args = ['--enable-debug-command', 'yes', '--repl-diskless-sync', 'no', '--repl-ping-replica-period', '3600'];
-      const master = await RedisServer.start({ binary: live.binary, args });
-      const replica = await RedisServer.start({ binary: live.binary, args: [...args, '--replicaof', '127.0.0.1', String(master.port)] });
-      const m = await master.client({ returnBuffers: true });
-      const r = await replica.client({ returnBuffers: true });
-      const raw = await RawReplica.sync(master.port, 20_000);
+      const trio = await startTrio(live);
+      const { m, r, ks, applier } = trio;
       try {
-        await waitFor('the real replica to sync', async () => (await r.info('replication')).get('master_link_status') === 'up', 20_000);
-        const ks = new Keyspace(16, profile);
-        const applier = new StreamApplier(ks);
         for (const s of SCENARIOS) {
           if (s.hfe && !profile.has('hash-field-expiry')) continue;
           for (const c of s.commands) await m.call(...c);
-          applier.apply(parseCommands(await raw.streamUpTo(Number((await m.info('replication')).get('master_repl_offset')))));
+          await trio.drain();
           await m.call('WAIT', '1', '5000');
           assert.deepEqual(applier.applied.filter((a) => a.outcome.kind !== 'ok'), [], s.name);
           for (const k of s.keys) {
@@ -81,11 +72,7 @@ describe('each version\'s encoding rules, next to a real replica', { concurrency
           assert.deepEqual(infoKeyspace(ks).split('\r\n').filter((l) => l.startsWith('db')), info, `${s.name}: INFO keyspace`);
         }
       } finally {
-        m.close();
-        r.close();
-        raw.close();
-        await master.stop();
-        await replica.stop();
+        await trio.stop();
       }
     });
   }
