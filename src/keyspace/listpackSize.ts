@@ -48,3 +48,9 @@ export function listpackEntrySize(s: Bytes): number {
   const l = encodedSize(s);
   return l + backlenSize(l);
 }
+
+/** The bytes an integer element adds to a listpack (lpAppendInteger). */
+export function listpackIntEntrySize(v: bigint): number {
+  const l = intEncodedSize(v);
+  return l + backlenSize(l);
+}

@@ -9,6 +9,7 @@
 // default node limits on the master). A stream that came from an RDB has lost
 // its boundaries and tombstones; its layout is rebuilt as if its live entries
 // had been added in order, and flagged estimated.
+import { LISTPACK_EMPTY_BYTES, listpackEntrySize, listpackIntEntrySize } from '../listpackSize';
 import type { Bytes, StreamEntry, StreamId, StreamValue } from '../values';
 import { compareIds, UINT64_MAX } from './streamId';
 
@@ -50,47 +51,11 @@ export function layoutOf(s: StreamValue): StreamLayout {
   return layout;
 }
 
-// ---- listpack sizes (listpack.c lpEncodeGetType / lpEncodeBacklen) ----
+// Listpack sizes are listpackSize.ts's (lpEncodeGetType / lpEncodeBacklen).
+const intElement = listpackIntEntrySize;
+const strElement = listpackEntrySize;
 
-const INT64_MIN = -(1n << 63n);
 const INT64_MAX = (1n << 63n) - 1n;
-
-function intEntrySize(v: bigint): number {
-  if (v >= 0n && v <= 127n) return 1;
-  if (v >= -4096n && v <= 4095n) return 2;
-  if (v >= -32768n && v <= 32767n) return 3;
-  if (v >= -8388608n && v <= 8388607n) return 4;
-  if (v >= -2147483648n && v <= 2147483647n) return 5;
-  return 9;
-}
-
-function backlenSize(l: number): number {
-  if (l < 128) return 1;
-  if (l < 16384) return 2;
-  if (l < 2097152) return 3;
-  if (l < 268435456) return 4;
-  return 5;
-}
-
-function withBacklen(encoded: number): number {
-  return encoded + backlenSize(encoded);
-}
-
-/** An integer element (lpAppendInteger). */
-function intElement(v: bigint): number {
-  return withBacklen(intEntrySize(v));
-}
-
-/** A string element: stored as an integer when it is a canonical int64 (lpStringToInt64). */
-function strElement(s: Bytes): number {
-  if (s.length > 0 && s.length <= 20 && /^(0|-?[1-9][0-9]*)$/.test(s)) {
-    const v = BigInt(s);
-    if (v >= INT64_MIN && v <= INT64_MAX) return intElement(v);
-  }
-  const len = s.length;
-  const encoded = len < 64 ? 1 + len : len < 4096 ? 2 + len : 5 + len;
-  return withBacklen(encoded);
-}
 
 /** (a - b) as the int64 the C code stores: uint64 difference, reinterpreted. */
 function delta(a: bigint, b: bigint): bigint {
@@ -98,7 +63,7 @@ function delta(a: bigint, b: bigint): bigint {
   return d > INT64_MAX ? d - (1n << 64n) : d;
 }
 
-const LP_EMPTY = 7; // 6-byte header + end byte
+const LP_EMPTY = LISTPACK_EMPTY_BYTES;
 
 function sameFields(fields: Bytes[], master: Bytes[]): boolean {
   if (fields.length / 2 !== master.length) return false;
