@@ -11,6 +11,9 @@ import { onTransferReadable, transferReadable } from './transfer';
 
 /** Whether the link's handler would read something (or see its end) now. */
 export function handlerReadable(core: ReplicaCore, link: Link): boolean {
+  // A load blocks the replica: another link's handler runs only when the load runs the event loop
+  // (processEventsWhileBlocked), once per window; the loading link itself is read by the load.
+  if (core.loadBlocks && link.handler !== 'readSyncBulkPayload' && !core.eventsWindow) return false;
   switch (link.handler) {
     case 'syncWithMaster':
       return waitsForReply(core.info.repl_state) && replyReadable(link);
@@ -21,8 +24,7 @@ export function handlerReadable(core: ReplicaCore, link: Link): boolean {
     case 'rdbChannelHandshake':
       return link.connected && waitsForChannelReply(core) && replyReadable(link);
     case 'bufferReplData':
-      // A load blocks the replica: the main channel is read only when the load runs the event loop.
-      return bufferReadable(core) && (!core.loadBlocks || core.eventsWindow);
+      return bufferReadable(core);
     case 'setupMainConnForPsync':
       return (core.info.repl_state === ReplState.RECEIVE_CAPA_REPLY || core.info.repl_state === ReplState.RECEIVE_PSYNC_REPLY) && replyReadable(link);
     case null:
@@ -45,6 +47,8 @@ function waitsForChannelReply(core: ReplicaCore): boolean {
 }
 
 export function onLinkReadable(core: ReplicaCore, link: Link): Work {
+  // One read per blocked run of the event loop.
+  if (core.loadBlocks && link.handler !== 'readSyncBulkPayload') core.eventsWindow = false;
   switch (link.handler) {
     case 'readSyncBulkPayload':
       return onTransferReadable(core);
