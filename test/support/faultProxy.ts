@@ -7,6 +7,12 @@
 import * as net from 'node:net';
 
 const MARK_LEN = 40;
+/** What a multi-channel sync's second connection says in its handshake (REPLCONF … rdb-only 1 …). */
+const RDB_ONLY = '\r\nrdb-only\r\n';
+/** The handshake is in the first bytes a replica writes; an rdb channel says so there or not at all. */
+const HANDSHAKE_BYTES = 4096;
+/** A payload header: `$<len>` or `$EOF:<mark>` (Valkey's `$ENDOFF:…` is a reply line). */
+const PAYLOAD_HEADER = /^\$(\d+$|EOF:)/;
 
 /** One piece of what the master sends, in protocol terms. */
 export type Segment =
@@ -25,10 +31,16 @@ export type Segment =
   /** Bytes of the replication stream after the payload (or after +CONTINUE). */
   | { kind: 'stream'; bytes: Buffer; offset: number };
 
-/** What to do with a segment: forward these bytes (default: the segment's own), then go on, stall or close. */
+/**
+ * What to do with a segment: forward these bytes (default: the segment's own),
+ * then go on, stall (drop every later byte), hold (keep every later byte until
+ * release()) or close.
+ */
 export interface Verdict {
   forward?: Buffer;
-  then?: 'continue' | 'stall' | 'close';
+  then?: 'continue' | 'stall' | 'hold' | 'close';
+  /** With then 'hold': the rest of this segment, kept back with what follows. */
+  held?: Buffer;
 }
 
 /** Inspects every master→replica segment of a link; returning nothing forwards it unchanged. */
@@ -43,7 +55,17 @@ export interface ProxyEvent {
 export class ProxyLink {
   /** Master→replica bytes are withheld from now on. */
   stalled = false;
+  /**
+   * While holding: what was decided already and waits for release() (null: not
+   * holding). The master's later bytes stay unread in `unread` (and the socket
+   * is paused), so that faults see them only once they are delivered.
+   */
+  private held: Buffer[] | null = null;
+  private unread: Buffer[] = [];
+  private rdbChannel = false;
   closed = false;
+  /** When the replica's connection was accepted (ms). */
+  readonly acceptedAt = Date.now();
   /** Time (ms) of the last master→replica write, and of the last replica→master one. */
   lastToReplicaAt = 0;
   lastToMasterAt = 0;
@@ -89,6 +111,43 @@ export class ProxyLink {
     this.onEvent(this, `injected ${JSON.stringify(b.toString('latin1'))}`);
   }
 
+  /**
+   * Whether the replica opened this link as the rdb channel of a multi-channel
+   * full sync (Redis 8's rdb channel, Valkey 8's dual channel): its handshake
+   * said `rdb-only`. Known before the master answers that handshake.
+   */
+  get isRdbChannel(): boolean {
+    return this.rdbChannel;
+  }
+
+  get holding(): boolean {
+    return this.held !== null;
+  }
+
+  /**
+   * Master→replica bytes are kept back from now on (a slow network) until
+   * release(); the master's socket is not read meanwhile.
+   */
+  hold(): void {
+    if (this.held !== null) return;
+    this.onEvent(this, 'holding');
+    this.held = [];
+    this.upstream.pause();
+  }
+
+  /** Delivers what was held and goes on with the master's bytes (whose faults may hold again). */
+  release(): void {
+    const held = this.held;
+    if (held === null || this.closed) return;
+    this.held = null;
+    this.onEvent(this, 'released');
+    for (const b of held) this.toReplica(b);
+    const unread = Buffer.concat(this.unread);
+    this.unread = [];
+    if (unread.length > 0) this.fromMasterData(unread);
+    if (this.held === null && !this.closed) this.upstream.resume();
+  }
+
   stall(): void {
     if (!this.stalled) this.onEvent(this, 'stalled');
     this.stalled = true;
@@ -112,6 +171,7 @@ export class ProxyLink {
 
   fromReplicaData(b: Buffer, upConnected: boolean): void {
     this.fromReplica.push(b);
+    if (!this.rdbChannel && this.bytesToMaster < HANDSHAKE_BYTES) this.rdbChannel = this.replicaToMasterText.includes(RDB_ONLY);
     this.bytesToMaster += b.length;
     this.lastToMasterAt = Date.now();
     if (upConnected) this.upstream.write(b);
@@ -121,11 +181,15 @@ export class ProxyLink {
   fromMasterData(chunk: Buffer): void {
     let rest = chunk;
     while (rest.length > 0 && !this.closed) {
+      if (this.held !== null) {
+        this.unread.push(rest);
+        return;
+      }
       if (this.phase === 'replies') {
         this.lineBuf = Buffer.concat([this.lineBuf, rest]);
         rest = Buffer.alloc(0);
         for (;;) {
-          if (this.phase !== 'replies' || this.closed) break;
+          if (this.phase !== 'replies' || this.closed || this.held !== null) break;
           const nl = this.lineBuf.indexOf(0x0a);
           if (nl === -1) break;
           const raw = this.lineBuf.subarray(0, nl + 1);
@@ -133,7 +197,7 @@ export class ProxyLink {
           let text = raw.toString('latin1', 0, nl);
           if (text.endsWith('\r')) text = text.slice(0, -1);
           this.lines.push(text);
-          const header = text.startsWith('$');
+          const header = PAYLOAD_HEADER.test(text);
           if (header) {
             if (text.startsWith('$EOF:')) {
               this.mark = Buffer.from(text.slice(5, 5 + MARK_LEN), 'latin1');
@@ -143,13 +207,14 @@ export class ProxyLink {
             }
             this.phase = 'payload';
             this.payloadSeen = 0;
-          } else if (text.startsWith('+CONTINUE')) {
+          } else if (text.startsWith('+CONTINUE') || text.startsWith('+RDBCHANNELSYNC')) {
+            // Redis 8's main channel carries the stream right after +RDBCHANNELSYNC (the RDB takes the rdb channel).
             this.phase = 'stream';
           }
           this.apply({ kind: 'line', text, raw: Buffer.from(raw), header });
         }
-        // Whatever followed the last line belongs to the next phase.
-        if (this.phase !== 'replies' && this.lineBuf.length > 0) {
+        // Whatever followed the last line belongs to the next phase, or waits for release().
+        if ((this.phase !== 'replies' || this.held !== null) && this.lineBuf.length > 0) {
           rest = this.lineBuf;
           this.lineBuf = Buffer.alloc(0);
         }
@@ -191,6 +256,10 @@ export class ProxyLink {
     const bytes = verdict?.forward ?? own;
     if (!this.stalled && bytes.length > 0) this.toReplica(bytes);
     if (verdict?.then === 'stall') this.stall();
+    if (verdict?.then === 'hold') {
+      this.hold();
+      if (verdict.held && verdict.held.length > 0) this.held!.push(Buffer.from(verdict.held));
+    }
     if (verdict?.then === 'close') this.close();
   }
 
@@ -247,6 +316,16 @@ export class FaultProxy {
 
   get openLinks(): ProxyLink[] {
     return this.links.filter((l) => !l.closed);
+  }
+
+  /** The rdb channels the replica opened so far, oldest first. */
+  get rdbLinks(): ProxyLink[] {
+    return this.links.filter((l) => l.isRdbChannel);
+  }
+
+  /** The main link an rdb channel belongs to: the last one the replica opened before it. */
+  mainLinkOf(rdb: ProxyLink): ProxyLink | undefined {
+    return this.links.filter((l) => l.id < rdb.id && !l.isRdbChannel).at(-1);
   }
 
   stallAll(): void {
@@ -323,6 +402,26 @@ export function replaceLine(match: RegExp, replacement: string): Fault {
   };
 }
 
+/** Rewrites the first reply line matching `match` as `edit` says (the terminator is added). */
+export function rewriteLine(match: RegExp, edit: (text: string) => string): Fault {
+  let done = false;
+  return (seg) => {
+    if (done || seg.kind !== 'line' || !match.test(seg.text)) return;
+    done = true;
+    return { forward: Buffer.from(`${edit(seg.text)}\r\n`, 'latin1') };
+  };
+}
+
+/** Holds a link's first reply line matching `match` and everything after it until the test calls release(). */
+export function holdFromLine(match: RegExp): Fault {
+  const done = new WeakSet<ProxyLink>();
+  return (seg, link) => {
+    if (done.has(link) || seg.kind !== 'line' || !match.test(seg.text)) return;
+    done.add(link);
+    return { forward: Buffer.alloc(0), then: 'hold', held: seg.raw };
+  };
+}
+
 /** Forwards the first line matching `match`, then withholds every later master→replica byte. */
 export function stallAfterLine(match: RegExp): Fault {
   return (seg) => (seg.kind === 'line' && match.test(seg.text) ? { then: 'stall' } : undefined);
@@ -349,6 +448,18 @@ export function stallAfterPayload(n: number): Fault {
     if (seg.kind !== 'payload') return;
     const head = cutPayload(seg, n);
     return head === null ? undefined : { forward: head, then: 'stall' };
+  };
+}
+
+/** Forwards a link's first `n` payload bytes, then holds the rest until the test calls release() (a slow network). */
+export function holdAfterPayload(n: number): Fault {
+  const done = new WeakSet<ProxyLink>();
+  return (seg, link) => {
+    if (done.has(link) || seg.kind !== 'payload') return;
+    const head = cutPayload(seg, n);
+    if (head === null) return;
+    done.add(link);
+    return { forward: head, then: 'hold', held: seg.bytes.subarray(head.length) };
   };
 }
 
@@ -418,6 +529,31 @@ export function corruptEofMark(): Fault {
     out[out.length - 1] = out[out.length - 1] === 0x30 ? 0x31 : 0x30;
     received = Buffer.alloc(0);
     return { forward: out };
+  };
+}
+
+/**
+ * Gives `fault` to the first `times` rdb channels a replica opens and to no
+ * other link (arm it with always(): the role of a link is known only from
+ * what the replica writes on it).
+ */
+export function onRdbChannel(fault: Fault, times = 1): Fault {
+  return onLinks((link) => link.isRdbChannel, fault, times);
+}
+
+/** Gives `fault` to the first `times` main links (not rdb channels) and to no other link. */
+export function onMainChannel(fault: Fault, times = 1): Fault {
+  return onLinks((link) => !link.isRdbChannel, fault, times);
+}
+
+function onLinks(which: (link: ProxyLink) => boolean, fault: Fault, times: number): Fault {
+  const chosen = new Set<number>();
+  return (seg, link) => {
+    if (!chosen.has(link.id)) {
+      if (chosen.size >= times || !which(link)) return;
+      chosen.add(link.id);
+    }
+    return fault(seg, link);
   };
 }
 
