@@ -274,9 +274,6 @@ function valkeyCases(): FaultCase[] {
       title: 'the main channel\'s +OK to set-rdb-client-id arriving while a diskless load blocks',
       load: 'on-empty-db',
       unpaced: true,
-      todo: 'the engine reads the main channel\'s replies (setupMainConnForPsync) while a diskless load blocks and logs ' +
-        '"Trying a partial resynchronization using main channel" and "…accepted a Partial Resynchronization, RDB load in background." ' +
-        'in the middle of the load; valkey-server 8.0.1 reads them only once the load is done ("…accepted a Partial Resynchronization.")',
       fault: () => firstOf(onMainChannel(holdReplyAfter(/^\+DUALCHANNELSYNC$/)), onRdbChannel(holdAfterPayload(CUT_AT))),
       async play(side) {
         const rdb = await heldMidRdb(side);
