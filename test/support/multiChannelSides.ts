@@ -10,6 +10,7 @@
 // reaches; with a fault in the middle of one transfer, the other replica's
 // transfer (and so its log) would depend on that. Two masters of the same
 // build and dataset keep the two syncs apart.
+import { noisyValue } from './sessionCaptureRun';
 import type { ReplicaConfig } from '../../src/config/replicaConfig';
 import { ReplState } from '../../src/engine/states';
 import type { RedisClient } from '../../src/net/redisClient';
@@ -27,16 +28,6 @@ export type SideKind = 'real' | 'engine';
 const BULK_KEYS = 1500;
 const BULK_VALUE_BYTES = 60;
 
-/** Deterministic printable bytes that LZF cannot shrink much. */
-function noise(seed: number, bytes: number): string {
-  let s = (seed * 2654435761) >>> 0;
-  let out = '';
-  while (out.length < bytes) {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    out += (s >>> 8).toString(36);
-  }
-  return out.slice(0, bytes);
-}
 
 /** What a replica of one side is started with, on top of replicaof and its build's multi-channel switch. */
 export interface ReplicaSettings {
@@ -66,7 +57,7 @@ export class Side {
     const master = await RedisServer.start({ binary: server.binary, args });
     const admin = await master.client();
     await admin.pipeline(everyEncoding());
-    const bulk = Array.from({ length: BULK_KEYS }, (_, i) => ['SET', `bulk:${i}`, noise(i % 16, BULK_VALUE_BYTES)]);
+    const bulk = Array.from({ length: BULK_KEYS }, (_, i) => ['SET', `bulk:${i}`, noisyValue(i % 16, BULK_VALUE_BYTES)]);
     await admin.pipeline(bulk);
     return new Side(kind, server, master, admin);
   }
