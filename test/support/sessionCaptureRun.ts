@@ -269,6 +269,23 @@ export async function cutAndResync(rec: SessionRecorder): Promise<void> {
 
 // ---- checks on a capture ----
 
+/**
+ * The tail of a full-sync scenario under writes: the writer runs until the
+ * link is up, the RDB goes back to full speed, then a workload with WAIT and
+ * a partial resync after the proxy cuts the link.
+ */
+export async function syncUnderWritesThenResync(rec: SessionRecorder, writes: Parameters<typeof startWriter>[1]): Promise<void> {
+  const writer = await startWriter(rec, writes);
+  await rec.waitLinkUp(60_000);
+  await writer.stop();
+  await rec.checkpoint('synced');
+  await rec.onMaster('CONFIG', 'SET', 'rdb-key-save-delay', 0);
+  await sleep(1200);
+  await workloadAndWait(rec);
+  await cutAndResync(rec);
+  await sleep(1200);
+}
+
 export function hasLog(fixture: SessionFixture, re: RegExp): boolean {
   return fixture.replicaLog.some((l) => re.test(l.message));
 }
