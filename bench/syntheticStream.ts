@@ -23,7 +23,7 @@ export function streamChunks(commands: number): Buffer[] {
 export function connectedEngine(): ReplicaEngine {
   let ms = Date.UTC(2025, 0, 1);
   const engine = new ReplicaEngine(
-    { ...defaultConfig(), replicaof: { host: '127.0.0.1', port: 6379 }, 'repl-diskless-load': 'on-empty-db' },
+    { ...defaultConfig(), emulate: 'redis-7.0', replicaof: { host: '127.0.0.1', port: 6379 }, 'repl-diskless-load': 'on-empty-db' },
     { clock: { now: () => ++ms }, newReplid: () => 'b'.repeat(40) },
   );
   engine.runUntilIdle();
