@@ -2,7 +2,7 @@
 // time (DAP's indexedVariables with start/count), so a database of a million
 // keys costs one page per request, never the whole key list.
 import type { Keyspace } from '../keyspace/keyspace';
-import type { Bytes, KeyEntry, Value } from '../keyspace/values';
+import type { Bytes, Value } from '../keyspace/values';
 
 export interface PagedNode {
   name: string;
@@ -50,9 +50,8 @@ function length(v: Value): number {
   }
 }
 
-function keyNode(key: Bytes, e: KeyEntry, nowMs: number): PagedNode {
-  const v = e.value;
-  const expired = e.expireAt !== -1 && e.expireAt <= nowMs ? ' (expired, hidden from reads)' : '';
+function keyNode(key: Bytes, v: Value, expireAt: number, nowMs: number): PagedNode {
+  const expired = expireAt !== -1 && expireAt <= nowMs ? ' (expired, hidden from reads)' : '';
   const n = length(v);
   const value = v.type === 'string' ? `"${showBytes(v.value)}"` : v.type === 'module' ? `module ${v.moduleName}` : `${v.type} (${n})`;
   return { name: showBytes(key), value: value + expired, type: v.type, step: key, ...(n > 0 ? { indexed: n } : {}) };
@@ -97,7 +96,7 @@ export function keyspaceChildren(ks: Keyspace, path: readonly string[], start = 
   }
   const db = ks.dbs[Number(path[0])];
   if (!db) return [];
-  if (path.length === 1) return [...page(db, start, count)].map(([k, e]) => keyNode(k, e, nowMs));
-  const entry = db.get(path[1]!);
-  return entry ? elements(entry.value, start, count) : [];
+  if (path.length === 1) return [...page(db, start, count)].map(([k, v]) => keyNode(k, v, db.expireAt(k), nowMs));
+  const entry = db.peek(path[1]!);
+  return entry ? elements(entry, start, count) : [];
 }

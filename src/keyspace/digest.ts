@@ -27,7 +27,7 @@ import type { Keyspace } from './keyspace';
 import { sha1Into } from './sha1';
 import type { SparseArray } from './sparseArray';
 import { SLICE_SIZE } from './arraySlices';
-import type { Bytes, Divergence, KeyEntry, Value } from './values';
+import type { Bytes, Divergence, Value } from './values';
 
 /** Redis's OBJ_* type codes, hashed into every value's digest. */
 const TYPE_CODE: Record<Value['type'], number> = { string: 0, list: 1, set: 2, zset: 3, hash: 4, module: 5, stream: 6, array: 7 };
@@ -63,8 +63,7 @@ function uint32be(n: number): Uint8Array {
 const element = new Uint8Array(20);
 
 /** xorObjectDigest: mixes the value (and its expiry marker) into d. */
-function objectDigest(d: Uint8Array, entry: KeyEntry, dialect: KeyspaceDialect): void {
-  const v = entry.value;
+function objectDigest(d: Uint8Array, v: Value, expireAt: number, dialect: KeyspaceDialect): void {
   mixDigest(d, uint32be(TYPE_CODE[v.type]));
   switch (v.type) {
     case 'string':
@@ -106,7 +105,7 @@ function objectDigest(d: Uint8Array, entry: KeyEntry, dialect: KeyspaceDialect):
     case 'module':
       throw new DigestUnavailable(`holds a value of module type '${v.moduleName}' that only the module can digest`);
   }
-  if (entry.expireAt !== -1) xorDigest(d, '!!expire!!');
+  if (expireAt !== -1) xorDigest(d, '!!expire!!');
 }
 
 /**
@@ -179,17 +178,22 @@ export function digestBlocker(ks: Keyspace): string | null {
       datasetWide ??= describe(d.db, null, d);
       continue;
     }
-    const entry = ks.db(d.db).get(d.key);
+    const db = ks.db(d.db);
     const id = `${d.db}:${d.key}`;
-    if ((!entry || entry.diverged) && !keys.has(id)) keys.set(id, describe(d.db, d.key, entry?.diverged ?? d));
+    const marked = db.divergence(d.key);
+    if ((!db.has(d.key) || marked) && !keys.has(id)) keys.set(id, describe(d.db, d.key, marked ?? d));
   }
   let module: string | null = null;
   ks.dbs.forEach((db, j) => {
-    for (const [key, entry] of db) {
+    for (const [key, divergence] of db.divergedKeys()) {
       const id = `${j}:${key}`;
-      if (entry.diverged && !keys.has(id)) keys.set(id, describe(j, key, entry.diverged));
-      else if (!module && entry.value.type === 'module') {
-        module = `${quoteKey(key)} in db${j} holds a value of module type '${entry.value.moduleName}' that only the module can digest`;
+      if (!keys.has(id)) keys.set(id, describe(j, key, divergence));
+    }
+    if (module) return;
+    for (const [key, v] of db) {
+      if (v.type === 'module') {
+        module = `${quoteKey(key)} in db${j} holds a value of module type '${v.moduleName}' that only the module can digest`;
+        break;
       }
     }
   });
@@ -213,10 +217,10 @@ export function datasetDigest(ks: Keyspace): string {
   ks.dbs.forEach((db, j) => {
     if (db.size === 0) return;
     mixDigest(final, uint32be(j));
-    for (const [key, entry] of db) {
+    for (const [key, v] of db) {
       d.fill(0);
       mixDigest(d, key);
-      objectDigest(d, entry, ks.dialect);
+      objectDigest(d, v, db.expireAt(key), ks.dialect);
       xorDigest(final, d);
     }
   });
@@ -224,8 +228,9 @@ export function datasetDigest(ks: Keyspace): string {
 }
 
 /** Why one key's digest cannot be trusted, or null. */
-function keyBlocker(ks: Keyspace, db: number, key: Bytes, entry: KeyEntry | undefined): string | null {
-  if (entry?.diverged) return `diverged from the master (${describe(db, key, entry.diverged)})`;
+function keyBlocker(ks: Keyspace, db: number, key: Bytes, entry: Value | undefined): string | null {
+  const marked = ks.db(db).divergence(key);
+  if (marked) return `diverged from the master (${describe(db, key, marked)})`;
   for (const d of ks.divergences) {
     if (d.key === null) return `the dataset diverged from the master (${describe(d.db, null, d)})`;
   }
@@ -242,13 +247,13 @@ function keyBlocker(ks: Keyspace, db: number, key: Bytes, entry: KeyEntry | unde
  * whose value is unknown.
  */
 export function valueDigest(ks: Keyspace, db: number, key: Bytes): string {
-  const entry = ks.db(db).get(key);
+  const entry = ks.db(db).peek(key);
   const blocker = keyBlocker(ks, db, key, entry);
   if (blocker) throw new DigestUnavailable(`digest unavailable: ${blocker}`);
   if (!entry) return EMPTY_DIGEST;
   const d = new Uint8Array(20);
   try {
-    objectDigest(d, entry, ks.dialect);
+    objectDigest(d, entry, ks.db(db).expireAt(key), ks.dialect);
   } catch (err) {
     if (err instanceof DigestUnavailable) throw new DigestUnavailable(`digest unavailable: ${quoteKey(key)} in db${db} ${err.message}`);
     throw err;

@@ -29,6 +29,7 @@ import { EMBSTR_LIMIT, encodingConfig } from './encodingConfig';
 import { copyListLayout, listEncoding } from './listEncoding';
 import type { Bytes, Value } from './values';
 import { isInt64 } from './commands/util';
+import { SdsString, stringLength } from './sds';
 
 export { EMBSTR_LIMIT, encodingConfig };
 
@@ -71,7 +72,7 @@ export function objectEncoding(v: Value, dialect: KeyspaceDialect): string {
 function stringEncoding(v: Extract<Value, { type: 'string' }>): string {
   const tag = stringTags.get(v);
   if (tag === 'raw') return 'raw';
-  const len = v.value.length;
+  const len = stringLength(v);
   if (tag === undefined && len <= 20 && isInt64(v.value)) return 'int';
   return len <= EMBSTR_LIMIT ? 'embstr' : 'raw';
 }
@@ -82,8 +83,13 @@ function stringEncoding(v: Extract<Value, { type: 'string' }>): string {
  */
 export function noteStringPlaced(dialect: KeyspaceDialect, v: Extract<Value, { type: 'string' }>, key: Bytes): void {
   if (!dialect.has('kvobj-embedded-key')) return;
-  if (key.length + v.value.length <= KVOBJ_EMBED_LIMIT) return;
+  if (key.length + stringLength(v) <= KVOBJ_EMBED_LIMIT) return;
   if (stringEncoding(v) === 'embstr') stringTags.set(v, 'raw');
+}
+
+/** A string with no tag, not writable in place: the database may keep it as its bare bytes. */
+export function isPlainString(v: Extract<Value, { type: 'string' }>): boolean {
+  return !stringTags.has(v) && !(v instanceof SdsString);
 }
 
 /** The string was modified in place (APPEND, SETRANGE, SETBIT…): raw from now on. */

@@ -3,8 +3,8 @@
 // master sends DEL; reads hide them (lookupKeyRead on a replica).
 import type { KeyspaceDialect } from '../versions/profile';
 import { DEFAULT_DIALECT } from '../versions/profiles';
-import { noteStringPlaced } from './encoding';
-import type { Bytes, Divergence, KeyEntry, Value } from './values';
+import { isPlainString, noteStringPlaced } from './encoding';
+import type { Bytes, Divergence, Value } from './values';
 
 /** Who a database reads its dialect from (its keyspace). */
 export interface DialectOwner {
@@ -35,20 +35,28 @@ export interface DatasetDivergence extends Divergence {
   key: Bytes | null;
 }
 
+/**
+ * One database (redisDb): values by key, with the expiries in their own Map as
+ * Redis keeps db->expires, and the divergences (writes the replica could not
+ * apply) in a third. A string value with nothing to remember but its bytes is
+ * stored as the bare latin1 string; an object only when it needs one (an
+ * encoding tag, an in-place writable SdsString).
+ */
 export class Database {
-  private readonly entries = new Map<Bytes, KeyEntry>();
-  private expiring = 0;
+  private readonly values = new Map<Bytes, Value | Bytes>();
+  private readonly expiresAt = new Map<Bytes, number>();
+  private readonly divergences = new Map<Bytes, Divergence>();
   private subexpiring = 0;
 
   constructor(public owner: DialectOwner) {}
 
   get size(): number {
-    return this.entries.size;
+    return this.values.size;
   }
 
   /** Keys with an expiry (INFO keyspace `expires=`). */
   get expires(): number {
-    return this.expiring;
+    return this.expiresAt.size;
   }
 
   /** Hashes registered for field expiry (INFO keyspace `subexpiry=`, 7.4+). */
@@ -64,68 +72,131 @@ export class Database {
     this.subexpiring += on ? 1 : -1;
   }
 
-  /** The entry as the master's commands see it: expired or not. */
-  get(key: Bytes): KeyEntry | undefined {
-    return this.entries.get(key);
+  /**
+   * The value as the master's commands see it, expired or not. A bare string
+   * comes back as an object that takes its place, so that what the command
+   * does to it (an encoding tag, an in-place write) stays with the key.
+   */
+  get(key: Bytes): Value | undefined {
+    const v = this.values.get(key);
+    if (typeof v !== 'string') return v;
+    const obj: Value = { type: 'string', value: v };
+    this.values.set(key, obj);
+    return obj;
   }
 
-  /** The entry as a read on the replica sees it: expired keys are hidden, not deleted. */
-  read(key: Bytes, nowMs: number): KeyEntry | undefined {
-    const e = this.entries.get(key);
-    if (e && e.expireAt !== -1 && e.expireAt <= nowMs) return undefined;
-    return e;
+  /**
+   * The value as the master's commands see it, for a look only (a type check,
+   * a value to replace): a bare string comes back as a fresh object.
+   */
+  peek(key: Bytes): Value | undefined {
+    const v = this.values.get(key);
+    return typeof v === 'string' ? { type: 'string', value: v } : v;
+  }
+
+  /** The value as a read on the replica sees it: expired keys are hidden, not deleted. Not to be changed. */
+  read(key: Bytes, nowMs: number): Value | undefined {
+    const v = this.values.get(key);
+    if (v === undefined) return undefined;
+    if (this.expiresAt.size > 0) {
+      const at = this.expiresAt.get(key);
+      if (at !== undefined && at <= nowMs) return undefined;
+    }
+    return typeof v === 'string' ? { type: 'string', value: v } : v;
   }
 
   has(key: Bytes): boolean {
-    return this.entries.has(key);
+    return this.values.has(key);
   }
 
-  /** Sets a value; `expireAt` -1 = no expiry. Replaces whatever was there. */
-  set(key: Bytes, value: Value, expireAt = -1): KeyEntry {
-    const old = this.entries.get(key);
-    if (old) {
-      if (old.expireAt !== -1) this.expiring--;
-      if (old.value.type === 'hash' && subexpiryRegistered.has(old.value)) this.subexpiring--;
+  /** The key's expiry as absolute unix ms, -1 for none (or no key). */
+  expireAt(key: Bytes): number {
+    return this.expiresAt.get(key) ?? -1;
+  }
+
+  /** Whether a read at `nowMs` sees the key: present and not logically expired. */
+  isLive(key: Bytes, nowMs: number): boolean {
+    const at = this.expiresAt.get(key);
+    return at === undefined ? this.values.has(key) : at > nowMs;
+  }
+
+  /** Why the key's value is unknown, if a write on it could not be applied. */
+  divergence(key: Bytes): Divergence | undefined {
+    return this.divergences.size > 0 ? this.divergences.get(key) : undefined;
+  }
+
+  /** Keys whose value is unknown, with why, in the order they were marked. */
+  divergedKeys(): IterableIterator<[Bytes, Divergence]> {
+    return this.divergences.entries();
+  }
+
+  /** Marks an existing key's value as unknown. */
+  markDiverged(key: Bytes, divergence: Divergence): void {
+    if (this.values.has(key)) this.divergences.set(key, divergence);
+  }
+
+  /** Sets a value; `expireAt` -1 = no expiry. Replaces whatever was there, its divergence included. */
+  set(key: Bytes, value: Value, expireAt = -1): void {
+    const old = this.values.get(key);
+    if (old !== undefined) {
+      if (typeof old !== 'string' && old.type === 'hash' && subexpiryRegistered.has(old)) this.subexpiring--;
+      if (this.divergences.size > 0) this.divergences.delete(key);
     }
-    if (value.type === 'string') noteStringPlaced(this.owner.dialect, value, key);
-    else if (value.type === 'hash' && subexpiryRegistered.has(value)) this.subexpiring++;
-    const entry: KeyEntry = { value, expireAt };
-    if (expireAt !== -1) this.expiring++;
-    this.entries.set(key, entry);
-    return entry;
+    this.place(key, value);
+    if (expireAt !== -1) this.expiresAt.set(key, expireAt);
+    else if (this.expiresAt.size > 0) this.expiresAt.delete(key);
+  }
+
+  /** A new value for an existing key, its expiry and divergence kept (dbReplaceValue). */
+  replaceValue(key: Bytes, value: Value): void {
+    const old = this.values.get(key);
+    if (old === undefined) throw new RangeError('replaceValue on a missing key');
+    if (typeof old !== 'string' && old.type === 'hash' && subexpiryRegistered.has(old)) this.subexpiring--;
+    this.place(key, value);
+  }
+
+  private place(key: Bytes, value: Value): void {
+    if (value.type === 'string') {
+      noteStringPlaced(this.owner.dialect, value, key);
+      this.values.set(key, isPlainString(value) ? value.value : value);
+      return;
+    }
+    if (value.type === 'hash' && subexpiryRegistered.has(value)) this.subexpiring++;
+    this.values.set(key, value);
   }
 
   /** Changes the expiry of an existing key (PEXPIREAT, PERSIST, KEEPTTL kept by the caller). */
   setExpire(key: Bytes, expireAt: number): boolean {
-    const e = this.entries.get(key);
-    if (!e) return false;
-    if (e.expireAt !== -1) this.expiring--;
-    e.expireAt = expireAt;
-    if (expireAt !== -1) this.expiring++;
+    if (!this.values.has(key)) return false;
+    if (expireAt !== -1) this.expiresAt.set(key, expireAt);
+    else this.expiresAt.delete(key);
     return true;
   }
 
   delete(key: Bytes): boolean {
-    const e = this.entries.get(key);
-    if (!e) return false;
-    if (e.expireAt !== -1) this.expiring--;
-    if (e.value.type === 'hash' && subexpiryRegistered.has(e.value)) this.subexpiring--;
-    this.entries.delete(key);
+    const v = this.values.get(key);
+    if (v === undefined) return false;
+    if (typeof v !== 'string' && v.type === 'hash' && subexpiryRegistered.has(v)) this.subexpiring--;
+    this.values.delete(key);
+    if (this.expiresAt.size > 0) this.expiresAt.delete(key);
+    if (this.divergences.size > 0) this.divergences.delete(key);
     return true;
   }
 
   clear(): void {
-    this.entries.clear();
-    this.expiring = 0;
+    this.values.clear();
+    this.expiresAt.clear();
+    this.divergences.clear();
     this.subexpiring = 0;
   }
 
   keys(): IterableIterator<Bytes> {
-    return this.entries.keys();
+    return this.values.keys();
   }
 
-  [Symbol.iterator](): IterableIterator<[Bytes, KeyEntry]> {
-    return this.entries.entries();
+  /** Keys and values, in insertion order; a bare string comes as a fresh object (not to be changed). */
+  *[Symbol.iterator](): IterableIterator<[Bytes, Value]> {
+    for (const [k, v] of this.values) yield [k, typeof v === 'string' ? { type: 'string', value: v } : v];
   }
 }
 
@@ -179,8 +250,7 @@ export class Keyspace {
       return;
     }
     for (const key of keys) {
-      const entry = this.db(db).get(key);
-      if (entry) entry.diverged = divergence;
+      this.db(db).markDiverged(key, divergence);
       this.divergences.push({ ...divergence, db, key });
     }
   }

@@ -103,11 +103,3 @@ export interface Divergence {
   /** The master's replication offset at that command. */
   offset: number;
 }
-
-export interface KeyEntry {
-  value: Value;
-  /** Absolute unix ms, or -1. */
-  expireAt: number;
-  /** Set when a write could not be applied: the value is unknown from then on. */
-  diverged?: Divergence;
-}

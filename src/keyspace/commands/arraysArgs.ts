@@ -3,7 +3,7 @@
 import { reply, type ReplyValue } from '../../resp/encode';
 import type { CommandContext } from '../command';
 import { SparseArray } from '../sparseArray';
-import type { Bytes, KeyEntry, Value } from '../values';
+import type { Bytes, Value } from '../values';
 import { bulk, parseInt64, readEntry, writeEntry } from './util';
 
 export type ArrayValue = Extract<Value, { type: 'array' }>;
@@ -55,9 +55,9 @@ export function arrayForRead(ctx: CommandContext, key: Bytes): ArrayValue | null
   return arrayOf(readEntry(ctx, key));
 }
 
-function arrayOf(e: KeyEntry | undefined): ArrayValue | null | 'wrongtype' {
+function arrayOf(e: Value | undefined): ArrayValue | null | 'wrongtype' {
   if (e === undefined) return null;
-  return e.value.type === 'array' ? e.value : 'wrongtype';
+  return e.type === 'array' ? e : 'wrongtype';
 }
 
 /** lookupArrayForWriteOrReply: the array, created (and added) when missing. */

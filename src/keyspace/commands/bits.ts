@@ -5,7 +5,9 @@
 import { reply, type ReplyValue } from '../../resp/encode';
 import type { CommandContext, ReadCommand, WriteCommand } from '../command';
 import { markRawString } from '../encoding';
-import type { Bytes, KeyEntry, Value } from '../values';
+import { SdsString, stringByteAt, stringLength } from '../sds';
+import type { Bytes, Value } from '../values';
+import { writableString } from './strings';
 import { ERR_NOT_INT, ERR_SYNTAX, fail, int, NIL, OK_OUTCOME, parseInt64, parseLong, read, readEntry, rerr, write, writeEntry, WRONGTYPE } from './util';
 
 type StringValue = Extract<Value, { type: 'string' }>;
@@ -22,20 +24,17 @@ function bitOffset(arg: Bytes, hash: boolean, bits: number): number | null {
   return Number(off);
 }
 
-/** lookupStringForBitCommand: the string, created or zero-padded to hold `maxbit`, made raw. */
-function stringForBits(ctx: CommandContext, key: Bytes, maxbit: number): StringValue | 'wrongtype' {
+/** lookupStringForBitCommand: the string, created or zero-padded to hold `maxbit`, raw and writable in place. */
+function stringForBits(ctx: CommandContext, key: Bytes, maxbit: number): SdsString | 'wrongtype' {
   const e = writeEntry(ctx, key);
-  if (e && e.value.type !== 'string') return 'wrongtype';
-  const need = (maxbit >> 3) + 1;
-  let v: StringValue;
+  if (e && e.type !== 'string') return 'wrongtype';
+  let v: SdsString;
   if (!e) {
-    v = { type: 'string', value: '\0'.repeat(need) };
+    v = new SdsString();
+    markRawString(v);
     ctx.ks.db(ctx.db).set(key, v);
-  } else {
-    v = e.value as StringValue;
-    if (v.value.length < need) v.value += '\0'.repeat(need - v.value.length);
-  }
-  markRawString(v);
+  } else v = writableString(ctx, key, e as StringValue);
+  v.growZeroed((maxbit >> 3) + 1);
   return v;
 }
 
@@ -47,9 +46,9 @@ const setbit = write('setbit', 4, (ctx, argv) => {
   const v = stringForBits(ctx, argv[1]!, off);
   if (v === 'wrongtype') return fail(WRONGTYPE);
   const byte = off >> 3, mask = 1 << (7 - (off & 7));
-  const old = v.value.charCodeAt(byte);
+  const old = v.byteAt(byte);
   const next = on ? old | mask : old & ~mask;
-  if (next !== old) v.value = v.value.slice(0, byte) + String.fromCharCode(next) + v.value.slice(byte + 1);
+  if (next !== old) v.setByte(byte, next);
   return OK_OUTCOME;
 });
 
@@ -100,14 +99,14 @@ const bitop = write('bitop', -4, (ctx, argv) => {
   const srcs: (string | null)[] = [];
   let maxlen = 0;
   for (let j = 3; j < argv.length; j++) {
-    const e = writeEntry(ctx, argv[j]!);
+    const e = ctx.ks.db(ctx.db).peek(argv[j]!);
     if (!e) {
       srcs.push(null);
       continue;
     }
-    if (e.value.type !== 'string') return fail(WRONGTYPE);
-    srcs.push(e.value.value);
-    maxlen = Math.max(maxlen, e.value.value.length);
+    if (e.type !== 'string') return fail(WRONGTYPE);
+    srcs.push(e.value);
+    maxlen = Math.max(maxlen, e.value.length);
   }
   const db = ctx.ks.db(ctx.db);
   if (maxlen === 0) {
@@ -186,12 +185,11 @@ function parseBitfield(argv: Bytes[]): FieldOp[] | string {
   return ops;
 }
 
-function getBits(s: string, offset: number, bits: number): bigint {
+function getBits(s: StringValue, offset: number, bits: number): bigint {
   let v = 0n;
   for (let j = 0; j < bits; j++) {
     const pos = offset + j;
-    const byte = pos >> 3;
-    const bit = byte < s.length ? (s.charCodeAt(byte) >> (7 - (pos & 7))) & 1 : 0;
+    const bit = (stringByteAt(s, pos >> 3) >> (7 - (pos & 7))) & 1;
     v = (v << 1n) | BigInt(bit);
   }
   return v;
@@ -243,11 +241,11 @@ function unsignedOverflow(value: bigint, incr: bigint, bits: number, ow: FieldOp
   return [false, 0n];
 }
 
-/** Runs the ops on the bytes; returns the replies. */
-function runOps(bytes: Buffer | null, s: string, ops: FieldOp[]): ReplyValue[] {
+/** Runs the ops on the string (written in place when it is an SdsString); returns the replies. */
+function runOps(src: StringValue, ops: FieldOp[]): ReplyValue[] {
   const out: ReplyValue[] = [];
+  const bytes = src instanceof SdsString ? src.bytes() : null;
   for (const o of ops) {
-    const src = bytes ? bytes.toString('latin1') : s;
     const raw = getBits(src, o.offset, o.bits);
     if (o.op === 'get') {
       out.push(int(o.signed ? signedOf(raw, o.bits) : raw));
@@ -292,16 +290,15 @@ const bitfield = write('bitfield', -2, (ctx, argv) => {
   const ops = parseBitfield(argv);
   if (typeof ops === 'string') return fail(ops);
   if (ops.every((o) => o.op === 'get')) {
-    const e = writeEntry(ctx, argv[1]!);
-    return e && e.value.type !== 'string' ? fail(WRONGTYPE) : OK_OUTCOME;
+    const e = ctx.ks.db(ctx.db).peek(argv[1]!);
+    return e && e.type !== 'string' ? fail(WRONGTYPE) : OK_OUTCOME;
   }
   let highest = 0;
   for (const o of ops) if (o.op !== 'get') highest = Math.max(highest, o.offset + o.bits - 1);
   const v = stringForBits(ctx, argv[1]!, highest);
   if (v === 'wrongtype') return fail(WRONGTYPE);
-  const bytes = Buffer.from(v.value, 'latin1');
-  runOps(bytes, '', ops);
-  v.value = bytes.toString('latin1');
+  runOps(v, ops);
+  v.touched();
   return OK_OUTCOME;
 });
 
@@ -309,7 +306,7 @@ export const bitWriteCommands: WriteCommand[] = [setbit, bitop, bitfield];
 
 // ---- reads ------------------------------------------------------------------
 
-function readString(ctx: CommandContext, key: Bytes): KeyEntry | undefined {
+function readString(ctx: CommandContext, key: Bytes): Value | undefined {
   return readEntry(ctx, key);
 }
 
@@ -318,9 +315,9 @@ const getbit = read('getbit', 3, (ctx, argv) => {
   if (off === null) return rerr(OFFSET_ERR);
   const e = readString(ctx, argv[1]!);
   if (!e) return int(0);
-  if (e.value.type !== 'string') return rerr(WRONGTYPE);
-  const s = e.value.value, byte = off >> 3;
-  return int(byte < s.length ? (s.charCodeAt(byte) >> (7 - (off & 7))) & 1 : 0);
+  if (e.type !== 'string') return rerr(WRONGTYPE);
+  const byte = off >> 3;
+  return int(byte < stringLength(e) ? (stringByteAt(e, byte) >> (7 - (off & 7))) & 1 : 0);
 });
 
 function popcount(b: number): number {
@@ -350,8 +347,8 @@ function bitAt(s: string, pos: number): number {
 const bitcount = read('bitcount', -2, (ctx, argv) => {
   const e = readString(ctx, argv[1]!);
   if (!e) return int(0);
-  if (e.value.type !== 'string') return rerr(WRONGTYPE);
-  const s = e.value.value;
+  if (e.type !== 'string') return rerr(WRONGTYPE);
+  const s = e.value;
   let range: [number, number] | null;
   if (argv.length === 4 || argv.length === 5) {
     const a = parseInt64(argv[2]!), b = parseInt64(argv[3]!);
@@ -386,8 +383,8 @@ const bitpos = read('bitpos', -3, (ctx, argv) => {
   if (bit !== 0 && bit !== 1) return rerr('ERR The bit argument must be 1 or 0.');
   const e = readString(ctx, argv[1]!);
   if (!e) return int(bit ? -1 : 0);
-  if (e.value.type !== 'string') return rerr(WRONGTYPE);
-  const s = e.value.value;
+  if (e.type !== 'string') return rerr(WRONGTYPE);
+  const s = e.value;
   let range: [number, number] | null;
   let endGiven = false;
   if (argv.length >= 4 && argv.length <= 6) {
@@ -422,8 +419,8 @@ const bitfieldRo = read('bitfield_ro', -2, (ctx, argv) => {
   if (typeof ops === 'string') return rerr(ops);
   if (ops.some((o) => o.op !== 'get')) return rerr('ERR BITFIELD_RO only supports the GET subcommand');
   const e = readString(ctx, argv[1]!);
-  if (e && e.value.type !== 'string') return rerr(WRONGTYPE);
-  return reply.array(runOps(null, e ? (e.value as StringValue).value : '', ops));
+  if (e && e.type !== 'string') return rerr(WRONGTYPE);
+  return reply.array(runOps(e ? (e as StringValue) : { type: 'string', value: '' }, ops));
 });
 
 export const bitReadCommands: ReadCommand[] = [getbit, bitcount, bitpos, bitfieldRo];

@@ -4,7 +4,7 @@
 // boxes in the same order, the same distance test, the same sort and COUNT.
 import { reply, type ReplyValue } from '../../resp/encode';
 import type { ApplyOutcome, CommandContext, ReadCommand, WriteCommand } from '../command';
-import type { Bytes, KeyEntry } from '../values';
+import type { Bytes, Value } from '../values';
 import { align52, decodeScore, distance, encode, LAT_MAX, LAT_MIN, LON_MAX, LON_MIN, searchBoxes, STEP_MAX, withinShape, type Shape } from './geohash';
 import { formatHuman, fromDouble } from './longDouble';
 import {
@@ -79,9 +79,9 @@ function memberPos(z: ZsetValue | null, m: Bytes): [number, number] | null {
 
 /** georadiusGeneric's argument handling; the parsed search or Redis's error text. */
 function parseSearch(ctx: CommandContext, argv: Bytes[], srcIdx: number, flags: number, forWrite: boolean): Search | string {
-  const e: KeyEntry | undefined = forWrite ? writeEntry(ctx, argv[srcIdx]!) : readEntry(ctx, argv[srcIdx]!);
-  if (e && e.value.type !== 'zset') return WRONGTYPE;
-  const zset = e ? (e.value as ZsetValue) : null;
+  const e: Value | undefined = forWrite ? writeEntry(ctx, argv[srcIdx]!) : readEntry(ctx, argv[srcIdx]!);
+  if (e && e.type !== 'zset') return WRONGTYPE;
+  const zset = e ? (e as ZsetValue) : null;
   let base: number;
   let center: [number, number] | null = null;
   let radius: [number, number] | null = null; // [radius, conversion]
@@ -274,7 +274,7 @@ function searchRead(name: string, arity: number, srcIdx: number, flags: number):
 function readZset(ctx: CommandContext, key: Bytes): ZsetValue | null | 'wrongtype' {
   const e = readEntry(ctx, key);
   if (!e) return null;
-  return e.value.type === 'zset' ? e.value : 'wrongtype';
+  return e.type === 'zset' ? e : 'wrongtype';
 }
 
 const geopos = read('geopos', -2, (ctx, argv) => {

@@ -5,7 +5,7 @@
 import { reply, type ReplyValue } from '../../resp/encode';
 import type { ApplyOutcome, CommandContext, ReadCommand, WriteCommand } from '../command';
 import { noteHashArgument, noteHashSet, pinEncoding } from '../encoding';
-import type { Bytes, KeyEntry, Value } from '../values';
+import type { Bytes, Value } from '../values';
 import { add, formatHuman, fromBigInt, isInf, parseLongDouble } from './longDouble';
 import {
   bulk, ERR_NOT_INT, fail, int, NIL, OK_OUTCOME, parseInt64, read, readEntry, rerr, wrongArity,
@@ -14,9 +14,9 @@ import {
 
 export type HashValue = Extract<Value, { type: 'hash' }>;
 
-export function hashOf(e: KeyEntry | undefined): HashValue | undefined | 'wrongtype' {
+export function hashOf(e: Value | undefined): HashValue | undefined | 'wrongtype' {
   if (!e) return undefined;
-  return e.value.type === 'hash' ? e.value : 'wrongtype';
+  return e.type === 'hash' ? e : 'wrongtype';
 }
 
 /** hashTypeLookupWriteOrCreate: the hash, created empty when missing. */

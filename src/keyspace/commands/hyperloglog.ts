@@ -5,7 +5,7 @@
 // count without touching the stored bytes).
 import type { CommandContext, ReadCommand, WriteCommand } from '../command';
 import { markRawString } from '../encoding';
-import type { Bytes, KeyEntry, Value } from '../values';
+import type { Bytes, Value } from '../values';
 import {
   cachedCard, cacheValid, createHll, DENSE, denseSet, fromHll, HLL_REGISTERS, hllAdd, hllCount, hllMerge,
   invalidateCache, isValidHll, rawCount, setCachedCard, sparseSet, sparseToDense, toHll, type HllBytes,
@@ -17,9 +17,9 @@ const NOT_HLL = 'WRONGTYPE Key is not a valid HyperLogLog string value.';
 const CORRUPT = 'INVALIDOBJ Corrupted HLL object detected';
 
 /** isHLLObjectOrReply: the string value, or an error text. */
-function hllOf(e: KeyEntry): StringValue | string {
-  if (e.value.type !== 'string') return WRONGTYPE;
-  return isValidHll(e.value.value) ? e.value : NOT_HLL;
+function hllOf(e: Value): StringValue | string {
+  if (e.type !== 'string') return WRONGTYPE;
+  return isValidHll(e.value) ? e : NOT_HLL;
 }
 
 function store(v: StringValue, b: HllBytes): void {
@@ -36,6 +36,7 @@ const pfadd = write('pfadd', -2, (ctx, argv) => {
   if (!e) {
     v = { type: 'string', value: '' };
     b = createHll();
+    markRawString(v); // before it is stored: a string with a tag is kept as its object, which store() fills
     ctx.ks.db(ctx.db).set(key, v);
     updated = true;
   } else {
@@ -77,9 +78,10 @@ const pfmerge = write('pfmerge', -2, (ctx, argv) => {
   if (!e) {
     v = { type: 'string', value: '' };
     b = createHll();
+    markRawString(v); // before it is stored: a string with a tag is kept as its object, which store() fills
     ctx.ks.db(ctx.db).set(key, v);
   } else {
-    v = e.value as StringValue;
+    v = e as StringValue;
     b = toHll(v.value);
   }
   if (useDense) {

@@ -9,7 +9,7 @@ import { markNoIntString } from '../encoding';
 import type { Bytes } from '../values';
 import { add, compare, formatHuman, fromBigInt, isInf, parseLongDouble, type LongDouble } from './longDouble';
 import { expireMs, storedLongDouble, str } from './strings';
-import { ERR_NOT_FLOAT, ERR_NOT_INT, ERR_SYNTAX, fail, OK_OUTCOME, parseInt64, writeEntry, WRONGTYPE } from './util';
+import { ERR_NOT_FLOAT, ERR_NOT_INT, ERR_SYNTAX, fail, OK_OUTCOME, parseInt64, WRONGTYPE } from './util';
 
 const F_BYFLOAT = 1, F_BYINT = 2, F_LBOUND = 4, F_UBOUND = 8, F_SATURATE = 16, F_ENX = 32, F_PERSIST = 64;
 const F_EX = 128, F_PX = 256, F_EXAT = 512, F_PXAT = 1024;
@@ -157,19 +157,20 @@ const increx: WriteCommand = {
     const parsed = parseArgs(ctx, argv);
     if (typeof parsed === 'string') return fail(parsed);
     const key = argv[1]!;
-    const e = writeEntry(ctx, key);
-    if (e && e.value.type !== 'string') return fail(WRONGTYPE);
-    const r = incremented(parsed, e ? (e.value as { value: Bytes }).value : null);
+    const db = ctx.ks.db(ctx.db);
+    const e = db.peek(key);
+    if (e && e.type !== 'string') return fail(WRONGTYPE);
+    const r = incremented(parsed, e ? (e as { value: Bytes }).value : null);
     if (typeof r === 'string') return fail(r);
     if (r === null) return OK_OUTCOME;
     const v = str(r.text);
     // createStringObjectFromLongDouble: a float result is never an int-encoded string.
     if (r.float) markNoIntString(v);
-    let expireAt = e ? e.expireAt : -1;
+    let expireAt = db.expireAt(key);
     const hasExpiry = expireAt !== -1;
     if (parsed.flags & F_PERSIST) expireAt = -1;
     else if (parsed.expireMs !== 0 && (!(parsed.flags & F_ENX) || !hasExpiry)) expireAt = parsed.expireMs;
-    ctx.ks.db(ctx.db).set(key, v, expireAt);
+    db.set(key, v, expireAt);
     return OK_OUTCOME;
   },
 };

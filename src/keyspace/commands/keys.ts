@@ -5,7 +5,7 @@ import { reply, type ReplyValue } from '../../resp/encode';
 import type { ReadCommand, WriteCommand } from '../command';
 import { copyEncoding, objectEncoding } from '../encoding';
 import { isSubexpiryRegistered, registerSubexpiry, type Database } from '../keyspace';
-import type { Bytes, KeyEntry, Value } from '../values';
+import type { Bytes, Value } from '../values';
 import { cloneStream } from './streamOps';
 import { restoreValue } from './restore';
 import {
@@ -17,10 +17,11 @@ import { stringMatch } from '../../config/stringMatch';
 const LLONG_MAX = 9223372036854775807n;
 const LLONG_MIN = -9223372036854775808n;
 
-/** Puts an entry under a new name/db keeping its TTL and a divergence mark. */
-function place(db: Database, key: Bytes, from: KeyEntry, value: Value = from.value): void {
-  const e = db.set(key, value, from.expireAt);
-  if (from.diverged) e.diverged = from.diverged;
+/** Puts `value` under a new name/db with the TTL and divergence mark of `key` in `from`. */
+function place(to: Database, dst: Bytes, from: Database, key: Bytes, value: Value): void {
+  to.set(dst, value, from.expireAt(key));
+  const divergence = from.divergence(key);
+  if (divergence) to.markDiverged(dst, divergence);
 }
 
 const del = (name: string): WriteCommand =>
@@ -39,7 +40,7 @@ function rename(name: string, nx: boolean): WriteCommand {
     if (src === dst) return OK_OUTCOME;
     if (nx && db.has(dst)) return OK_OUTCOME;
     db.delete(dst);
-    place(db, dst, e);
+    place(db, dst, db, src, e);
     db.delete(src);
     return OK_OUTCOME;
   });
@@ -70,11 +71,11 @@ const copy = write('copy', -3, (ctx, argv) => {
     if (!replace) return OK_OUTCOME;
     target.delete(dst);
   }
-  const v = cloneValue(e.value);
-  copyEncoding(e.value, v);
+  const v = cloneValue(e);
+  copyEncoding(e, v);
   // hashTypeDup keeps the source's field-expiry registration.
-  if (isSubexpiryRegistered(e.value)) registerSubexpiry(v);
-  place(target, dst, e, v);
+  if (isSubexpiryRegistered(e)) registerSubexpiry(v);
+  place(target, dst, ctx.ks.db(ctx.db), src, v);
   return OK_OUTCOME;
 });
 
@@ -89,7 +90,7 @@ const move = write('move', 3, (ctx, argv) => {
   if (!e) return OK_OUTCOME;
   const dst = ctx.ks.db(id);
   if (dst.has(key)) return OK_OUTCOME;
-  place(dst, key, e);
+  place(dst, key, src, key, e);
   src.delete(key);
   return OK_OUTCOME;
 });
@@ -117,8 +118,8 @@ export function cloneValue(v: Value): Value {
 }
 
 const persist = write('persist', 2, (ctx, argv) => {
-  const e = writeEntry(ctx, argv[1]!);
-  if (e && e.expireAt !== -1) ctx.ks.db(ctx.db).setExpire(argv[1]!, -1);
+  const db = ctx.ks.db(ctx.db);
+  if (db.expireAt(argv[1]!) !== -1) db.setExpire(argv[1]!, -1);
   return OK_OUTCOME;
 });
 
@@ -159,15 +160,15 @@ function expireCommand(name: string, seconds: boolean, relative: boolean): Write
     if (when > LLONG_MAX - base) return fail(bad);
     when += base;
     const key = argv[1]!;
-    const e = writeEntry(ctx, key);
-    if (!e) return OK_OUTCOME;
-    const cur = e.expireAt;
+    const db = ctx.ks.db(ctx.db);
+    if (!db.has(key)) return OK_OUTCOME;
+    const cur = db.expireAt(key);
     const w = Number(when);
     if (flags & X_NX && cur !== -1) return OK_OUTCOME;
     if (flags & X_XX && cur === -1) return OK_OUTCOME;
     if (flags & X_GT && (cur === -1 || w <= cur)) return OK_OUTCOME;
     if (flags & X_LT && cur !== -1 && w >= cur) return OK_OUTCOME;
-    ctx.ks.db(ctx.db).setExpire(key, w);
+    db.setExpire(key, w);
     return OK_OUTCOME;
   });
 }
@@ -194,15 +195,16 @@ export function typeName(v: Value): string {
 
 const type = read('type', 2, (ctx, argv) => {
   const e = readEntry(ctx, argv[1]!);
-  return reply.simple(e ? typeName(e.value) : 'none');
+  return reply.simple(e ? typeName(e) : 'none');
 });
 
 function ttlCommand(name: string, ms: boolean, absolute: boolean): ReadCommand {
   return read(name, 2, (ctx, argv) => {
-    const e = readEntry(ctx, argv[1]!);
-    if (!e) return int(-2);
-    if (e.expireAt === -1) return int(-1);
-    let t = absolute ? e.expireAt : e.expireAt - ctx.now;
+    const db = ctx.ks.db(ctx.db);
+    if (!db.isLive(argv[1]!, ctx.now)) return int(-2);
+    const at = db.expireAt(argv[1]!);
+    if (at === -1) return int(-1);
+    let t = absolute ? at : at - ctx.now;
     if (t < 0) t = 0;
     return int(ms ? t : Math.floor((t + 500) / 1000));
   });
@@ -215,8 +217,8 @@ const keys = read('keys', 2, (ctx, argv) => {
   const all = pattern === '*';
   const out: ReplyValue[] = [];
   const db = ctx.ks.db(ctx.db);
-  for (const [k, e] of db) {
-    if (e.expireAt !== -1 && e.expireAt <= ctx.now) continue;
+  for (const k of db.keys()) {
+    if (!db.isLive(k, ctx.now)) continue;
     if (all || stringMatch(pattern, k, false)) out.push(bulk(k));
   }
   return reply.array(out);
@@ -224,7 +226,8 @@ const keys = read('keys', 2, (ctx, argv) => {
 
 const randomkey = read('randomkey', 1, (ctx) => {
   const live: Bytes[] = [];
-  for (const [k, e] of ctx.ks.db(ctx.db)) if (e.expireAt === -1 || e.expireAt > ctx.now) live.push(k);
+  const db = ctx.ks.db(ctx.db);
+  for (const k of db.keys()) if (db.isLive(k, ctx.now)) live.push(k);
   if (live.length === 0) return NIL;
   return bulk(live[Math.floor(Math.random() * live.length)]!);
 });
@@ -267,9 +270,9 @@ const object = read('object', -2, (ctx, argv) => {
   if (!e) return NIL;
   switch (sub) {
     case 'encoding':
-      return bulk(objectEncoding(e.value, ctx.ks.dialect));
+      return bulk(objectEncoding(e, ctx.ks.dialect));
     case 'refcount': {
-      const v = e.value;
+      const v = e;
       const shared = v.type === 'string' && objectEncoding(v, ctx.ks.dialect) === 'int' && /^\d{1,4}$/.test(v.value);
       return int(shared ? SHARED_REFCOUNT : 1);
     }

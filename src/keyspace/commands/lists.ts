@@ -9,14 +9,14 @@ import {
   listBeforeAdd, listInsert, listPop, listPopped, listPush, listRemoveAt, listReplace, listTrim, newList,
   type ListValue, type Where,
 } from '../listEncoding';
-import type { Bytes, KeyEntry } from '../values';
+import type { Bytes, Value } from '../values';
 import {
   bulk, clampRange, ERR_INDEX, ERR_NO_SUCH_KEY, ERR_NOT_INT, ERR_OUT_OF_RANGE, ERR_SYNTAX, fail, int, NIL, OK_OUTCOME, parseLong, read, readEntry, rerr, wrongArity, write, writeEntry, WRONGTYPE, optionalCount, timeoutError, parseMultiPop,
 } from './util';
 
-function listOf(e: KeyEntry | undefined): ListValue | undefined | 'wrongtype' {
+function listOf(e: Value | undefined): ListValue | undefined | 'wrongtype' {
   if (!e) return undefined;
-  return e.value.type === 'list' ? e.value : 'wrongtype';
+  return e.type === 'list' ? e : 'wrongtype';
 }
 
 function push(ctx: CommandContext, argv: Bytes[], where: Where, onlyIfExists: boolean): ApplyOutcome {

@@ -13,7 +13,7 @@ import { stringMatch } from '../../config/stringMatch';
 import { listpackScoreText } from '../doubles';
 import { objectEncoding } from '../encoding';
 import { formatG17 } from '../formatDouble';
-import type { Bytes, KeyEntry } from '../values';
+import type { Bytes, Value } from '../values';
 import { liveFields, type HashValue } from './hashes';
 import { typeName } from './keys';
 import { orderedMembers } from './sets';
@@ -96,10 +96,10 @@ const scan = read('scan', -2, (ctx, argv) => {
   if (typeof o === 'string') return rerr(o);
   const db = ctx.ks.db(ctx.db);
   const out: ReplyValue[] = [];
-  const next = step<[Bytes, KeyEntry]>(argv[1]!, db, () => db[Symbol.iterator](), o.count, ([k, e]) => {
-    if (e.expireAt !== -1 && e.expireAt <= ctx.now) return;
+  const next = step<[Bytes, Value]>(argv[1]!, db, () => db[Symbol.iterator](), o.count, ([k, e]) => {
+    if (!db.isLive(k, ctx.now)) return;
     if (!matches(o, k)) return;
-    if (o.type !== null && o.type.toLowerCase() !== typeName(e.value).toLowerCase()) return;
+    if (o.type !== null && o.type.toLowerCase() !== typeName(e).toLowerCase()) return;
     out.push(bulk(k));
   });
   return scanReply(next, out);
@@ -111,15 +111,15 @@ function collectionScan(name: string, type: 'hash' | 'set' | 'zset'): ReadComman
     if (!cursorOk(argv[2]!)) return rerr('ERR invalid cursor');
     const e = readEntry(ctx, argv[1]!);
     if (!e) return EMPTY_SCAN();
-    if (e.value.type !== type) return rerr(WRONGTYPE);
+    if (e.type !== type) return rerr(WRONGTYPE);
     const o = parseOptions(argv, 3, false);
     if (typeof o === 'string') return rerr(o);
     return scanCollection(ctx, e, argv[2]!, o);
   });
 }
 
-function scanCollection(ctx: CommandContext, e: KeyEntry, cursor: Bytes, o: ScanOptions): ReplyValue {
-  const v = e.value;
+function scanCollection(ctx: CommandContext, e: Value, cursor: Bytes, o: ScanOptions): ReplyValue {
+  const v = e;
   const out: ReplyValue[] = [];
   const enc = objectEncoding(v, ctx.ks.dialect);
   const small = enc === 'listpack' || enc === 'listpackex' || enc === 'intset';

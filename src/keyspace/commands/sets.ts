@@ -4,16 +4,16 @@ import { reply, type ReplyValue } from '../../resp/encode';
 import type { ApplyOutcome, CommandContext, ReadCommand, WriteCommand } from '../command';
 import type { KeyspaceDialect } from '../../versions/profile';
 import { noteSetAdd, noteSetAddHint, noteSetBuilt, noteSetCreated, objectEncoding, pinEncoding } from '../encoding';
-import type { Bytes, KeyEntry, Value } from '../values';
+import type { Bytes, Value } from '../values';
 import {
   bulk, diverged, ERR_OUT_OF_RANGE, ERR_SYNTAX, fail, int, OK_OUTCOME, parseLong, read, readEntry, rerr, write,
   writeEntry, WRONGTYPE, optionalCount } from './util';
 
 export type SetValue = Extract<Value, { type: 'set' }>;
 
-function setOf(e: KeyEntry | undefined): SetValue | undefined | 'wrongtype' {
+function setOf(e: Value | undefined): SetValue | undefined | 'wrongtype' {
   if (!e) return undefined;
-  return e.value.type === 'set' ? e.value : 'wrongtype';
+  return e.type === 'set' ? e : 'wrongtype';
 }
 
 export function newSet(): SetValue {

@@ -14,7 +14,7 @@ import { reply, type ReplyValue } from '../../resp/encode';
 import type { ApplyOutcome, CommandContext, ReadCommand, WriteCommand } from '../command';
 import { forceSkiplist, objectEncoding } from '../encoding';
 import { buildListByTailPush } from '../listEncoding';
-import type { Bytes, KeyEntry } from '../values';
+import type { Bytes, Value } from '../values';
 import { fieldValue } from './hashes';
 import { orderedMembers } from './sets';
 import { bulk, diverged, ERR_NOT_INT, ERR_SYNTAX, fail, NIL, OK_OUTCOME, parseDouble, parseLong, readEntry, rerr, writeEntry, WRONGTYPE } from './util';
@@ -66,7 +66,7 @@ function parseArgs(argv: Bytes[], readonly: boolean): SortArgs | string {
   return a;
 }
 
-type Lookup = (key: Bytes) => KeyEntry | undefined;
+type Lookup = (key: Bytes) => Value | undefined;
 
 /** lookupKeyByPattern: "#" is the element; else '*' replaced by it, "->field" reads a hash field. */
 function byPattern(ctx: CommandContext, look: Lookup, forWrite: boolean, pattern: Bytes, subst: Bytes): Bytes | null {
@@ -82,11 +82,11 @@ function byPattern(ctx: CommandContext, look: Lookup, forWrite: boolean, pattern
   const e = look(key);
   if (!e) return null;
   if (field !== null) {
-    if (e.value.type !== 'hash') return null;
+    if (e.type !== 'hash') return null;
     // The master's own client sees a field past its TTL until the HDEL arrives; a reader does not.
-    return (forWrite ? e.value.fields.get(field) : fieldValue(ctx, e.value, field)) ?? null;
+    return (forWrite ? e.fields.get(field) : fieldValue(ctx, e, field)) ?? null;
   }
-  return e.value.type === 'string' ? e.value.value : null;
+  return e.type === 'string' ? e.value : null;
 }
 
 interface Item {
@@ -124,7 +124,7 @@ interface Result {
 function sortGeneric(ctx: CommandContext, argv: Bytes[], a: SortArgs, forWrite: boolean): Result | string {
   const look: Lookup = (k) => (forWrite ? writeEntry(ctx, k) : readEntry(ctx, k));
   const src = look(argv[1]!);
-  const v = src?.value;
+  const v = src;
   if (v && v.type !== 'set' && v.type !== 'list' && v.type !== 'zset') return WRONGTYPE;
   // sortCommandGeneric converts a listpack zset to a skiplist for good, even for SORT_RO.
   if (v?.type === 'zset') forceSkiplist(v);

@@ -18,8 +18,8 @@ export type StreamLookup = { kind: 'missing' } | { kind: 'wrongtype' } | { kind:
 export function streamForWrite(ctx: CommandContext, key: Bytes): StreamLookup {
   const entry = ctx.ks.db(ctx.db).get(key);
   if (!entry) return { kind: 'missing' };
-  if (entry.value.type !== 'stream') return { kind: 'wrongtype' };
-  return { kind: 'stream', s: entry.value.stream };
+  if (entry.type !== 'stream') return { kind: 'wrongtype' };
+  return { kind: 'stream', s: entry.stream };
 }
 
 /**

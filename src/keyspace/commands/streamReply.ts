@@ -12,8 +12,8 @@ export type ReadLookup = { kind: 'missing' } | { kind: 'wrongtype' } | { kind: '
 export function streamForRead(ctx: CommandContext, key: Bytes): ReadLookup {
   const entry = ctx.ks.db(ctx.db).read(key, ctx.now);
   if (!entry) return { kind: 'missing' };
-  if (entry.value.type !== 'stream') return { kind: 'wrongtype' };
-  return { kind: 'stream', s: entry.value.stream };
+  if (entry.type !== 'stream') return { kind: 'wrongtype' };
+  return { kind: 'stream', s: entry.stream };
 }
 
 export const nullBulk = (): ReplyValue => reply.bulk(null);

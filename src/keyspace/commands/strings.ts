@@ -1,11 +1,12 @@
 // Strings (t_string.c): the replicated writes in every form a 7.0–7.4 master
 // sends (SET … PXAT / KEEPTTL / GET, SETEX, INCRBYFLOAT as SET … KEEPTTL, …)
 // and the reads. SET with three arguments is the hot path of a stream apply:
-// it allocates only the value object and the key entry.
+// it allocates only the value object, and the database keeps the bare string.
 import { reply } from '../../resp/encode';
 import type { ApplyOutcome, CommandContext, ReadCommand, WriteCommand } from '../command';
 import { markNoIntString, markRawString } from '../encoding';
-import { fromBytes, type Bytes, type KeyEntry, type Value } from '../values';
+import { SdsString, stringLength, stringSlice } from '../sds';
+import { fromBytes, type Bytes, type Value } from '../values';
 import { xxh3Hex } from '../xxh3/xxh3_64';
 import { add, formatHuman, fromBigInt, isInf, parseLongDouble, type LongDouble } from './longDouble';
 import {
@@ -107,16 +108,16 @@ const setCommand = write('set', -3, (ctx, argv) => {
     if (typeof ms === 'string') return fail(ms);
     when = ms;
   }
-  const old = db.get(key);
-  if (opts.flags & F_GET && old && old.value.type !== 'string') return fail(WRONGTYPE);
+  const old = db.peek(key);
+  if (opts.flags & F_GET && old && old.type !== 'string') return fail(WRONGTYPE);
   if ((opts.flags & F_NX && old) || (opts.flags & (F_XX | F_IFEQ | F_IFDEQ) && !old)) return OK_OUTCOME;
   if (old && opts.match !== null) {
-    if (old.value.type !== 'string') return fail(WRONGTYPE);
-    const holds = conditionHolds(opts.flags, old.value.value, opts.match);
+    if (old.type !== 'string') return fail(WRONGTYPE);
+    const holds = conditionHolds(opts.flags, old.value, opts.match);
     if (typeof holds === 'string') return fail(holds);
     if (!holds) return OK_OUTCOME;
   }
-  if (when === -1 && opts.flags & F_KEEPTTL && old) when = old.expireAt;
+  if (when === -1 && opts.flags & F_KEEPTTL && old) when = db.expireAt(key);
   db.set(key, str(argv[2]!), when);
   return OK_OUTCOME;
 });
@@ -137,16 +138,16 @@ const setnx = write('setnx', 3, (ctx, argv) => {
 });
 
 const getset = write('getset', 3, (ctx, argv) => {
-  const e = writeEntry(ctx, argv[1]!);
-  if (e && e.value.type !== 'string') return fail(WRONGTYPE);
+  const e = ctx.ks.db(ctx.db).peek(argv[1]!);
+  if (e && e.type !== 'string') return fail(WRONGTYPE);
   ctx.ks.db(ctx.db).set(argv[1]!, str(argv[2]!));
   return OK_OUTCOME;
 });
 
 const getdel = write('getdel', 2, (ctx, argv) => {
-  const e = writeEntry(ctx, argv[1]!);
+  const e = ctx.ks.db(ctx.db).peek(argv[1]!);
   if (!e) return OK_OUTCOME;
-  if (e.value.type !== 'string') return fail(WRONGTYPE);
+  if (e.type !== 'string') return fail(WRONGTYPE);
   ctx.ks.db(ctx.db).delete(argv[1]!);
   return OK_OUTCOME;
 });
@@ -154,10 +155,10 @@ const getdel = write('getdel', 2, (ctx, argv) => {
 const getex = write('getex', -2, (ctx, argv) => {
   const opts = parseStringOptions(ctx, argv, 2, 'getex');
   if (typeof opts === 'string') return fail(opts);
-  const e = writeEntry(ctx, argv[1]!);
-  if (!e) return OK_OUTCOME;
-  if (e.value.type !== 'string') return fail(WRONGTYPE);
   const db = ctx.ks.db(ctx.db);
+  const e = db.peek(argv[1]!);
+  if (!e) return OK_OUTCOME;
+  if (e.type !== 'string') return fail(WRONGTYPE);
   if (opts.expire !== null) {
     const ms = expireMs(ctx, opts.expire, opts.flags, 'getex');
     if (typeof ms === 'string') return fail(ms);
@@ -208,8 +209,7 @@ const msetex: WriteCommand = {
     }
     for (let j = 0; j < n; j++) {
       const key = argv[2 + 2 * j]!;
-      const old = db.get(key);
-      const keep = opts.flags & F_KEEPTTL && old ? old.expireAt : -1;
+      const keep = opts.flags & F_KEEPTTL ? db.expireAt(key) : -1;
       db.set(key, str(argv[3 + 2 * j]!), when !== -1 ? when : keep);
     }
     return OK_OUTCOME;
@@ -232,21 +232,35 @@ const delex: WriteCommand = {
       return OK_OUTCOME;
     }
     if (argv.length !== 4) return fail("ERR wrong number of arguments for 'delex' command");
-    const e = writeEntry(ctx, key);
+    const e = db.peek(key);
     if (!e) return OK_OUTCOME;
-    if (e.value.type !== 'string') return fail('ERR Key should be of string type if conditions are specified');
+    if (e.type !== 'string') return fail('ERR Key should be of string type if conditions are specified');
     const flag = IF_FLAGS[argv[2]!.toLowerCase()];
     if (flag === undefined) return fail('ERR Invalid condition. Use IFEQ, IFNE, IFDEQ, or IFDNE');
-    const holds = conditionHolds(flag, e.value.value, argv[3]!);
+    const holds = conditionHolds(flag, e.value, argv[3]!);
     if (typeof holds === 'string') return fail(holds);
     if (holds) db.delete(key);
     return OK_OUTCOME;
   },
 };
 
-/** Replaces a string key's value, keeping its TTL (dbReplaceValue / in-place edits). */
-function replaceKeepTtl(ctx: CommandContext, key: Bytes, old: KeyEntry | undefined, v: StringValue): void {
-  ctx.ks.db(ctx.db).set(key, v, old ? old.expireAt : -1);
+/** Replaces a string key's value, keeping its TTL (setKey with KEEPTTL), or adds it. */
+function replaceKeepTtl(ctx: CommandContext, key: Bytes, v: StringValue): void {
+  const db = ctx.ks.db(ctx.db);
+  db.set(key, v, db.expireAt(key));
+}
+
+/**
+ * The key's string as an SdsString writable in place, made so (and raw, as
+ * dbUnshareStringValue leaves it) the first time; its TTL and divergence kept.
+ */
+export function writableString(ctx: CommandContext, key: Bytes, v: StringValue): SdsString {
+  markRawString(v);
+  if (v instanceof SdsString) return v;
+  const sds = new SdsString(v.value);
+  markRawString(sds);
+  ctx.ks.db(ctx.db).replaceValue(key, sds);
+  return sds;
 }
 
 const append = write('append', 3, (ctx, argv) => {
@@ -256,10 +270,9 @@ const append = write('append', 3, (ctx, argv) => {
     ctx.ks.db(ctx.db).set(key, str(argv[2]!));
     return OK_OUTCOME;
   }
-  if (e.value.type !== 'string') return fail(WRONGTYPE);
+  if (e.type !== 'string') return fail(WRONGTYPE);
   // dbUnshareStringValue: the result is a raw string even when nothing was appended.
-  e.value.value += argv[2]!;
-  markRawString(e.value);
+  writableString(ctx, key, e).append(argv[2]!);
   return OK_OUTCOME;
 });
 
@@ -270,37 +283,34 @@ const setrange = write('setrange', 4, (ctx, argv) => {
   if (offset < 0) return fail('ERR offset is out of range');
   const value = argv[3]!;
   const e = writeEntry(ctx, key);
-  if (e && e.value.type !== 'string') return fail(WRONGTYPE);
+  if (e && e.type !== 'string') return fail(WRONGTYPE);
   if (value.length === 0) return OK_OUTCOME;
   if (offset + value.length > 512 * 1024 * 1024) return fail('ERR string exceeds maximum allowed size (proto-max-bulk-len)');
-  const cur = e ? (e.value as StringValue).value : '';
-  const padded = cur.length < offset ? cur + '\0'.repeat(offset - cur.length) : cur;
-  const next = padded.slice(0, offset) + value + padded.slice(offset + value.length);
   if (e) {
-    (e.value as StringValue).value = next;
-    markRawString(e.value);
-  } else {
-    const v = str(next);
-    markRawString(v);
-    ctx.ks.db(ctx.db).set(key, v);
+    writableString(ctx, key, e).setRange(offset, value);
+    return OK_OUTCOME;
   }
+  const v = new SdsString();
+  v.setRange(offset, value);
+  markRawString(v);
+  ctx.ks.db(ctx.db).set(key, v);
   return OK_OUTCOME;
 });
 
 const LLONG_MIN = -9223372036854775808n;
 
 function incrBy(ctx: CommandContext, key: Bytes, incr: bigint): ApplyOutcome {
-  const e = writeEntry(ctx, key);
+  const e = ctx.ks.db(ctx.db).peek(key);
   let cur = 0n;
   if (e) {
-    if (e.value.type !== 'string') return fail(WRONGTYPE);
-    const v = parseInt64(e.value.value);
+    if (e.type !== 'string') return fail(WRONGTYPE);
+    const v = parseInt64(e.value);
     if (v === null) return fail(ERR_NOT_INT);
     cur = v;
   }
   const next = cur + incr;
   if (next > LLONG_MAX || next < LLONG_MIN) return fail('ERR increment or decrement would overflow');
-  replaceKeepTtl(ctx, key, e, str(next.toString()));
+  replaceKeepTtl(ctx, key, str(next.toString()));
   return OK_OUTCOME;
 }
 
@@ -337,13 +347,13 @@ export function incrLongDouble(current: Bytes | null, incrArg: Bytes): string | 
 // anyway for older masters and AOF-style streams.
 const incrbyfloat = write('incrbyfloat', 3, (ctx, argv) => {
   const key = argv[1]!;
-  const e = writeEntry(ctx, key);
-  if (e && e.value.type !== 'string') return fail(WRONGTYPE);
-  const r = incrLongDouble(e ? (e.value as StringValue).value : null, argv[2]!);
+  const e = ctx.ks.db(ctx.db).peek(key);
+  if (e && e.type !== 'string') return fail(WRONGTYPE);
+  const r = incrLongDouble(e ? (e as StringValue).value : null, argv[2]!);
   if (typeof r === 'string') return fail(r);
   const v = str(r.text);
   markNoIntString(v);
-  replaceKeepTtl(ctx, key, e, v);
+  replaceKeepTtl(ctx, key, v);
   return OK_OUTCOME;
 });
 
@@ -359,7 +369,7 @@ export const stringWriteCommands: WriteCommand[] = [
 function readString(ctx: CommandContext, key: Bytes): StringValue | undefined | 'wrongtype' {
   const e = readEntry(ctx, key);
   if (!e) return undefined;
-  return e.value.type === 'string' ? e.value : 'wrongtype';
+  return e.type === 'string' ? e : 'wrongtype';
 }
 
 const get = read('get', 2, (ctx, argv) => {
@@ -380,7 +390,7 @@ const mget = read('mget', -2, (ctx, argv) => {
 const strlen = read('strlen', 2, (ctx, argv) => {
   const v = readString(ctx, argv[1]!);
   if (v === 'wrongtype') return rerr(WRONGTYPE);
-  return int(v ? v.value.length : 0);
+  return int(v ? stringLength(v) : 0);
 });
 
 function getrangeRun(ctx: CommandContext, argv: Bytes[]) {
@@ -390,7 +400,7 @@ function getrangeRun(ctx: CommandContext, argv: Bytes[]) {
   const v = readString(ctx, argv[1]!);
   if (v === undefined) return bulk('');
   if (v === 'wrongtype') return rerr(WRONGTYPE);
-  const len = BigInt(v.value.length);
+  const len = BigInt(stringLength(v));
   let start = s, end = en;
   if (start < 0n && end < 0n && start > end) return bulk('');
   if (start < 0n) start = len + start;
@@ -399,7 +409,7 @@ function getrangeRun(ctx: CommandContext, argv: Bytes[]) {
   if (end < 0n) end = 0n;
   if (end >= len) end = len - 1n;
   if (start > end || len === 0n) return bulk('');
-  return bulk(v.value.slice(Number(start), Number(end) + 1));
+  return bulk(stringSlice(v, Number(start), Number(end) + 1));
 }
 
 /** DIGEST key (8.4): XXH3 of a string value, nil for a missing key. */

@@ -7,7 +7,7 @@ import { reply } from '../../resp/encode';
 import type { ApplyOutcome, CommandContext, ReadCommand, WriteCommand } from '../command';
 import { WRONGTYPE } from '../command';
 import type { Database } from '../keyspace';
-import type { Bytes, KeyEntry, Value, ValueType } from '../values';
+import type { Bytes, Value, ValueType } from '../values';
 
 export const ERR_SYNTAX = 'ERR syntax error';
 export const ERR_NOT_INT = 'ERR value is not an integer or out of range';
@@ -46,25 +46,25 @@ export const lc = (s: Bytes): string => s.toLowerCase();
 export const dbOf = (ctx: CommandContext): Database => ctx.ks.db(ctx.db);
 
 /**
- * The entry a replicated write sees: a replica applying its master's stream
+ * The value a replicated write sees: a replica applying its master's stream
  * treats logically expired keys as present (expireIfNeeded returns 0 for the
  * master client), so no expiry check here.
  */
-export function writeEntry(ctx: CommandContext, key: Bytes): KeyEntry | undefined {
+export function writeEntry(ctx: CommandContext, key: Bytes): Value | undefined {
   return ctx.ks.db(ctx.db).get(key);
 }
 
-/** The entry a client read sees: expired keys hidden (lookupKeyRead on a replica). */
-export function readEntry(ctx: CommandContext, key: Bytes): KeyEntry | undefined {
+/** The value a client read sees: expired keys hidden (lookupKeyRead on a replica). */
+export function readEntry(ctx: CommandContext, key: Bytes): Value | undefined {
   return ctx.ks.db(ctx.db).read(key, ctx.now);
 }
 
 export type ValueOf<T extends ValueType> = Extract<Value, { type: T }>;
 
 /** The value if it has type `t`; undefined when missing; 'wrongtype' otherwise. */
-export function typed<T extends ValueType>(e: KeyEntry | undefined, t: T): ValueOf<T> | undefined | 'wrongtype' {
-  if (e === undefined) return undefined;
-  return e.value.type === t ? (e.value as ValueOf<T>) : 'wrongtype';
+export function typed<T extends ValueType>(v: Value | undefined, t: T): ValueOf<T> | undefined | 'wrongtype' {
+  if (v === undefined) return undefined;
+  return v.type === t ? (v as ValueOf<T>) : 'wrongtype';
 }
 
 // ---- integers (string2ll / getLongLongFromObject) -------------------------

@@ -4,7 +4,7 @@
 // so it follows Redis: inputs sorted by cardinality (stable, as glibc's qsort
 // is for this size), each element aggregated over the inputs in that order.
 import type { CommandContext } from '../command';
-import type { Bytes, KeyEntry } from '../values';
+import type { Bytes, Value } from '../values';
 import { ERR_NOT_INT, ERR_SYNTAX, parseDouble, parseLong, readEntry, writeEntry, WRONGTYPE } from './util';
 import type { ZEntry } from './zsetRange';
 
@@ -40,10 +40,10 @@ function aggregate(target: number, val: number, how: Aggregate): number {
   return val > target ? val : target;
 }
 
-function sourceOf(e: KeyEntry | undefined): Source | 'wrongtype' {
+function sourceOf(e: Value | undefined): Source | 'wrongtype' {
   if (!e) return { scores: null, weight: 1 };
-  if (e.value.type === 'zset') return { scores: e.value.scores, weight: 1 };
-  if (e.value.type === 'set') return { scores: e.value.members, weight: 1 };
+  if (e.type === 'zset') return { scores: e.scores, weight: 1 };
+  if (e.type === 'set') return { scores: e.members, weight: 1 };
   return 'wrongtype';
 }
 

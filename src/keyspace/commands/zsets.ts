@@ -5,7 +5,7 @@ import { reply, type ReplyValue } from '../../resp/encode';
 import type { ApplyOutcome, CommandContext, ReadCommand, WriteCommand } from '../command';
 import { replyDouble } from '../doubles';
 import { noteZsetAdd, noteZsetCreatedFor, noteZsetSizeHint, pinEncoding, zsetIsListpack } from '../encoding';
-import type { Bytes, KeyEntry } from '../values';
+import type { Bytes, Value } from '../values';
 import {
   bulk, ERR_NOT_FLOAT, ERR_NOT_INT, ERR_OUT_OF_RANGE, ERR_SYNTAX, fail, int, NIL, OK_OUTCOME, parseDouble, parseLong, read, readEntry, rerr, wrongArity, write, writeEntry, WRONGTYPE, optionalCount, timeoutError, parseMultiPop,
 } from './util';
@@ -17,9 +17,9 @@ import { zsetAlgebra, type ZsetOp } from './zsetAlgebra';
 
 export type { ZsetValue };
 
-function zsetOf(e: KeyEntry | undefined): ZsetValue | undefined | 'wrongtype' {
+function zsetOf(e: Value | undefined): ZsetValue | undefined | 'wrongtype' {
   if (!e) return undefined;
-  return e.value.type === 'zset' ? e.value : 'wrongtype';
+  return e.type === 'zset' ? e : 'wrongtype';
 }
 
 const Z_NX = 1, Z_XX = 2, Z_GT = 4, Z_LT = 8, Z_INCR = 16;
