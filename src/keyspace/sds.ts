@@ -62,7 +62,7 @@ export class SdsString {
   append(s: Bytes): void {
     if (s.length === 0) return;
     this.makeRoomFor(this.len + s.length);
-    this.buf.write(s, this.len, 'latin1');
+    this.put(s, this.len);
     this.len += s.length;
     this.text = null;
   }
@@ -70,7 +70,7 @@ export class SdsString {
   /** Writes `s` at `offset`, zero-padding up to it first (SETRANGE). */
   setRange(offset: number, s: Bytes): void {
     this.growZeroed(offset + s.length);
-    this.buf.write(s, offset, 'latin1');
+    this.put(s, offset);
     this.text = null;
   }
 
@@ -91,6 +91,16 @@ export class SdsString {
   /** Marks the bytes changed through bytes(). */
   touched(): void {
     this.text = null;
+  }
+
+  /** Copies `s` in at `at`: byte by byte when short, where a call into Buffer.write costs more than the copy. */
+  private put(s: Bytes, at: number): void {
+    if (s.length > 32) {
+      this.buf.write(s, at, 'latin1');
+      return;
+    }
+    const buf = this.buf;
+    for (let i = 0; i < s.length; i++) buf[at + i] = s.charCodeAt(i);
   }
 
   private makeRoomFor(need: number): void {

@@ -17,6 +17,11 @@ const MAX_BULK = 512 * 1024 * 1024;
 /** getBitOffsetFromArgument: a bit offset, `#n` meaning n·bits where allowed. */
 function bitOffset(arg: Bytes, hash: boolean, bits: number): number | null {
   const usehash = arg.length > 1 && arg[0] === '#' && hash && bits > 0;
+  if (!usehash && arg.length < 16) {
+    // The common short offset, without a BigInt (parseLong reads up to 15 digits as a number exactly).
+    const n = parseLong(arg);
+    return n === null || n < 0 || n / 8 >= MAX_BULK ? null : n;
+  }
   const v = parseInt64(usehash ? arg.slice(1) : arg);
   if (v === null) return null;
   const off = usehash ? v * BigInt(bits) : v;
