@@ -10,7 +10,7 @@ import { cloneStream } from './streamOps';
 import { restoreValue } from './restore';
 import {
   bulk, ERR_NO_SUCH_KEY, ERR_NOT_INT, ERR_SYNTAX, fail, int, NIL, OK_OUTCOME, parseInt32, parseInt64, read, readEntry,
-  rerr, write, writeEntry,
+  rerr, write,
 } from './util';
 import { stringMatch } from '../../config/stringMatch';
 
@@ -64,7 +64,7 @@ const copy = write('copy', -3, (ctx, argv) => {
   }
   const src = argv[1]!, dst = argv[2]!;
   if (dstDb === ctx.db && src === dst) return fail(SAME_OBJECT);
-  const e = writeEntry(ctx, src);
+  const e = ctx.ks.db(ctx.db).peek(src);
   if (!e) return OK_OUTCOME;
   const target = ctx.ks.db(dstDb);
   if (target.has(dst)) {

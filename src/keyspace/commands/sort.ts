@@ -17,7 +17,7 @@ import { buildListByTailPush } from '../listEncoding';
 import type { Bytes, Value } from '../values';
 import { fieldValue } from './hashes';
 import { orderedMembers } from './sets';
-import { bulk, diverged, ERR_NOT_INT, ERR_SYNTAX, fail, NIL, OK_OUTCOME, parseDouble, parseLong, readEntry, rerr, writeEntry, WRONGTYPE } from './util';
+import { bulk, diverged, ERR_NOT_INT, ERR_SYNTAX, fail, NIL, OK_OUTCOME, parseDouble, parseLong, readEntry, rerr, WRONGTYPE } from './util';
 import { sortedEntries } from './zsetRange';
 
 const SCORE_ERR = "ERR One or more scores can't be converted into double";
@@ -122,7 +122,7 @@ interface Result {
 }
 
 function sortGeneric(ctx: CommandContext, argv: Bytes[], a: SortArgs, forWrite: boolean): Result | string {
-  const look: Lookup = (k) => (forWrite ? writeEntry(ctx, k) : readEntry(ctx, k));
+  const look: Lookup = (k) => (forWrite ? ctx.ks.db(ctx.db).peek(k) : readEntry(ctx, k));
   const src = look(argv[1]!);
   const v = src;
   if (v && v.type !== 'set' && v.type !== 'list' && v.type !== 'zset') return WRONGTYPE;
