@@ -5,6 +5,8 @@
 // VAL 1vvvvvxx). PFADD/PFMERGE replicate as sent, so the replica must grow and
 // promote its sparse form exactly as the master did to hold the same bytes.
 
+import { stringByteAt, stringLength, stringSlice } from '../sds';
+
 export const HLL_P = 14;
 export const HLL_Q = 64 - HLL_P;
 export const HLL_REGISTERS = 1 << HLL_P;
@@ -20,6 +22,8 @@ export const hllConfig = { sparseMaxBytes: 3000 };
 
 /** The bytes of one HLL while a command works on it. */
 export type HllBytes = number[];
+/** Bytes read or written in place, never resized: a dense HLL's, or any HLL's for a read. */
+export type FixedHllBytes = HllBytes | Uint8Array;
 
 export function createHll(): HllBytes {
   const b = new Array<number>(HDR).fill(0);
@@ -34,30 +38,32 @@ export function createHll(): HllBytes {
   return b;
 }
 
-export function isValidHll(s: string): boolean {
-  if (s.length < HDR) return false;
-  if (s.slice(0, 4) !== 'HYLL') return false;
-  const enc = s.charCodeAt(4);
+/** isHLLObjectOrReply's checks, on the header alone (an SdsString's whole value is not built). */
+export function isValidHll(s: { type: 'string'; value: string }): boolean {
+  const len = stringLength(s);
+  if (len < HDR) return false;
+  if (stringSlice(s, 0, 4) !== 'HYLL') return false;
+  const enc = stringByteAt(s, 4);
   if (enc > SPARSE) return false;
-  return !(enc === DENSE && s.length !== DENSE_SIZE);
+  return !(enc === DENSE && len !== DENSE_SIZE);
 }
 
 export const toHll = (s: string): HllBytes => Array.from(s, (c) => c.charCodeAt(0));
 export const fromHll = (b: HllBytes): string => Buffer.from(b).toString('latin1');
 
-export function invalidateCache(b: HllBytes): void {
+export function invalidateCache(b: FixedHllBytes): void {
   b[15] = b[15]! | 0x80;
 }
 
-export const cacheValid = (b: HllBytes): boolean => (b[15]! & 0x80) === 0;
+export const cacheValid = (b: FixedHllBytes): boolean => (b[15]! & 0x80) === 0;
 
-export function cachedCard(b: HllBytes): number {
+export function cachedCard(b: FixedHllBytes): number {
   let v = 0;
   for (let i = 7; i >= 0; i--) v = v * 256 + b[8 + i]!;
   return v;
 }
 
-export function setCachedCard(b: HllBytes, card: number): void {
+export function setCachedCard(b: FixedHllBytes, card: number): void {
   let v = BigInt(card);
   for (let i = 0; i < 8; i++) {
     b[8 + i] = Number(v & 0xffn);
@@ -111,14 +117,14 @@ export function patLen(ele: string): [number, number] {
 
 // ---- dense --------------------------------------------------------------------
 
-export function denseGet(b: HllBytes, reg: number): number {
+export function denseGet(b: FixedHllBytes, reg: number): number {
   const byte = HDR + ((reg * HLL_BITS) >> 3);
   const fb = (reg * HLL_BITS) & 7;
   const b0 = b[byte]!, b1 = b[byte + 1] ?? 0;
   return ((b0 >> fb) | (b1 << (8 - fb))) & HLL_REGISTER_MAX;
 }
 
-function denseSetRaw(b: HllBytes, reg: number, val: number): void {
+function denseSetRaw(b: FixedHllBytes, reg: number, val: number): void {
   const byte = HDR + ((reg * HLL_BITS) >> 3);
   const fb = (reg * HLL_BITS) & 7;
   const fb8 = 8 - fb;
@@ -127,7 +133,7 @@ function denseSetRaw(b: HllBytes, reg: number, val: number): void {
   if (byte + 1 < DENSE_SIZE) b[byte + 1] = ((b[byte + 1]! & ~(HLL_REGISTER_MAX >> fb8)) | (val >> fb8)) & 0xff;
 }
 
-export function denseSet(b: HllBytes, reg: number, count: number): boolean {
+export function denseSet(b: FixedHllBytes, reg: number, count: number): boolean {
   if (count <= denseGet(b, reg)) return false;
   denseSetRaw(b, reg, count);
   return true;
@@ -272,7 +278,7 @@ export function hllAdd(b: HllBytes, ele: string): { bytes: HllBytes; changed: bo
 }
 
 /** hllMerge: max-merges the registers into `max`; false for a corrupt HLL. */
-export function hllMerge(max: Uint8Array, b: HllBytes): boolean {
+export function hllMerge(max: Uint8Array, b: FixedHllBytes): boolean {
   if (b[4] === DENSE) {
     for (let i = 0; i < HLL_REGISTERS; i++) {
       const v = denseGet(b, i);
@@ -343,7 +349,7 @@ function estimate(histo: number[]): number {
 }
 
 /** The cardinality of one HLL's registers, or null when the sparse form is corrupt. */
-export function hllCount(b: HllBytes): number | null {
+export function hllCount(b: FixedHllBytes): number | null {
   const histo = new Array<number>(64).fill(0);
   if (b[4] === DENSE) {
     for (let i = 0; i < HLL_REGISTERS; i++) histo[denseGet(b, i)]!++;
