@@ -1,7 +1,7 @@
 // The Database layout (values, expiries and divergences in three Maps, bare
 // strings where no object is needed) against a plain model: after every step
 // of a random sequence of sets, expiries, deletes, divergences, RENAME, MOVE,
-// SWAPDB and FLUSHDB, each database's counts (keys, expires=, subexpiry=),
+// SWAPDB, FLUSHDB and FLUSHALL, each database's counts (keys, expires=, subexpiry=),
 // key order, values, expiries, divergences and read visibility equal the model's.
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
@@ -159,11 +159,12 @@ function run(seed: number, steps: number): void {
         break;
       }
       case 10: {
+        const all = r() < 0.3;
         if (r() < 0.3) {
-          applyWrite({ ks, db: j, now: NOW }, ['FLUSHDB']);
-          m.clear();
+          applyWrite({ ks, db: j, now: NOW }, [all ? 'FLUSHALL' : 'FLUSHDB']);
+          for (const each of all ? model : [m]) each.clear();
         }
-        step = 'flushdb';
+        step = all ? 'flushall' : 'flushdb';
         break;
       }
       default: {
