@@ -540,16 +540,6 @@ function listForEachIn(n: QlNode, visit: (v: Bytes) => void): void {
   for (let p = 0; p < d.length; p = nextEntry(d, p)) visit(elementAt(d, p));
 }
 
-/** Node layout for tests and the debugger: [count, sz, plain] per node. */
-export function qlNodes(l: ListValue): { count: number; sz: number; plain: boolean; data: string }[] {
-  const out: { count: number; sz: number; plain: boolean; data: string }[] = [];
-  for (let n = l.head; n; n = n.next) out.push({ count: n.count, sz: n.sz, plain: n.plain, data: n.data });
-  return out;
-}
-
-/** Keeps the flattening reads observable so that no optimiser drops them. */
-export const flattenedReads = (): number => flatSink;
-
 /** Every element in order, as an array (for tests and whole-list consumers that need one). */
 export function listItems(l: ListValue): Bytes[] {
   const out: Bytes[] = [];
