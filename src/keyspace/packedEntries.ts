@@ -38,6 +38,15 @@ export function packEntry(v: Bytes): string {
   return fwd + CHAR[rest]! + v + CHAR[rest]! + back;
 }
 
+/** Appends the entry for `v` to `parts` as pieces, for one join later (no string made per entry). */
+export function pushEntryParts(parts: string[], v: Bytes): void {
+  const n = v.length;
+  if (n < 0x80) {
+    const c = CHAR[n]!;
+    parts.push(c, v, c);
+  } else parts.push(packEntry(v));
+}
+
 /** The length starting at `p`; lenAt is then where the element's bytes start. */
 function readLength(d: string, p: number): number {
   let c = d.charCodeAt(p);

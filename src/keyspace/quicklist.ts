@@ -9,7 +9,7 @@
 import type { KeyspaceDialect } from '../versions/profile';
 import { encodingConfig } from './encodingConfig';
 import { LISTPACK_EMPTY_BYTES, listpackEntrySize } from './listpackSize';
-import { elementAt, entryEquals, entryOffset, nextEntry, packEntry, prevEntry } from './packedEntries';
+import { elementAt, entryEquals, entryOffset, nextEntry, packEntry, prevEntry, pushEntryParts } from './packedEntries';
 import type { Bytes } from './values';
 
 export type Where = 'left' | 'right';
@@ -488,13 +488,13 @@ export class TailBuilder {
       return;
     }
     if (this.count > 0 && !exceedsLimit(this.sz + v.length + ESTIMATE_OVERHEAD, this.count + 1)) {
-      this.parts.push(packEntry(v));
+      pushEntryParts(this.parts, v);
       this.count++;
       this.sz += es;
       return;
     }
     this.close();
-    this.parts.push(packEntry(v));
+    pushEntryParts(this.parts, v);
     this.count = 1;
     this.sz = LISTPACK_EMPTY_BYTES + es;
   }

@@ -11,7 +11,7 @@ import {
   buildListByTailPush, buildLoadedList, listBeforeAdd, listDup, listEncoding, listInsert, listPop, listPopped, listPush,
   listRemoveEqual, listReplace, listTrim, newList, type ListValue,
 } from '../../src/keyspace/listEncoding';
-import { LISTPACK_EMPTY_BYTES, listpackEntrySize } from '../../src/keyspace/listpackSize';
+import { LISTPACK_EMPTY_BYTES, listpackEntrySize, listpackIntEntrySize } from '../../src/keyspace/listpackSize';
 import { elementAt, entrySpan, nextEntry, packEntry, prevEntry } from '../../src/keyspace/packedEntries';
 import { listIndex, listIndexOf, listWalk, type QlNode } from '../../src/keyspace/quicklist';
 import { profileById } from '../../src/versions/profiles';
@@ -254,6 +254,25 @@ describe('packed entries', () => {
       assert.equal(elementAt(d, second), v);
       assert.equal(prevEntry(d, prevEntry(d, d.length)), second);
       assert.equal(elementAt(d, prevEntry(d, d.length)), 'bc');
+    }
+  });
+});
+
+describe('listpack entry sizes', () => {
+  test('an integer string is sized as the integer string2ll reads (short ones without a BigInt), anything else as a string', () => {
+    const samples = [
+      '0', '-0', '007', '1', '-1', '127', '128', '-4096', '-4097', '4095', '4096', '32767', '32768', '-32769', '8388607', '8388608',
+      '-8388609', '2147483647', '2147483648', '-2147483648', '-2147483649', '999999999999999', '-99999999999999', '1000000000000000',
+      '9223372036854775807', '9223372036854775808', '-9223372036854775808', '-9223372036854775809', '1a', '-', '+1', ' 1', '1 ', '',
+    ];
+    const r = rng(3);
+    for (let i = 0; i < 2000; i++) samples.push(String(Math.floor((r() - 0.5) * 10 ** Math.floor(r() * 19))));
+    const INT64 = [-(2n ** 63n), 2n ** 63n - 1n];
+    for (const s of samples) {
+      const canonical = /^-?[1-9][0-9]*$|^0$/.test(s) && BigInt(s) >= INT64[0]! && BigInt(s) <= INT64[1]!;
+      const asString = s.length + (s.length < 64 ? 1 : 2);
+      const expected = canonical ? listpackIntEntrySize(BigInt(s)) : asString + (asString <= 127 ? 1 : 2);
+      assert.equal(listpackEntrySize(s), expected, s);
     }
   });
 });
