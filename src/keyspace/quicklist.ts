@@ -203,6 +203,34 @@ export function listForEach(l: ListValue, visit: (v: Bytes) => void): void {
   }
 }
 
+/**
+ * LPOS's scan: the indexes of the elements equal to `v`, from the head (or
+ * the tail), among the first `maxlen` looked at (0: all), each given to
+ * `found` until it returns false. Elements are compared in place, not copied.
+ */
+export function listFind(l: ListValue, v: Bytes, fromTail: boolean, maxlen: number, found: (index: number) => boolean): void {
+  let left = maxlen === 0 ? Infinity : maxlen;
+  if (!fromTail) {
+    let i = 0;
+    for (let n = l.head; n && left > 0; n = n.next) {
+      const d = n.data;
+      for (let p = 0; p < d.length && left > 0; p = nextEntry(d, p), i++, left--) {
+        if (entryEquals(d, p, v) && !found(i)) return;
+      }
+    }
+    return;
+  }
+  let i = l.length - 1;
+  for (let n = l.tail; n && left > 0; n = n.prev) {
+    const d = n.data;
+    for (let e = d.length; e > 0 && left > 0; i--, left--) {
+      const p = prevEntry(d, e);
+      if (entryEquals(d, p, v) && !found(i)) return;
+      e = p;
+    }
+  }
+}
+
 /** The index of the first element equal to `v`, or -1. */
 export function listIndexOf(l: ListValue, v: Bytes): number {
   let i = 0;

@@ -13,7 +13,7 @@ import {
 } from '../../src/keyspace/listEncoding';
 import { LISTPACK_EMPTY_BYTES, listpackEntrySize, listpackIntEntrySize } from '../../src/keyspace/listpackSize';
 import { elementAt, entrySpan, nextEntry, packEntry, prevEntry } from '../../src/keyspace/packedEntries';
-import { listIndex, listIndexOf, listWalk, type QlNode } from '../../src/keyspace/quicklist';
+import { listFind, listIndex, listIndexOf, listWalk, type QlNode } from '../../src/keyspace/quicklist';
 import { profileById } from '../../src/versions/profiles';
 import type { KeyspaceDialect } from '../../src/versions/profile';
 import * as model from '../support/listLayoutModel';
@@ -92,6 +92,15 @@ function checkReads(l: ListValue, m: model.ListValue, r: () => number, what: str
   }
   const probe = m.items[Math.floor(r() * n)]!;
   assert.equal(listIndexOf(l, probe), m.items.indexOf(probe), `${what}: indexOf`);
+  const fromTail = r() < 0.5, maxlen = r() < 0.5 ? 0 : Math.floor(r() * n), stopAfter = 1 + Math.floor(r() * 4);
+  const hits: number[] = [];
+  listFind(l, probe, fromTail, maxlen, (i) => hits.push(i) < stopAfter);
+  const expected: number[] = [];
+  for (let k = 0; k < n && (maxlen === 0 || k < maxlen) && expected.length < stopAfter; k++) {
+    const i = fromTail ? n - 1 - k : k;
+    if (m.items[i] === probe) expected.push(i);
+  }
+  assert.deepEqual(hits, expected, `${what}: find ${fromTail ? 'from the tail' : ''} maxlen ${maxlen}`);
 }
 
 function value(r: () => number): string {

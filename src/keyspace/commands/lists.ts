@@ -9,7 +9,7 @@ import {
   listBeforeAdd, listInsert, listPop, listPopped, listPush, listRemoveEqual, listReplace, listTrim, newList,
   type ListValue, type Where,
 } from '../listEncoding';
-import { listIndex, listIndexOf, listWalk } from '../quicklist';
+import { listFind, listIndex, listIndexOf, listWalk } from '../quicklist';
 import type { Bytes, KeyEntry } from '../values';
 import {
   bulk, clampRange, ERR_INDEX, ERR_NO_SUCH_KEY, ERR_NOT_INT, ERR_OUT_OF_RANGE, ERR_SYNTAX, fail, int, NIL, OK_OUTCOME, parseLong, read, readEntry, rerr, wrongArity, write, writeEntry, WRONGTYPE, optionalCount, timeoutError, parseMultiPop,
@@ -272,12 +272,9 @@ const lpos = read('lpos', -3, (ctx, argv) => {
   if (l === 'wrongtype') return rerr(WRONGTYPE);
   const fromTail = rank < 0;
   if (fromTail) rank = -rank;
-  const n = l.length, el = argv[2]!;
   const found: ReplyValue[] = [];
-  let matches = 0, scanned = 0;
-  listWalk(l, fromTail ? n - 1 : 0, fromTail, (v, pos) => {
-    if (maxlen !== 0 && scanned++ >= maxlen) return false;
-    if (v !== el) return true;
+  let matches = 0;
+  listFind(l, argv[2]!, fromTail, maxlen, (pos) => {
     matches++;
     if (matches < rank) return true;
     found.push(int(pos));
