@@ -2,7 +2,7 @@
 // time (DAP's indexedVariables with start/count), so a database of a million
 // keys costs one page per request, never the whole key list.
 import type { Keyspace } from '../keyspace/keyspace';
-import { listWalk } from '../keyspace/quicklist';
+import { listWalk } from '../keyspace/quicklistReads';
 import type { Bytes, KeyEntry, Value } from '../keyspace/values';
 
 export interface PagedNode {

@@ -24,7 +24,7 @@ import type { KeyspaceDialect } from '../versions/profile';
 import { digestDouble } from './doubles';
 import { scanArray } from './arrayScan';
 import type { Keyspace } from './keyspace';
-import { listForEach } from './quicklist';
+import { listForEach } from './quicklistReads';
 import { sha1Into } from './sha1';
 import type { SparseArray } from './sparseArray';
 import { SLICE_SIZE } from './arraySlices';

@@ -1,15 +1,17 @@
 // A list value as Redis keeps one (quicklist.c): a doubly linked list of
 // nodes, each packing a bounded run of elements in one string
 // (packedEntries.ts). Pushes and pops touch one end node; an index walks the
-// nodes from the nearer end, then one node. The nodes are filled, split and
-// merged by quicklist.c's rules (list-max-listpack-size, PLAIN nodes for
-// large elements), so the node layout is the master's and OBJECT ENCODING can
-// be read from it (listEncoding.ts). In the listpack state (7.2+) the list is
-// one node that the node limits do not apply to, as a listpack list is.
+// nodes from the nearer end, then one node (quicklistReads.ts). The nodes are
+// filled, split and merged by quicklist.c's rules (list-max-listpack-size,
+// PLAIN nodes for large elements), so the node layout is the master's and
+// OBJECT ENCODING can be read from it (listEncoding.ts). In the listpack state
+// (7.2+) the list is one node that the node limits do not apply to, as a
+// listpack list is.
 import type { KeyspaceDialect } from '../versions/profile';
 import { encodingConfig } from './encodingConfig';
 import { LISTPACK_EMPTY_BYTES, listpackEntrySize } from './listpackSize';
 import { elementAt, entryEquals, entryOffset, nextEntry, packEntry, prevEntry, pushEntryParts } from './packedEntries';
+import { locate, located } from './quicklistReads';
 import type { Bytes } from './values';
 
 export type Where = 'left' | 'right';
@@ -128,119 +130,6 @@ function unlink(l: ListValue, n: QlNode): void {
   n.prev = n.next = null;
 }
 
-// ---- reads ---------------------------------------------------------------------
-
-let foundOff = 0;
-
-/** The node holding element `index` (0 <= index < length), walked from the nearer end; foundOff is the element's place in it. */
-function locate(l: ListValue, index: number): QlNode {
-  if (index < l.length - index) {
-    let n = l.head!;
-    while (index >= n.count) {
-      index -= n.count;
-      n = n.next!;
-    }
-    foundOff = index;
-    return n;
-  }
-  let n = l.tail!;
-  let fromEnd = l.length - 1 - index;
-  while (fromEnd >= n.count) {
-    fromEnd -= n.count;
-    n = n.prev!;
-  }
-  foundOff = n.count - 1 - fromEnd;
-  return n;
-}
-
-/** Element `index` (0 <= index < length). */
-export function listIndex(l: ListValue, index: number): Bytes {
-  const n = locate(l, index);
-  return elementAt(n.data, entryOffset(n.data, n.count, foundOff));
-}
-
-/**
- * Visits the elements from `index` towards the tail (or, fromTail, towards the
- * head) until `visit` returns false; each with its index.
- */
-export function listWalk(l: ListValue, index: number, fromTail: boolean, visit: (v: Bytes, index: number) => boolean | void): void {
-  if (index < 0 || index >= l.length) return;
-  let n: QlNode | null = locate(l, index);
-  let p = entryOffset(n.data, n.count, foundOff);
-  let k = foundOff;
-  let i = index;
-  if (!fromTail) {
-    for (;;) {
-      if (visit(elementAt(n.data, p), i++) === false) return;
-      if (++k < n.count) p = nextEntry(n.data, p);
-      else {
-        n = n.next;
-        if (!n) return;
-        p = 0;
-        k = 0;
-      }
-    }
-  }
-  let e = nextEntry(n.data, p);
-  for (;;) {
-    const s = prevEntry(n.data, e);
-    if (visit(elementAt(n.data, s), i--) === false) return;
-    e = s;
-    if (--k < 0) {
-      n = n.prev;
-      if (!n) return;
-      e = n.data.length;
-      k = n.count - 1;
-    }
-  }
-}
-
-/** Every element, head to tail. */
-export function listForEach(l: ListValue, visit: (v: Bytes) => void): void {
-  for (let n = l.head; n; n = n.next) {
-    const d = n.data;
-    for (let p = 0; p < d.length; p = nextEntry(d, p)) visit(elementAt(d, p));
-  }
-}
-
-/**
- * LPOS's scan: the indexes of the elements equal to `v`, from the head (or
- * the tail), among the first `maxlen` looked at (0: all), each given to
- * `found` until it returns false. Elements are compared in place, not copied.
- */
-export function listFind(l: ListValue, v: Bytes, fromTail: boolean, maxlen: number, found: (index: number) => boolean): void {
-  let left = maxlen === 0 ? Infinity : maxlen;
-  if (!fromTail) {
-    let i = 0;
-    for (let n = l.head; n && left > 0; n = n.next) {
-      const d = n.data;
-      for (let p = 0; p < d.length && left > 0; p = nextEntry(d, p), i++, left--) {
-        if (entryEquals(d, p, v) && !found(i)) return;
-      }
-    }
-    return;
-  }
-  let i = l.length - 1;
-  for (let n = l.tail; n && left > 0; n = n.prev) {
-    const d = n.data;
-    for (let e = d.length; e > 0 && left > 0; i--, left--) {
-      const p = prevEntry(d, e);
-      if (entryEquals(d, p, v) && !found(i)) return;
-      e = p;
-    }
-  }
-}
-
-/** The index of the first element equal to `v`, or -1. */
-export function listIndexOf(l: ListValue, v: Bytes): number {
-  let i = 0;
-  for (let n = l.head; n; n = n.next) {
-    const d = n.data;
-    for (let p = 0; p < d.length; p = nextEntry(d, p), i++) if (entryEquals(d, p, v)) return i;
-  }
-  return -1;
-}
-
 // ---- node edits ------------------------------------------------------------------
 
 /** Adds `v` as entry `k` of packed node `n`. */
@@ -352,7 +241,7 @@ export function qlPop(l: ListValue, where: Where): Bytes {
 export function qlDeleteRange(l: ListValue, from: number, to: number): void {
   if (from >= to) return;
   let n: QlNode | null = locate(l, from);
-  let k = foundOff;
+  let k = located.off;
   let left = to - from;
   l.length -= left;
   while (left > 0 && n) {
@@ -421,7 +310,7 @@ export function qlRemoveEqual(l: ListValue, v: Bytes, limit: number, fromTail: b
 /** _quicklistInsert of `v` before/after element `index`. */
 export function qlInsert(d: KeyspaceDialect, l: ListValue, index: number, v: Bytes, after: boolean): void {
   const node = locate(l, index);
-  const off = foundOff;
+  const off = located.off;
   l.length++;
   if (l.listpack) {
     nodeInsertAt(node, after ? off + 1 : off, v);
@@ -456,7 +345,7 @@ export function qlInsert(d: KeyspaceDialect, l: ListValue, index: number, v: Byt
 /** quicklistReplaceEntry of element `index` by `v`. */
 export function qlReplace(d: KeyspaceDialect, l: ListValue, index: number, v: Bytes): void {
   const node = locate(l, index);
-  const off = foundOff;
+  const off = located.off;
   const large = !l.listpack && isLarge(d, v.length);
   if (!node.plain && !large) {
     const p = entryOffset(node.data, node.count, off);
@@ -556,21 +445,10 @@ export function qlJoinAll(l: ListValue): void {
   let sz = LISTPACK_EMPTY_BYTES;
   for (let n: QlNode | null = l.head; n; n = n.next) {
     parts.push(n.data);
-    listForEachIn(n, (v) => { sz += listpackEntrySize(v); });
+    const d = n.data;
+    for (let p = 0; p < d.length; p = nextEntry(d, p)) sz += listpackEntrySize(elementAt(d, p));
   }
   const one = new QlNode(flat(parts.join('')), l.length, sz, false);
   l.head = l.tail = null;
   linkAfter(l, null, one);
-}
-
-function listForEachIn(n: QlNode, visit: (v: Bytes) => void): void {
-  const d = n.data;
-  for (let p = 0; p < d.length; p = nextEntry(d, p)) visit(elementAt(d, p));
-}
-
-/** Every element in order, as an array (for tests and whole-list consumers that need one). */
-export function listItems(l: ListValue): Bytes[] {
-  const out: Bytes[] = [];
-  listForEach(l, (v) => out.push(v));
-  return out;
 }

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { streamWriteCommands } from '../../src/keyspace/commands/streams';
 import { Keyspace } from '../../src/keyspace/keyspace';
 import { loadDecodedKey, loadFunctionLibrary } from '../../src/keyspace/load';
-import { listItems } from '../../src/keyspace/quicklist';
+import { listItems } from '../../src/keyspace/quicklistReads';
 import type { DecodedKey, DecodedValue } from '../../src/rdb/decodedValue';
 
 const key = (name: string, value: DecodedValue, expireAt = -1, db = 0): DecodedKey => ({

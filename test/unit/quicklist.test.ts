@@ -13,7 +13,8 @@ import {
 } from '../../src/keyspace/listEncoding';
 import { LISTPACK_EMPTY_BYTES, listpackEntrySize, listpackIntEntrySize } from '../../src/keyspace/listpackSize';
 import { elementAt, entrySpan, nextEntry, packEntry, prevEntry } from '../../src/keyspace/packedEntries';
-import { listFind, listIndex, listIndexOf, listWalk, type QlNode } from '../../src/keyspace/quicklist';
+import type { QlNode } from '../../src/keyspace/quicklist';
+import { listFind, listIndex, listIndexOf, listWalk } from '../../src/keyspace/quicklistReads';
 import { profileById } from '../../src/versions/profiles';
 import type { KeyspaceDialect } from '../../src/versions/profile';
 import * as model from '../support/listLayoutModel';

@@ -9,7 +9,7 @@ import {
   listBeforeAdd, listInsert, listPop, listPopped, listPush, listRemoveEqual, listReplace, listTrim, newList,
   type ListValue, type Where,
 } from '../listEncoding';
-import { listFind, listIndex, listIndexOf, listWalk } from '../quicklist';
+import { listFind, listIndex, listIndexOf, listWalk } from '../quicklistReads';
 import type { Bytes, KeyEntry } from '../values';
 import {
   bulk, clampRange, ERR_INDEX, ERR_NO_SUCH_KEY, ERR_NOT_INT, ERR_OUT_OF_RANGE, ERR_SYNTAX, fail, int, NIL, OK_OUTCOME, parseLong, read, readEntry, rerr, wrongArity, write, writeEntry, WRONGTYPE, optionalCount, timeoutError, parseMultiPop,

@@ -14,7 +14,7 @@ import { reply, type ReplyValue } from '../../resp/encode';
 import type { ApplyOutcome, CommandContext, ReadCommand, WriteCommand } from '../command';
 import { forceSkiplist, objectEncoding } from '../encoding';
 import { buildListByTailPush } from '../listEncoding';
-import { listForEach, listWalk } from '../quicklist';
+import { listForEach, listWalk } from '../quicklistReads';
 import type { Bytes, KeyEntry } from '../values';
 import { fieldValue } from './hashes';
 import { orderedMembers } from './sets';
