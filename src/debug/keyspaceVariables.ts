@@ -2,6 +2,7 @@
 // time (DAP's indexedVariables with start/count), so a database of a million
 // keys costs one page per request, never the whole key list.
 import type { Keyspace } from '../keyspace/keyspace';
+import { listWalk } from '../keyspace/quicklistReads';
 import type { Bytes, Value } from '../keyspace/values';
 
 export interface PagedNode {
@@ -40,7 +41,7 @@ function* page<T>(items: Iterable<T>, start: number, count: number): Generator<T
 function length(v: Value): number {
   switch (v.type) {
     case 'string': return 0;
-    case 'list': return v.items.length;
+    case 'list': return v.length;
     case 'set': return v.members.size;
     case 'zset': return v.scores.size;
     case 'hash': return v.fields.size;
@@ -62,7 +63,11 @@ function elements(v: Value, start: number, count: number): PagedNode[] {
   let i = start;
   switch (v.type) {
     case 'list':
-      for (const item of v.items.slice(start, start + count)) out.push({ name: `[${i++}]`, value: `"${showBytes(item)}"` });
+      listWalk(v, start, false, (item) => {
+        if (i >= start + count) return false;
+        out.push({ name: `[${i++}]`, value: `"${showBytes(item)}"` });
+        return true;
+      });
       break;
     case 'set':
       for (const m of page(v.members, start, count)) out.push({ name: `[${i++}]`, value: `"${showBytes(m)}"` });

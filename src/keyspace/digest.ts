@@ -24,6 +24,7 @@ import type { KeyspaceDialect } from '../versions/profile';
 import { digestDouble } from './doubles';
 import { scanArray } from './arrayScan';
 import type { Keyspace } from './keyspace';
+import { listForEach } from './quicklistReads';
 import { sha1Into } from './sha1';
 import type { SparseArray } from './sparseArray';
 import { SLICE_SIZE } from './arraySlices';
@@ -70,7 +71,7 @@ function objectDigest(d: Uint8Array, v: Value, expireAt: number, dialect: Keyspa
       mixDigest(d, v.value);
       break;
     case 'list':
-      for (const item of v.items) mixDigest(d, item);
+      listForEach(v, (item) => mixDigest(d, item));
       break;
     case 'set':
       for (const m of v.members) xorDigest(d, m);

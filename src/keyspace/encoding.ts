@@ -26,7 +26,7 @@
 // functions below after adding to an aggregate.
 import type { KeyspaceDialect } from '../versions/profile';
 import { EMBSTR_LIMIT, encodingConfig } from './encodingConfig';
-import { copyListLayout, listEncoding } from './listEncoding';
+import { listEncoding } from './listEncoding';
 import type { Bytes, Value } from './values';
 import { isInt64 } from './commands/util';
 import { SdsString, stringLength } from './sds';
@@ -113,7 +113,6 @@ export function copyEncoding(from: Value, to: Value): void {
     const e = setStates.get(from);
     if (e !== undefined) setStates.set(to, e);
   }
-  if (from.type === 'list' && to.type === 'list') copyListLayout(from, to);
 }
 
 /** The aggregate's current state, computed from the content the first time. */

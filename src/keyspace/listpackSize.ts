@@ -18,13 +18,37 @@ function backlenSize(l: number): number {
   return 5;
 }
 
-function intEncodedSize(v: bigint): number {
-  if (v >= 0n && v <= 127n) return 1;
-  if (v >= -4096n && v <= 4095n) return 2;
-  if (v >= -32768n && v <= 32767n) return 3;
-  if (v >= -8388608n && v <= 8388607n) return 4;
-  if (v >= -2147483648n && v <= 2147483647n) return 5;
+function intEncodedSize(v: bigint | number): number {
+  if (v >= 0 && v <= 127) return 1;
+  if (v >= -4096 && v <= 4095) return 2;
+  if (v >= -32768 && v <= 32767) return 3;
+  if (v >= -8388608 && v <= 8388607) return 4;
+  if (v >= -2147483648 && v <= 2147483647) return 5;
   return 9;
+}
+
+/**
+ * string2ll for at most 15 characters, as a number (exact below 2^53): the
+ * common short integers are sized without making a BigInt each time a list
+ * element is pushed or popped.
+ */
+function shortInt(s: Bytes): number | null {
+  const n = s.length;
+  if (n === 1 && s.charCodeAt(0) === 48) return 0;
+  let i = 0;
+  if (s.charCodeAt(0) === 45) {
+    if (n === 1) return null;
+    i = 1;
+  }
+  const first = s.charCodeAt(i);
+  if (first < 49 || first > 57) return null;
+  let v = first - 48;
+  for (let j = i + 1; j < n; j++) {
+    const c = s.charCodeAt(j);
+    if (c < 48 || c > 57) return null;
+    v = v * 10 + (c - 48);
+  }
+  return i === 1 ? -v : v;
 }
 
 /** lpEncodeGetType's size for an element. */
@@ -34,7 +58,7 @@ function encodedSize(s: Bytes): number {
     const c = s.charCodeAt(n - 1);
     // Cheap reject before the exact string2ll test.
     if (c >= 48 && c <= 57) {
-      const v = parseInt64(s);
+      const v = n <= 15 ? shortInt(s) : parseInt64(s);
       if (v !== null) return intEncodedSize(v);
     }
   }

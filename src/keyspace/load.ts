@@ -15,6 +15,8 @@ import { formatInlineDouble, truncateTagBits } from './arrayElements';
 import { SLICE_SIZE } from './arraySlices';
 import { noteLoadedWithFieldExpiry, noteSetLoadedAsListpack } from './encoding';
 import { registerSubexpiry, type Keyspace } from './keyspace';
+import { buildLoadedList } from './listEncoding';
+import type { KeyspaceDialect } from '../versions/profile';
 import { SparseArray, splitIndex } from './sparseArray';
 import { toBytes, type Bytes, type StreamGroup, type StreamId, type StreamIdmp, type Value } from './values';
 
@@ -45,7 +47,7 @@ export function loadDecodedKey(ks: Keyspace, k: DecodedKey): void {
     const refused = keyMetaRefusal(k.keyMeta);
     if (refused !== null) throw new Error(refused);
   }
-  const value = valueFromDecoded(k.value);
+  const value = valueFromDecoded(k.value, ks.dialect);
   if (value === null) return;
   noteLoaded(value, k.rdbType);
   const db = ks.db(k.db);
@@ -61,14 +63,15 @@ export function loadDecodedKey(ks: Keyspace, k: DecodedKey): void {
 /**
  * The value model for a decoded value (an RDB load, a RESTORE payload), or
  * null for an empty aggregate Redis would skip. Strings and collections are
- * the decoded objects themselves: they already have the model's shape.
+ * the decoded objects themselves: they already have the model's shape, except
+ * lists, which become a quicklist.
  */
-export function valueFromDecoded(v: DecodedValue): Value | null {
+export function valueFromDecoded(v: DecodedValue, dialect: KeyspaceDialect): Value | null {
   switch (v.type) {
     case 'string':
       return v;
     case 'list':
-      return v.items.length > 0 ? v : null;
+      return v.items.length > 0 ? buildLoadedList(dialect, v.items) : null;
     case 'set':
       return v.members.size > 0 ? v : null;
     case 'zset':

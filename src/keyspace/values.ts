@@ -2,6 +2,7 @@
 // (keys, values, members, fields) is held as JS strings with one character per
 // byte (latin1): binary-safe, compact in V8, comparable with < as memcmp compares.
 
+import type { ListValue } from './quicklist';
 import type { SparseArray } from './sparseArray';
 
 /** Bytes as a latin1 string. */
@@ -82,7 +83,8 @@ export interface StreamValue {
 
 export type Value =
   | { type: 'string'; value: Bytes }
-  | { type: 'list'; items: Bytes[] }
+  /** A quicklist (quicklist.ts), written through listEncoding.ts. */
+  | ListValue
   | { type: 'set'; members: Set<Bytes> }
   /** member → score; ordering (score, then member bytes) is computed where needed */
   | { type: 'zset'; scores: Map<Bytes, number> }

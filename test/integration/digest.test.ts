@@ -9,6 +9,8 @@ import { after, before, describe, test } from 'node:test';
 import { datasetDigest, valueDigest } from '../../src/keyspace/digest';
 import { infoKeyspace } from '../../src/keyspace/infoKeyspace';
 import { Keyspace } from '../../src/keyspace/keyspace';
+import { buildListByTailPush } from '../../src/keyspace/listEncoding';
+import { DEFAULT_DIALECT } from '../../src/versions/profiles';
 import { fromBytes, type Bytes, type StreamEntry, type Value } from '../../src/keyspace/values';
 import type { RedisClient } from '../../src/net/redisClient';
 import { RedisServer, waitFor } from '../support/redisServer';
@@ -148,7 +150,7 @@ function modelValue(s: Spec): Value {
     case 'string':
       return { type: 'string', value: s.value };
     case 'list':
-      return { type: 'list', items: [...s.items] };
+      return buildListByTailPush(DEFAULT_DIALECT, s.items);
     case 'set':
       return { type: 'set', members: new Set(s.members) };
     case 'zset':

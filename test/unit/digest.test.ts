@@ -9,6 +9,8 @@ import { debugReadCommands } from '../../src/keyspace/commands/debug';
 import { datasetDigest, DigestUnavailable, EMPTY_DIGEST, valueDigest } from '../../src/keyspace/digest';
 import { formatG17 } from '../../src/keyspace/formatDouble';
 import { Keyspace } from '../../src/keyspace/keyspace';
+import { buildListByTailPush } from '../../src/keyspace/listEncoding';
+import { DEFAULT_DIALECT } from '../../src/versions/profiles';
 import { sha1Into } from '../../src/keyspace/sha1';
 import type { Value } from '../../src/keyspace/values';
 import { asClientSees, runRead } from '../support/keyspaceReplay';
@@ -105,7 +107,7 @@ describe('what the digest depends on', () => {
     assert.equal(valueDigest(ks1([['h', hash([['a', '1'], ['b', '2']])]]), 0, 'h'), valueDigest(ks1([['h', hash([['b', '2'], ['a', '1']])]]), 0, 'h'));
     const zset = (e: [string, number][]): Value => ({ type: 'zset', scores: new Map(e) });
     assert.equal(valueDigest(ks1([['z', zset([['a', 1], ['b', 2]])]]), 0, 'z'), valueDigest(ks1([['z', zset([['b', 2], ['a', 1]])]]), 0, 'z'));
-    const list = (i: string[]): Value => ({ type: 'list', items: i });
+    const list = (i: string[]): Value => buildListByTailPush(DEFAULT_DIALECT, i);
     assert.notEqual(valueDigest(ks1([['l', list(['a', 'b'])]]), 0, 'l'), valueDigest(ks1([['l', list(['b', 'a'])]]), 0, 'l'));
   });
 

@@ -9,6 +9,7 @@ import { applyWrite } from '../../src/keyspace/commands/registry';
 import { isSubexpiryRegistered, Keyspace, registerSubexpiry } from '../../src/keyspace/keyspace';
 import { objectEncoding } from '../../src/keyspace/encoding';
 import { SdsString } from '../../src/keyspace/sds';
+import { listItems } from '../../src/keyspace/quicklistReads';
 import type { Divergence, Value } from '../../src/keyspace/values';
 
 interface ModelKey {
@@ -36,7 +37,7 @@ function content(v: Value): string {
   switch (v.type) {
     case 'string': return v.value;
     case 'hash': return JSON.stringify([...v.fields]);
-    case 'list': return JSON.stringify(v.items);
+    case 'list': return JSON.stringify(listItems(v));
     default: return v.type;
   }
 }

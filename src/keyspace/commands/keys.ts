@@ -5,6 +5,7 @@ import { reply, type ReplyValue } from '../../resp/encode';
 import type { ReadCommand, WriteCommand } from '../command';
 import { copyEncoding, objectEncoding } from '../encoding';
 import { isSubexpiryRegistered, registerSubexpiry, type Database } from '../keyspace';
+import { listDup } from '../listEncoding';
 import type { Bytes, Value } from '../values';
 import { cloneStream } from './streamOps';
 import { restoreValue } from './restore';
@@ -101,7 +102,7 @@ export function cloneValue(v: Value): Value {
     case 'string':
       return { type: 'string', value: v.value };
     case 'list':
-      return { type: 'list', items: v.items.slice() };
+      return listDup(v);
     case 'set':
       return { type: 'set', members: new Set(v.members) };
     case 'zset':

@@ -6,9 +6,10 @@
 import { reply, type ReplyValue } from '../../resp/encode';
 import type { ApplyOutcome, CommandContext, ReadCommand, WriteCommand } from '../command';
 import {
-  listBeforeAdd, listInsert, listPop, listPopped, listPush, listRemoveAt, listReplace, listTrim, newList,
+  listBeforeAdd, listInsert, listPop, listPopped, listPush, listRemoveEqual, listReplace, listTrim, newList,
   type ListValue, type Where,
 } from '../listEncoding';
+import { listFind, listIndex, listIndexOf, listWalk } from '../quicklistReads';
 import type { Bytes, Value } from '../values';
 import {
   bulk, clampRange, ERR_INDEX, ERR_NO_SUCH_KEY, ERR_NOT_INT, ERR_OUT_OF_RANGE, ERR_SYNTAX, fail, int, NIL, OK_OUTCOME, parseLong, read, readEntry, rerr, wrongArity, write, writeEntry, WRONGTYPE, optionalCount, timeoutError, parseMultiPop,
@@ -35,7 +36,7 @@ function push(ctx: CommandContext, argv: Bytes[], where: Where, onlyIfExists: bo
 /** Removes up to `count` items from one end; deletes the key when it empties. */
 function popItems(ctx: CommandContext, key: Bytes, l: ListValue, where: Where, count: number): Bytes[] {
   const out = listPop(ctx.ks.dialect, l, where, count);
-  if (l.items.length === 0) ctx.ks.db(ctx.db).delete(key);
+  if (l.length === 0) ctx.ks.db(ctx.db).delete(key);
   return out;
 }
 
@@ -61,7 +62,7 @@ function parseWhere(s: Bytes): Where | null {
 function moveItem(ctx: CommandContext, src: Bytes, dst: Bytes, from: Where, to: Where): ApplyOutcome {
   const s = listOf(writeEntry(ctx, src));
   if (s === 'wrongtype') return fail(WRONGTYPE);
-  if (!s || s.items.length === 0) return OK_OUTCOME;
+  if (!s || s.length === 0) return OK_OUTCOME;
   const d = listOf(writeEntry(ctx, dst));
   if (d === 'wrongtype') return fail(WRONGTYPE);
   const dialect = ctx.ks.dialect;
@@ -72,7 +73,7 @@ function moveItem(ctx: CommandContext, src: Bytes, dst: Bytes, from: Where, to: 
     ctx.ks.db(ctx.db).set(dst, target);
   }
   listPush(dialect, target, [value], to);
-  if (s.items.length === 0) ctx.ks.db(ctx.db).delete(src);
+  if (s.length === 0) ctx.ks.db(ctx.db).delete(src);
   else listPopped(dialect, s);
   return OK_OUTCOME;
 }
@@ -107,7 +108,7 @@ function bpop(name: string, where: Where): WriteCommand {
     for (let j = 1; j < argv.length - 1; j++) {
       const l = listOf(writeEntry(ctx, argv[j]!));
       if (l === 'wrongtype') return fail(WRONGTYPE);
-      if (l && l.items.length > 0) {
+      if (l && l.length > 0) {
         popItems(ctx, argv[j]!, l, where, 1);
         return OK_OUTCOME;
       }
@@ -126,7 +127,7 @@ function mpop(name: string, blocking: boolean): WriteCommand {
     for (const key of parsed.keys) {
       const l = listOf(writeEntry(ctx, key));
       if (l === 'wrongtype') return fail(WRONGTYPE);
-      if (l && l.items.length > 0) {
+      if (l && l.length > 0) {
         popItems(ctx, key, l, where, count);
         break;
       }
@@ -143,7 +144,7 @@ const linsert = write('linsert', 5, (ctx, argv) => {
   if (!l) return OK_OUTCOME;
   // The conversion happens before the pivot is looked for, found or not.
   listBeforeAdd(ctx.ks.dialect, l, argv[4]!);
-  const i = l.items.indexOf(argv[3]!);
+  const i = listIndexOf(l, argv[3]!);
   if (i !== -1) listInsert(ctx.ks.dialect, l, i, w === 'after', argv[4]!);
   return OK_OUTCOME;
 });
@@ -156,8 +157,8 @@ const lset = write('lset', 4, (ctx, argv) => {
   if (index === null) return fail(ERR_NOT_INT);
   // The conversion happens before the index is checked.
   listBeforeAdd(ctx.ks.dialect, l, argv[3]!);
-  if (index < 0) index += l.items.length;
-  if (index < 0 || index >= l.items.length) return fail(ERR_INDEX);
+  if (index < 0) index += l.length;
+  if (index < 0 || index >= l.length) return fail(ERR_INDEX);
   listReplace(ctx.ks.dialect, l, index, argv[3]!);
   return OK_OUTCOME;
 });
@@ -168,18 +169,9 @@ const lrem = write('lrem', 4, (ctx, argv) => {
   const l = listOf(writeEntry(ctx, argv[1]!));
   if (l === 'wrongtype') return fail(WRONGTYPE);
   if (!l) return OK_OUTCOME;
-  const el = argv[3]!;
-  const items = l.items;
   const limit = count === 0 ? Infinity : Math.abs(count);
-  const hits: number[] = [];
-  if (count >= 0) {
-    for (let i = 0; i < items.length && hits.length < limit; i++) if (items[i] === el) hits.push(i);
-  } else {
-    for (let i = items.length - 1; i >= 0 && hits.length < limit; i--) if (items[i] === el) hits.push(i);
-    hits.reverse();
-  }
-  listRemoveAt(ctx.ks.dialect, l, hits);
-  if (items.length === 0) ctx.ks.db(ctx.db).delete(argv[1]!);
+  listRemoveEqual(ctx.ks.dialect, l, argv[3]!, limit, count < 0);
+  if (l.length === 0) ctx.ks.db(ctx.db).delete(argv[1]!);
   return OK_OUTCOME;
 });
 
@@ -190,7 +182,7 @@ const ltrim = write('ltrim', 4, (ctx, argv) => {
   const l = listOf(writeEntry(ctx, argv[1]!));
   if (l === 'wrongtype') return fail(WRONGTYPE);
   if (!l) return OK_OUTCOME;
-  const len = l.items.length;
+  const len = l.length;
   if (start < 0) start += len;
   if (end < 0) end += len;
   if (start < 0) start = 0;
@@ -204,7 +196,7 @@ const ltrim = write('ltrim', 4, (ctx, argv) => {
     rtrim = len - end - 1;
   }
   listTrim(ctx.ks.dialect, l, ltrim, rtrim);
-  if (l.items.length === 0) ctx.ks.db(ctx.db).delete(argv[1]!);
+  if (l.length === 0) ctx.ks.db(ctx.db).delete(argv[1]!);
   return OK_OUTCOME;
 });
 
@@ -230,17 +222,18 @@ const lrange = read('lrange', 4, (ctx, argv) => {
   const l = readList(ctx, argv[1]!);
   if (!l) return reply.array([]);
   if (l === 'wrongtype') return rerr(WRONGTYPE);
-  const r = clampRange(start, end, l.items.length);
+  const r = clampRange(start, end, l.length);
   if (!r) return reply.array([]);
   const out: ReplyValue[] = [];
-  for (let i = r[0]; i <= r[1]; i++) out.push(bulk(l.items[i]!));
+  const n = r[1] - r[0] + 1;
+  listWalk(l, r[0], false, (v) => out.push(bulk(v)) < n);
   return reply.array(out);
 });
 
 const llen = read('llen', 2, (ctx, argv) => {
   const l = readList(ctx, argv[1]!);
   if (l === 'wrongtype') return rerr(WRONGTYPE);
-  return int(l ? l.items.length : 0);
+  return int(l ? l.length : 0);
 });
 
 const lindex = read('lindex', 3, (ctx, argv) => {
@@ -249,8 +242,8 @@ const lindex = read('lindex', 3, (ctx, argv) => {
   if (l === 'wrongtype') return rerr(WRONGTYPE);
   let i = parseLong(argv[2]!);
   if (i === null) return rerr(ERR_NOT_INT);
-  if (i < 0) i += l.items.length;
-  return i >= 0 && i < l.items.length ? bulk(l.items[i]!) : NIL;
+  if (i < 0) i += l.length;
+  return i >= 0 && i < l.length ? bulk(listIndex(l, i)) : NIL;
 });
 
 const lpos = read('lpos', -3, (ctx, argv) => {
@@ -279,19 +272,16 @@ const lpos = read('lpos', -3, (ctx, argv) => {
   if (l === 'wrongtype') return rerr(WRONGTYPE);
   const fromTail = rank < 0;
   if (fromTail) rank = -rank;
-  const items = l.items, n = items.length, el = argv[2]!;
   const found: ReplyValue[] = [];
   let matches = 0;
-  for (let index = 0; index < n && (maxlen === 0 || index < maxlen); index++) {
-    const pos = fromTail ? n - index - 1 : index;
-    if (items[pos] !== el) continue;
+  listFind(l, argv[2]!, fromTail, maxlen, (pos) => {
     matches++;
-    if (matches < rank) continue;
-    if (count === -1) return int(pos);
+    if (matches < rank) return true;
     found.push(int(pos));
-    if (count !== 0 && matches - rank + 1 >= count) break;
-  }
-  return count === -1 ? NIL : reply.array(found);
+    return count !== -1 && (count === 0 || matches - rank + 1 < count);
+  });
+  if (count === -1) return found.length > 0 ? found[0]! : NIL;
+  return reply.array(found);
 });
 
 export const listReadCommands: ReadCommand[] = [lrange, llen, lindex, lpos];

@@ -48,7 +48,7 @@ export function restoreValue(ctx: CommandContext, argv: Bytes[]): ApplyOutcome {
   // a type the version does not read is Redis's own refusal.
   // rdbResolveKeyType or rdbLoadObject failed, or (an empty aggregate) returned nothing to store.
   const value = decoded.ok && (decoded.keyMeta === undefined || keyMetaRefusal(decoded.keyMeta) === null)
-    ? valueFromDecoded(decoded.value)
+    ? valueFromDecoded(decoded.value, dialect)
     : null;
   if (value === null || !decoded.ok) return fail('ERR Bad data format');
   noteLoaded(value, decoded.rdbType);

@@ -14,6 +14,7 @@ import { reply, type ReplyValue } from '../../resp/encode';
 import type { ApplyOutcome, CommandContext, ReadCommand, WriteCommand } from '../command';
 import { forceSkiplist, objectEncoding } from '../encoding';
 import { buildListByTailPush } from '../listEncoding';
+import { listForEach, listWalk } from '../quicklistReads';
 import type { Bytes, Value } from '../values';
 import { fieldValue } from './hashes';
 import { orderedMembers } from './sets';
@@ -135,7 +136,7 @@ function sortGeneric(ctx: CommandContext, argv: Bytes[], a: SortArgs, forWrite: 
     alpha = true;
     by = null;
   }
-  let vectorLen = !v ? 0 : v.type === 'list' ? v.items.length : v.type === 'set' ? v.members.size : v.scores.size;
+  let vectorLen = !v ? 0 : v.type === 'list' ? v.length : v.type === 'set' ? v.members.size : v.scores.size;
   let start = Math.min(Math.max(a.limitStart, 0), vectorLen);
   const count = Math.min(Math.max(a.limitCount, -1), vectorLen);
   let end = count < 0 ? vectorLen - 1 : start + count - 1;
@@ -150,12 +151,18 @@ function sortGeneric(ctx: CommandContext, argv: Bytes[], a: SortArgs, forWrite: 
   if (v && (v.type === 'list' || v.type === 'zset') && dontsort) {
     // Native order, only the LIMIT range.
     if (end >= start) {
-      const all = v.type === 'list' ? v.items : sortedEntries(v).map((e) => e[0]);
-      for (let i = start; i <= end; i++) objs.push(all[a.desc ? all.length - 1 - i : i]!);
+      if (v.type === 'list') {
+        // Only the LIMIT range is read, walked from its first element.
+        const first = a.desc ? v.length - 1 - start : start;
+        listWalk(v, first, a.desc, (el) => objs.push(el) <= end - start);
+      } else {
+        const all = sortedEntries(v).map((e) => e[0]);
+        for (let i = start; i <= end; i++) objs.push(all[a.desc ? all.length - 1 - i : i]!);
+      }
     }
     end -= start;
     start = 0;
-  } else if (v?.type === 'list') objs = v.items.slice();
+  } else if (v?.type === 'list') listForEach(v, (el) => objs.push(el));
   else if (v?.type === 'set') {
     objs = orderedMembers(v, ctx.ks.dialect);
     orderKnown = objectEncoding(v, ctx.ks.dialect) !== 'hashtable';
