@@ -6,7 +6,7 @@
 // already expired are kept (the master will send their DEL), a duplicate key
 // is fatal, and an empty aggregate is skipped (rdbLoadObject's "skipping empty
 // key").
-import type { DecodedKey, DecodedStreamGroup, DecodedStreamIdmp, DecodedValue, KeyMetaClass } from '../rdb/decodedValue';
+import type { DecodedKey, DecodedStreamEntry, DecodedStreamGroup, DecodedStreamIdmp, DecodedValue, KeyMetaClass } from '../rdb/decodedValue';
 import { cText } from './commands/replyText';
 import { createLibrary, installLibrary } from './commands/functionLibrary';
 import { formatId } from './commands/streamId';
@@ -16,6 +16,7 @@ import { SLICE_SIZE } from './arraySlices';
 import { noteLoadedWithFieldExpiry, noteSetLoadedAsListpack } from './encoding';
 import { registerSubexpiry, type Keyspace } from './keyspace';
 import { SparseArray, splitIndex } from './sparseArray';
+import { StreamEntries } from './streamStore';
 import { toBytes, type Bytes, type StreamGroup, type StreamId, type StreamIdmp, type Value } from './values';
 
 /** RDB types whose encoding survives a load where the content alone would say otherwise. */
@@ -79,7 +80,7 @@ export function valueFromDecoded(v: DecodedValue): Value | null {
       return {
         type: 'stream',
         stream: {
-          entries: v.entries.map((e) => ({ id: { ...e.id }, fields: e.fields })),
+          entries: loadEntries(v.entries),
           lastId: { ...v.lastId },
           firstId: { ...v.firstId },
           maxDeletedId: { ...v.maxDeletedId },
@@ -116,6 +117,12 @@ function arrayFromDecoded(v: Extract<DecodedValue, { type: 'array' }>): SparseAr
   }
   ar.insertIdx = v.insertIdx;
   return ar;
+}
+
+function loadEntries(entries: readonly DecodedStreamEntry[]): StreamEntries {
+  const out = new StreamEntries();
+  for (const e of entries) out.push({ ms: e.id.ms, seq: e.id.seq }, e.fields);
+  return out;
 }
 
 function toGroup(g: DecodedStreamGroup): StreamGroup {

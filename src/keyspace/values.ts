@@ -3,6 +3,7 @@
 // byte (latin1): binary-safe, compact in V8, comparable with < as memcmp compares.
 
 import type { SparseArray } from './sparseArray';
+import type { StreamEntries } from './streamStore';
 
 /** Bytes as a latin1 string. */
 export type Bytes = string;
@@ -70,8 +71,8 @@ export interface StreamIdmp {
 }
 
 export interface StreamValue {
-  /** ordered by id */
-  entries: StreamEntry[];
+  /** ordered by id (streamStore.ts) */
+  entries: StreamEntries;
   lastId: StreamId;
   firstId: StreamId;
   maxDeletedId: StreamId;

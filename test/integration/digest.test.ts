@@ -4,6 +4,7 @@
 // keys and several databases. Each value is described once; the description
 // becomes commands for the real server and a value built through the model.
 import { newIdmp } from '../../src/keyspace/commands/streamOps';
+import { StreamEntries } from '../../src/keyspace/streamStore';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { datasetDigest, valueDigest } from '../../src/keyspace/digest';
@@ -160,7 +161,7 @@ function modelValue(s: Spec): Value {
       const last = s.entries[s.entries.length - 1]?.id ?? { ms: 0n, seq: 0n };
       return {
         type: 'stream',
-        stream: { entries, lastId: last, firstId: entries[0]?.id ?? { ms: 0n, seq: 0n }, maxDeletedId: { ms: 0n, seq: 0n }, entriesAdded: s.entries.length, groups: new Map(), idmp: newIdmp() },
+        stream: { entries: StreamEntries.from(entries), lastId: last, firstId: entries[0]?.id ?? { ms: 0n, seq: 0n }, maxDeletedId: { ms: 0n, seq: 0n }, entriesAdded: s.entries.length, groups: new Map(), idmp: newIdmp() },
       };
     }
   }

@@ -2,6 +2,7 @@
 // node's, "%.17g" formatting, which parts of a value the digest depends on, and
 // the refusals that keep an unknown dataset from passing as verified.
 import { newIdmp } from '../../src/keyspace/commands/streamOps';
+import { StreamEntries } from '../../src/keyspace/streamStore';
 import assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
 import { describe, test } from 'node:test';
@@ -145,7 +146,7 @@ describe('what the digest depends on', () => {
     const stream = (extras: boolean): Value => ({
       type: 'stream',
       stream: {
-        entries: [{ id: id(1n), fields: ['f', 'v'] }],
+        entries: StreamEntries.from([{ id: id(1n), fields: ['f', 'v'] }]),
         lastId: id(1n), firstId: id(1n), maxDeletedId: id(0n), entriesAdded: 1,
         groups: extras
           ? new Map([['g', {
