@@ -9,7 +9,7 @@ function rng(seed: number): (n: number) => number {
   let x = seed >>> 0;
   return (n) => {
     x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-    return x % n;
+    return (x >>> 8) % n;
   };
 }
 

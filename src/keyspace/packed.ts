@@ -1,0 +1,237 @@
+// Small hashes and sets packed as Redis packs them in a listpack or an intset:
+// one latin1 string of length-prefixed elements (a one-char length, then the
+// bytes), in insertion order. A hash of 20 short fields costs a few hundred
+// bytes this way instead of kilobytes for a Map and a string per element.
+// Lookups and writes walk the string (O(n) for n within the limits, as on a
+// listpack); past Redis's own limits (encodingConfig) the container turns into
+// a Map/Set for good, as Redis converts to a hashtable and never back. Which
+// encoding OBJECT ENCODING reports is encoding.ts's business, not this one's.
+import { encodingConfig } from './encodingConfig';
+import { isInt64 } from './commands/util';
+import type { Bytes } from './values';
+
+/** The one-char length prefix holds 0..255. */
+const PREFIX_MAX = 255;
+
+const prefix = (s: Bytes): string => String.fromCharCode(s.length);
+
+/**
+ * Makes a freshly concatenated string flat: reading a char flattens V8's rope
+ * in place, and the collector then drops the rope's parts (sliced parents).
+ */
+function flat(s: string): string {
+  if (s.length > 0) s.charCodeAt(0);
+  return s;
+}
+
+/** Offset of the entry whose element (at `stride`-entry steps, the first of each) equals `x`, or -1. */
+function findPacked(lp: string, x: Bytes, stride: 1 | 2): number {
+  const len = x.length;
+  for (let i = 0; i < lp.length; ) {
+    const l = lp.charCodeAt(i);
+    if (l === len && lp.startsWith(x, i + 1)) return i;
+    i += l + 1;
+    if (stride === 2) i += lp.charCodeAt(i) + 1;
+  }
+  return -1;
+}
+
+/** The end of the element starting at `i`. */
+const skip = (lp: string, i: number): number => i + lp.charCodeAt(i) + 1;
+const element = (lp: string, i: number): Bytes => lp.slice(i + 1, i + 1 + lp.charCodeAt(i));
+
+/** A hash's fields and values: packed while small, a Map once past the listpack limits. */
+export class HashFields implements Iterable<[Bytes, Bytes]> {
+  private lp: string | null = '';
+  private map: Map<Bytes, Bytes> | null = null;
+  private n = 0;
+
+  static from(entries: Iterable<readonly [Bytes, Bytes]>): HashFields {
+    const h = new HashFields();
+    for (const [f, v] of entries) h.set(f, v);
+    return h;
+  }
+
+  get size(): number {
+    return this.map ? this.map.size : this.n;
+  }
+
+  /** True while packed (a representation detail, for tests and memory reports). */
+  get packed(): boolean {
+    return this.lp !== null;
+  }
+
+  get(field: Bytes): Bytes | undefined {
+    if (this.map) return this.map.get(field);
+    const lp = this.lp!;
+    const i = findPacked(lp, field, 2);
+    return i === -1 ? undefined : element(lp, skip(lp, i));
+  }
+
+  has(field: Bytes): boolean {
+    return this.map ? this.map.has(field) : findPacked(this.lp!, field, 2) !== -1;
+  }
+
+  set(field: Bytes, value: Bytes): this {
+    if (this.map) {
+      this.map.set(field, value);
+      return this;
+    }
+    const lp = this.lp!;
+    const i = findPacked(lp, field, 2);
+    const limit = Math.min(encodingConfig.hashMaxListpackValue, PREFIX_MAX);
+    if (field.length > limit || value.length > limit || (i === -1 && this.n + 1 > encodingConfig.hashMaxListpackEntries)) {
+      this.toMap().set(field, value);
+      return this;
+    }
+    if (i === -1) {
+      this.lp = flat(lp + prefix(field) + field + prefix(value) + value);
+      this.n++;
+    } else {
+      // Replaced where it stands: the field keeps its place, as in a listpack (and a Map).
+      const v = skip(lp, i);
+      this.lp = flat(lp.slice(0, v) + prefix(value) + value + lp.slice(skip(lp, v)));
+    }
+    return this;
+  }
+
+  delete(field: Bytes): boolean {
+    if (this.map) return this.map.delete(field);
+    const lp = this.lp!;
+    const i = findPacked(lp, field, 2);
+    if (i === -1) return false;
+    this.lp = flat(lp.slice(0, i) + lp.slice(skip(lp, skip(lp, i))));
+    this.n--;
+    return true;
+  }
+
+  clear(): void {
+    this.lp = '';
+    this.map = null;
+    this.n = 0;
+  }
+
+  *entries(): Generator<[Bytes, Bytes]> {
+    if (this.map) {
+      yield* this.map;
+      return;
+    }
+    // A snapshot: writes during the walk make a new string and leave this one as it was.
+    const lp = this.lp!;
+    for (let i = 0; i < lp.length; ) {
+      const v = skip(lp, i);
+      yield [element(lp, i), element(lp, v)];
+      i = skip(lp, v);
+    }
+  }
+
+  *keys(): Generator<Bytes> {
+    for (const [f] of this.entries()) yield f;
+  }
+
+  *values(): Generator<Bytes> {
+    for (const [, v] of this.entries()) yield v;
+  }
+
+  [Symbol.iterator](): Iterator<[Bytes, Bytes]> {
+    return this.entries();
+  }
+
+  private toMap(): Map<Bytes, Bytes> {
+    const m = new Map<Bytes, Bytes>(this.entries());
+    this.map = m;
+    this.lp = null;
+    this.n = 0;
+    return m;
+  }
+}
+
+/** A set's members: packed while an intset or a small listpack would hold them, a Set after. */
+export class SetMembers implements Iterable<Bytes> {
+  private lp: string | null = '';
+  private set: Set<Bytes> | null = null;
+  private n = 0;
+  /** Every member added while packed was an int64 (an intset's limit applies). */
+  private ints = true;
+
+  static from(members: Iterable<Bytes>): SetMembers {
+    const s = new SetMembers();
+    for (const m of members) s.add(m);
+    return s;
+  }
+
+  get size(): number {
+    return this.set ? this.set.size : this.n;
+  }
+
+  get packed(): boolean {
+    return this.lp !== null;
+  }
+
+  has(m: Bytes): boolean {
+    return this.set ? this.set.has(m) : findPacked(this.lp!, m, 1) !== -1;
+  }
+
+  add(m: Bytes): this {
+    if (this.set) {
+      this.set.add(m);
+      return this;
+    }
+    const lp = this.lp!;
+    if (findPacked(lp, m, 1) !== -1) return this;
+    const c = encodingConfig;
+    const ints = this.ints && isInt64(m);
+    const n = this.n + 1;
+    const fits = ints ? n <= c.setMaxIntsetEntries || n <= c.setMaxListpackEntries : n <= c.setMaxListpackEntries;
+    if (!fits || m.length > Math.min(ints ? PREFIX_MAX : c.setMaxListpackValue, PREFIX_MAX)) {
+      this.toSet().add(m);
+      return this;
+    }
+    this.ints = ints;
+    this.lp = flat(lp + prefix(m) + m);
+    this.n = n;
+    return this;
+  }
+
+  delete(m: Bytes): boolean {
+    if (this.set) return this.set.delete(m);
+    const lp = this.lp!;
+    const i = findPacked(lp, m, 1);
+    if (i === -1) return false;
+    this.lp = flat(lp.slice(0, i) + lp.slice(skip(lp, i)));
+    this.n--;
+    return true;
+  }
+
+  clear(): void {
+    this.lp = '';
+    this.set = null;
+    this.n = 0;
+    this.ints = true;
+  }
+
+  *values(): Generator<Bytes> {
+    if (this.set) {
+      yield* this.set;
+      return;
+    }
+    const lp = this.lp!;
+    for (let i = 0; i < lp.length; i = skip(lp, i)) yield element(lp, i);
+  }
+
+  keys(): Generator<Bytes> {
+    return this.values();
+  }
+
+  [Symbol.iterator](): Iterator<Bytes> {
+    return this.values();
+  }
+
+  private toSet(): Set<Bytes> {
+    const s = new Set<Bytes>(this.values());
+    this.set = s;
+    this.lp = null;
+    this.n = 0;
+    return s;
+  }
+}
