@@ -16,7 +16,7 @@ import { SLICE_SIZE } from './arraySlices';
 import { noteLoadedWithFieldExpiry, noteSetLoadedAsListpack } from './encoding';
 import { registerSubexpiry, type Keyspace } from './keyspace';
 import { SparseArray, splitIndex } from './sparseArray';
-import { HashFields, SetMembers } from './packed';
+import { FieldTtls, HashFields, SetMembers } from './packed';
 import { StreamEntries } from './streamStore';
 import { toBytes, type Bytes, type StreamGroup, type StreamId, type StreamIdmp, type Value } from './values';
 
@@ -76,7 +76,7 @@ export function valueFromDecoded(v: DecodedValue): Value | null {
     case 'zset':
       return v.scores.size > 0 ? v : null;
     case 'hash':
-      return v.fields.size > 0 ? { type: 'hash', fields: HashFields.from(v.fields), fieldExpires: v.fieldExpires } : null;
+      return v.fields.size > 0 ? { type: 'hash', fields: HashFields.from(v.fields), fieldExpires: FieldTtls.from(v.fieldExpires) } : null;
     case 'stream':
       return {
         type: 'stream',

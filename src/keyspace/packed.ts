@@ -235,3 +235,53 @@ export class SetMembers implements Iterable<Bytes> {
     return s;
   }
 }
+
+/**
+ * A hash's field TTLs (7.4): field → absolute unix ms, only for fields that
+ * have one. Most hashes never get one, so the Map is made on the first TTL.
+ */
+export class FieldTtls implements Iterable<[Bytes, number]> {
+  private map: Map<Bytes, number> | null = null;
+
+  static from(entries: Iterable<readonly [Bytes, number]>): FieldTtls {
+    const t = new FieldTtls();
+    for (const [f, when] of entries) t.set(f, when);
+    return t;
+  }
+
+  get size(): number {
+    return this.map ? this.map.size : 0;
+  }
+
+  get(field: Bytes): number | undefined {
+    return this.map?.get(field);
+  }
+
+  has(field: Bytes): boolean {
+    return this.map ? this.map.has(field) : false;
+  }
+
+  set(field: Bytes, when: number): this {
+    (this.map ??= new Map()).set(field, when);
+    return this;
+  }
+
+  delete(field: Bytes): boolean {
+    if (!this.map) return false;
+    const had = this.map.delete(field);
+    if (this.map.size === 0) this.map = null;
+    return had;
+  }
+
+  *entries(): Generator<[Bytes, number]> {
+    if (this.map) yield* this.map;
+  }
+
+  *keys(): Generator<Bytes> {
+    if (this.map) yield* this.map.keys();
+  }
+
+  [Symbol.iterator](): Iterator<[Bytes, number]> {
+    return this.entries();
+  }
+}

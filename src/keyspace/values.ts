@@ -3,7 +3,7 @@
 // byte (latin1): binary-safe, compact in V8, comparable with < as memcmp compares.
 
 import type { SparseArray } from './sparseArray';
-import type { HashFields, SetMembers } from './packed';
+import type { FieldTtls, HashFields, SetMembers } from './packed';
 import type { StreamEntries } from './streamStore';
 
 /** Bytes as a latin1 string. */
@@ -89,7 +89,7 @@ export type Value =
   /** member → score; ordering (score, then member bytes) is computed where needed */
   | { type: 'zset'; scores: Map<Bytes, number> }
   /** field → value; fieldExpires: field → absolute unix ms (7.4 field expiry), only for fields that have one */
-  | { type: 'hash'; fields: HashFields; fieldExpires: Map<Bytes, number> }
+  | { type: 'hash'; fields: HashFields; fieldExpires: FieldTtls }
   | { type: 'stream'; stream: StreamValue }
   /** Redis 8.8's Array: a sparse array of slices (sparseArray.ts). ARRING may swap in a rebuilt one. */
   | { type: 'array'; array: SparseArray }

@@ -5,7 +5,7 @@
 // becomes commands for the real server and a value built through the model.
 import { newIdmp } from '../../src/keyspace/commands/streamOps';
 import { StreamEntries } from '../../src/keyspace/streamStore';
-import { HashFields, SetMembers } from '../../src/keyspace/packed';
+import { FieldTtls, HashFields, SetMembers } from '../../src/keyspace/packed';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { datasetDigest, valueDigest } from '../../src/keyspace/digest';
@@ -156,7 +156,7 @@ function modelValue(s: Spec): Value {
     case 'zset':
       return { type: 'zset', scores: new Map(s.entries) };
     case 'hash':
-      return { type: 'hash', fields: HashFields.from(s.fields), fieldExpires: new Map() };
+      return { type: 'hash', fields: HashFields.from(s.fields), fieldExpires: new FieldTtls() };
     case 'stream': {
       const entries = s.entries.filter((e) => !s.deleted.includes(idText(e)));
       const last = s.entries[s.entries.length - 1]?.id ?? { ms: 0n, seq: 0n };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { encodingConfig } from '../../src/keyspace/encodingConfig';
-import { HashFields, SetMembers } from '../../src/keyspace/packed';
+import { FieldTtls, HashFields, SetMembers } from '../../src/keyspace/packed';
 
 /** A small deterministic PRNG, so that a failure replays. */
 function rng(seed: number): (n: number) => number {
@@ -132,5 +132,28 @@ describe('SetMembers (a set packed while an intset or a listpack would hold it)'
     mixed.add('z'.repeat(encodingConfig.setMaxListpackValue + 1));
     assert.equal(mixed.packed, false);
     assert.deepEqual([...mixed], ['1', '2', 'z'.repeat(encodingConfig.setMaxListpackValue + 1)]);
+  });
+});
+
+describe('FieldTtls (a hash field TTL map made on the first TTL)', () => {
+  test('get/set/has/delete/size/iteration match a Map', () => {
+    const rand = rng(7);
+    const t = new FieldTtls();
+    const model = new Map<string, number>();
+    for (let step = 0; step < 2000; step++) {
+      const f = `f${rand(30)}`;
+      if (rand(2) === 0) {
+        const when = rand(1_000_000);
+        t.set(f, when);
+        model.set(f, when);
+      } else {
+        assert.equal(t.delete(f), model.delete(f));
+      }
+      assert.equal(t.get(f), model.get(f));
+      assert.equal(t.has(f), model.has(f));
+      assert.equal(t.size, model.size);
+    }
+    assert.deepEqual([...t], [...model]);
+    assert.deepEqual([...t.keys()], [...model.keys()]);
   });
 });
