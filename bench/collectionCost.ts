@@ -51,12 +51,27 @@ function sets(kind: 'strings' | 'ints'): (ks: Keyspace) => void {
   };
 }
 
+/** One stream of 1,000,000 entries of one short field, per entry. */
+function streamEntryBytes(): number {
+  const n = 1_000_000;
+  gc!();
+  const before = process.memoryUsage().heapUsed;
+  const ks = new Keyspace();
+  for (let i = 1; i <= n; i++) applyWrite({ ks, db: 0, now: 0 }, ['XADD', 's', `${1_700_000_000_000 + i}-${i % 7}`, 'field', `value:${i}`]);
+  gc!();
+  gc!();
+  const bytes = process.memoryUsage().heapUsed - before;
+  if (ks.db(0).size !== 1) throw new Error('no stream');
+  return bytes / n;
+}
+
 function memory(): void {
   const base = heapPerKey(strings);
   console.log(`per key, heap (a key with a 1-byte string: ${base.toFixed(0)} B, subtracted):`);
   for (const [name, fill] of [['hash of 20 fields', hashes], ['set of 20 strings', sets('strings')], ['set of 20 integers', sets('ints')]] as const) {
     console.log(`  ${name.padEnd(20)} ${(heapPerKey(fill) - base).toFixed(0)} B`);
   }
+  console.log(`per stream entry (1,000,000 entries of one field): ${streamEntryBytes().toFixed(0)} B`);
 }
 
 const COMMANDS = 20_000;

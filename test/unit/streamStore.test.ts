@@ -39,12 +39,13 @@ function check(s: StreamEntries, model: StreamEntry[], rand: (n: number) => numb
 }
 
 describe('StreamEntries (chunked stream storage)', () => {
-  test('appends, deletes by ID, trims from the head and reads ranges exactly as a sorted array would', () => {
+  test('appends, deletes by ID, trims from the head and reads ranges exactly as a sorted array would (IDs below and past 2^53)', () => {
     for (const seed of [1, 2, 3, 4]) {
       const rand = rng(seed);
       const s = new StreamEntries();
       const model: StreamEntry[] = [];
-      let ms = 1n;
+      // Seed 4 crosses 2^53, where a chunk moves from number IDs to StreamId objects.
+      let ms = seed === 4 ? (1n << 53n) - 2000n : 1n;
       let seq = 0n;
       for (let step = 0; step < 3000; step++) {
         const op = rand(100);
@@ -82,6 +83,7 @@ describe('StreamEntries (chunked stream storage)', () => {
         if (step % 25 === 0) check(s, model, rand);
       }
       check(s, model, rand);
+      if (seed === 4) assert.ok(model.at(-1)!.id.ms > 1n << 53n, 'the IDs went past 2^53');
       const copy = s.clone();
       s.shift(s.length);
       assert.equal(s.length, 0);
