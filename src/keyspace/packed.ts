@@ -24,6 +24,13 @@ function flat(s: string): string {
   return s;
 }
 
+/**
+ * A copy of an element that does not point into the packed string: V8 makes
+ * a slice of 13 chars or more a view of its parent, which would keep a
+ * converted container's whole old string alive in its Map/Set.
+ */
+const own = (x: Bytes): Bytes => (x.length < 13 ? x : Buffer.from(x, 'latin1').toString('latin1'));
+
 /** Offset of the entry whose element (at `stride`-entry steps, the first of each) equals `x`, or -1. */
 function findPacked(lp: string, x: Bytes, stride: 1 | 2): number {
   const len = x.length;
@@ -138,7 +145,8 @@ export class HashFields implements Iterable<[Bytes, Bytes]> {
   }
 
   private toMap(): Map<Bytes, Bytes> {
-    const m = new Map<Bytes, Bytes>(this.entries());
+    const m = new Map<Bytes, Bytes>();
+    for (const [f, v] of this.entries()) m.set(own(f), own(v));
     this.map = m;
     this.lp = null;
     this.n = 0;
@@ -228,7 +236,8 @@ export class SetMembers implements Iterable<Bytes> {
   }
 
   private toSet(): Set<Bytes> {
-    const s = new Set<Bytes>(this.values());
+    const s = new Set<Bytes>();
+    for (const m of this.values()) s.add(own(m));
     this.set = s;
     this.lp = null;
     this.n = 0;
