@@ -38,8 +38,8 @@ interface Key {
   exact: boolean;
 }
 
-const exact = (id: StreamId): boolean => id.ms <= MAX_EXACT && id.seq <= MAX_EXACT;
 const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+const exact = (id: StreamId): boolean => id.ms <= MAX_EXACT && id.seq <= MAX_EXACT;
 
 function keyOf(id: StreamId): Key {
   return { id, ms: Number(id.ms), seq: Number(id.seq), exact: exact(id) };
