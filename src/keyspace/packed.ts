@@ -47,6 +47,25 @@ function findPacked(lp: string, x: Bytes, stride: 1 | 2): number {
 const skip = (lp: string, i: number): number => i + lp.charCodeAt(i) + 1;
 const element = (lp: string, i: number): Bytes => lp.slice(i + 1, i + 1 + lp.charCodeAt(i));
 
+/** The (field, value) pairs of a packed hash. The string is immutable: writes during the walk do not affect it. */
+function* packedPairs(lp: string): Generator<[Bytes, Bytes]> {
+  for (let i = 0; i < lp.length; ) {
+    const v = skip(lp, i);
+    yield [element(lp, i), element(lp, v)];
+    i = skip(lp, v);
+  }
+}
+
+/** Every `stride`-th element of a packed string from the `first`-th. */
+function* packedElements(lp: string, stride: 1 | 2, first: 0 | 1): Generator<Bytes> {
+  let i = first === 1 && lp.length > 0 ? skip(lp, 0) : 0;
+  while (i < lp.length) {
+    yield element(lp, i);
+    i = skip(lp, i);
+    if (stride === 2) i = skip(lp, i);
+  }
+}
+
 /** A hash's fields and values: packed while small, a Map once past the listpack limits. */
 export class HashFields implements Iterable<[Bytes, Bytes]> {
   private lp: string | null = '';
@@ -118,26 +137,17 @@ export class HashFields implements Iterable<[Bytes, Bytes]> {
     this.n = 0;
   }
 
-  *entries(): Generator<[Bytes, Bytes]> {
-    if (this.map) {
-      yield* this.map;
-      return;
-    }
-    // A snapshot: writes during the walk make a new string and leave this one as it was.
-    const lp = this.lp!;
-    for (let i = 0; i < lp.length; ) {
-      const v = skip(lp, i);
-      yield [element(lp, i), element(lp, v)];
-      i = skip(lp, v);
-    }
+  /** A Map's own iterator once converted (it sees later writes, as HSCAN's cursors rely on); a snapshot while packed. */
+  entries(): IterableIterator<[Bytes, Bytes]> {
+    return this.map ? this.map.entries() : packedPairs(this.lp!);
   }
 
-  *keys(): Generator<Bytes> {
-    for (const [f] of this.entries()) yield f;
+  keys(): IterableIterator<Bytes> {
+    return this.map ? this.map.keys() : packedElements(this.lp!, 2, 0);
   }
 
-  *values(): Generator<Bytes> {
-    for (const [, v] of this.entries()) yield v;
+  values(): IterableIterator<Bytes> {
+    return this.map ? this.map.values() : packedElements(this.lp!, 2, 1);
   }
 
   [Symbol.iterator](): Iterator<[Bytes, Bytes]> {
@@ -218,16 +228,12 @@ export class SetMembers implements Iterable<Bytes> {
     this.ints = true;
   }
 
-  *values(): Generator<Bytes> {
-    if (this.set) {
-      yield* this.set;
-      return;
-    }
-    const lp = this.lp!;
-    for (let i = 0; i < lp.length; i = skip(lp, i)) yield element(lp, i);
+  /** The Set's own iterator once converted; a snapshot while packed. */
+  values(): IterableIterator<Bytes> {
+    return this.set ? this.set.values() : packedElements(this.lp!, 1, 0);
   }
 
-  keys(): Generator<Bytes> {
+  keys(): IterableIterator<Bytes> {
     return this.values();
   }
 

@@ -86,6 +86,16 @@ describe('HashFields (a hash packed while a listpack would hold it)', () => {
     assert.deepEqual(seen, ['a', 'b', 'c']);
     assert.deepEqual([...h.keys()], ['a!', 'b!', 'c!']);
   });
+
+  test('once a Map, an iteration is the Map\'s own: it reaches fields added during it and skips deleted ones, as HSCAN cursors need', () => {
+    const h = HashFields.from([['a', '1'], ['b', 'x'.repeat(encodingConfig.hashMaxListpackValue + 1)], ['c', '3']]);
+    assert.equal(h.packed, false);
+    const it = h.keys();
+    assert.equal(it.next().value, 'a');
+    h.delete('c');
+    h.set('d', '4');
+    assert.deepEqual([...it], ['b', 'd']);
+  });
 });
 
 describe('SetMembers (a set packed while an intset or a listpack would hold it)', () => {
