@@ -72,11 +72,11 @@ export function valueFromDecoded(v: DecodedValue): Value | null {
     case 'list':
       return v.items.length > 0 ? v : null;
     case 'set':
-      return v.members.size > 0 ? { type: 'set', members: SetMembers.from(v.members) } : null;
+      return v.members.size > 0 ? { type: 'set', members: SetMembers.fromSet(v.members) } : null;
     case 'zset':
       return v.scores.size > 0 ? v : null;
     case 'hash':
-      return v.fields.size > 0 ? { type: 'hash', fields: HashFields.from(v.fields), fieldExpires: FieldTtls.from(v.fieldExpires) } : null;
+      return v.fields.size > 0 ? { type: 'hash', fields: HashFields.fromMap(v.fields), fieldExpires: FieldTtls.from(v.fieldExpires) } : null;
     case 'stream':
       return {
         type: 'stream',

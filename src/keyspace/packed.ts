@@ -78,6 +78,38 @@ export class HashFields implements Iterable<[Bytes, Bytes]> {
     return h;
   }
 
+  /** From a Map (fields unique by construction): one pass, one string, as a load builds a listpack. */
+  static fromMap(m: ReadonlyMap<Bytes, Bytes>): HashFields {
+    const h = new HashFields();
+    const limit = Math.min(encodingConfig.hashMaxListpackValue, PREFIX_MAX);
+    if (m.size > encodingConfig.hashMaxListpackEntries) {
+      h.lp = null;
+      h.map = new Map(m);
+      return h;
+    }
+    const parts: string[] = [];
+    for (const [f, v] of m) {
+      if (f.length > limit || v.length > limit) {
+        h.lp = null;
+        h.map = new Map(m);
+        return h;
+      }
+      parts.push(prefix(f), f, prefix(v), v);
+    }
+    h.lp = flat(parts.join(''));
+    h.n = m.size;
+    return h;
+  }
+
+  /** COPY: the packed string is immutable and shared; a Map is copied. */
+  clone(): HashFields {
+    const h = new HashFields();
+    h.lp = this.lp;
+    h.n = this.n;
+    h.map = this.map ? new Map(this.map) : null;
+    return h;
+  }
+
   get size(): number {
     return this.map ? this.map.size : this.n;
   }
@@ -175,6 +207,38 @@ export class SetMembers implements Iterable<Bytes> {
   static from(members: Iterable<Bytes>): SetMembers {
     const s = new SetMembers();
     for (const m of members) s.add(m);
+    return s;
+  }
+
+  /** From a Set (members unique by construction): one pass, one string. */
+  static fromSet(members: ReadonlySet<Bytes>): SetMembers {
+    const s = new SetMembers();
+    const c = encodingConfig;
+    const parts: string[] = [];
+    let ints = true;
+    for (const m of members) {
+      ints &&= isInt64(m);
+      const fits = ints ? members.size <= Math.max(c.setMaxIntsetEntries, c.setMaxListpackEntries) : members.size <= c.setMaxListpackEntries;
+      if (!fits || m.length > Math.min(ints ? PREFIX_MAX : c.setMaxListpackValue, PREFIX_MAX)) {
+        s.lp = null;
+        s.set = new Set(members);
+        return s;
+      }
+      parts.push(prefix(m), m);
+    }
+    s.lp = flat(parts.join(''));
+    s.n = members.size;
+    s.ints = ints;
+    return s;
+  }
+
+  /** COPY: the packed string is immutable and shared; a Set is copied. */
+  clone(): SetMembers {
+    const s = new SetMembers();
+    s.lp = this.lp;
+    s.n = this.n;
+    s.ints = this.ints;
+    s.set = this.set ? new Set(this.set) : null;
     return s;
   }
 

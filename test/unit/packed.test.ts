@@ -98,6 +98,48 @@ describe('HashFields (a hash packed while a listpack would hold it)', () => {
   });
 });
 
+describe('building whole (a load, S*STORE) and COPY', () => {
+  test('fromMap/fromSet hold what one-by-one writes would, packed or not by the same limits', () => {
+    const rand = rng(11);
+    for (let round = 0; round < 60; round++) {
+      const n = [0, 1, 20, 127, 128, 129, 511, 512, 513][round % 9]!;
+      const long = round % 5 === 0;
+      const m = new Map<string, string>();
+      const set = new Set<string>();
+      const ints = round % 2 === 0;
+      for (let i = 0; i < n; i++) {
+        m.set(`f${i}`, long && i === n - 1 ? 'x'.repeat(encodingConfig.hashMaxListpackValue + 1) : randomBytes(rand, 12));
+        set.add(ints ? String(i * 7 - 50) : long && i === n - 1 ? 'y'.repeat(65) : `m${i}`);
+      }
+      const h = HashFields.fromMap(m);
+      const oneByOne = HashFields.from(m);
+      assert.deepEqual([...h], [...m]);
+      assert.equal(h.packed, oneByOne.packed, `hash of ${n}${long ? ' with a long value' : ''}`);
+      const s = SetMembers.fromSet(set);
+      assert.deepEqual([...s], [...set]);
+      assert.equal(s.packed, SetMembers.from(set).packed, `set of ${n}${ints ? ' integers' : ''}`);
+    }
+  });
+
+  test('a clone is independent of its original, packed or not', () => {
+    for (const n of [3, 600]) {
+      const h = HashFields.from(Array.from({ length: n }, (_, i) => [`f${i}`, `v${i}`] as [string, string]));
+      const hc = h.clone();
+      h.set('f0', 'changed');
+      hc.delete('f1');
+      assert.equal(hc.get('f0'), 'v0');
+      assert.equal(h.get('f1'), 'v1');
+      assert.equal(hc.size, n - 1);
+      const s = SetMembers.from(Array.from({ length: n }, (_, i) => `m${i}`));
+      const sc = s.clone();
+      s.delete('m0');
+      sc.add('new');
+      assert.ok(sc.has('m0') && !s.has('new'));
+      assert.equal(sc.size, n + 1);
+    }
+  });
+});
+
 describe('SetMembers (a set packed while an intset or a listpack would hold it)', () => {
   test('add/delete/has/size/iteration match a Set, in insertion order, across the conversion', () => {
     for (const seed of [1, 2, 3]) {

@@ -7,7 +7,7 @@ import { copyEncoding, objectEncoding } from '../encoding';
 import { isSubexpiryRegistered, registerSubexpiry, type Database } from '../keyspace';
 import type { Bytes, KeyEntry, Value } from '../values';
 import { cloneStream } from './streamOps';
-import { FieldTtls, HashFields, SetMembers } from '../packed';
+import { FieldTtls } from '../packed';
 import { restoreValue } from './restore';
 import {
   bulk, ERR_NO_SUCH_KEY, ERR_NOT_INT, ERR_SYNTAX, fail, int, NIL, OK_OUTCOME, parseInt32, parseInt64, read, readEntry,
@@ -103,11 +103,11 @@ export function cloneValue(v: Value): Value {
     case 'list':
       return { type: 'list', items: v.items.slice() };
     case 'set':
-      return { type: 'set', members: SetMembers.from(v.members) };
+      return { type: 'set', members: v.members.clone() };
     case 'zset':
       return { type: 'zset', scores: new Map(v.scores) };
     case 'hash':
-      return { type: 'hash', fields: HashFields.from(v.fields), fieldExpires: FieldTtls.from(v.fieldExpires) };
+      return { type: 'hash', fields: v.fields.clone(), fieldExpires: FieldTtls.from(v.fieldExpires) };
     case 'stream':
       return { type: 'stream', stream: cloneStream(v.stream) };
     case 'array':

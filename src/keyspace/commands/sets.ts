@@ -153,7 +153,7 @@ function store(ctx: CommandContext, dst: Bytes, computed: Computed): ApplyOutcom
   const db = ctx.ks.db(ctx.db);
   if (computed.members.size === 0) db.delete(dst);
   else {
-    const v: SetValue = { type: 'set', members: SetMembers.from(computed.members) };
+    const v: SetValue = { type: 'set', members: SetMembers.fromSet(computed.members) };
     noteSetBuilt(ctx.ks.dialect, v, computed.grownFrom);
     db.set(dst, v);
   }
