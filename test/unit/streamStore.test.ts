@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { keyspaceChildren } from '../../src/debug/keyspaceVariables';
+import { applyWrite } from '../../src/keyspace/commands/registry';
 import { compareIds } from '../../src/keyspace/commands/streamId';
+import { Keyspace } from '../../src/keyspace/keyspace';
 import { StreamEntries } from '../../src/keyspace/streamStore';
 import type { StreamEntry, StreamId } from '../../src/keyspace/values';
 
@@ -103,5 +106,26 @@ describe('StreamEntries (chunked stream storage)', () => {
     assert.ok(s.has({ ms: 1n << 53n, seq: (1n << 53n) + 1n }));
     assert.ok(!s.has({ ms: 1n << 53n, seq: 1n << 53n }));
     assert.deepEqual([...s.range({ ms: (1n << 53n) + 1n, seq: 0n }, { ms: big, seq: big })].map((e) => e.id), ids.slice(2));
+  });
+});
+
+describe('the Keyspace view of chunked and packed values', () => {
+  test('pages a stream by position past trims and deletes, and hashes/sets packed or converted', () => {
+    const ks = new Keyspace();
+    const ctx = { ks, db: 0, now: 0 };
+    for (let i = 1; i <= 1000; i++) applyWrite(ctx, ['XADD', 's', `${i}-0`, 'f', `v${i}`]);
+    applyWrite(ctx, ['XTRIM', 's', 'MAXLEN', '=', '700']); // 301..1000 left
+    applyWrite(ctx, ['XDEL', 's', '302-0', '450-0', '451-0']);
+    const names = (path: string[], start: number, count: number): string[] => keyspaceChildren(ks, path, start, count).map((n) => n.name);
+    assert.deepEqual(names(['0', 's'], 0, 3), ['301-0', '303-0', '304-0']);
+    assert.deepEqual(names(['0', 's'], 146, 3), ['448-0', '449-0', '452-0']);
+    assert.deepEqual(names(['0', 's'], 694, 10), ['998-0', '999-0', '1000-0']);
+    assert.equal(keyspaceChildren(ks, ['0'], 0, 10).find((n) => n.name === 's')?.value, 'stream (697)');
+    applyWrite(ctx, ['HSET', 'small', 'a', '1', 'b', '2']);
+    applyWrite(ctx, ['HSET', 'big', ...Array.from({ length: 600 }, (_, i) => [`f${i}`, `v${i}`]).flat()]);
+    applyWrite(ctx, ['SADD', 'set', '3', '1', '2']);
+    assert.deepEqual(keyspaceChildren(ks, ['0', 'small'], 1, 5).map((n) => `${n.name}=${n.value}`), ['b="2"']);
+    assert.deepEqual(keyspaceChildren(ks, ['0', 'big'], 598, 5).map((n) => `${n.name}=${n.value}`), ['f598="v598"', 'f599="v599"']);
+    assert.deepEqual(keyspaceChildren(ks, ['0', 'set'], 0, 5).map((n) => n.value), ['"3"', '"1"', '"2"']);
   });
 });
