@@ -79,7 +79,7 @@ function elements(v: Value, start: number, count: number): PagedNode[] {
       for (const [f, val] of page(v.fields, start, count)) out.push({ name: showBytes(f), value: `"${showBytes(val)}"` });
       break;
     case 'stream':
-      for (const e of v.stream.entries.slice(start, start + count)) {
+      for (const e of v.stream.entries.page(start, count)) {
         const fields: string[] = [];
         for (let j = 0; j + 1 < e.fields.length; j += 2) fields.push(`${showBytes(e.fields[j]!)}: "${showBytes(e.fields[j + 1]!)}"`);
         out.push({ name: `${e.id.ms}-${e.id.seq}`, value: `{${fields.join(', ')}}` });

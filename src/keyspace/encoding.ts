@@ -37,6 +37,8 @@ type StringTag = 'raw' | 'noint';
 type AggState = 'small' | 'big';
 type SetEncoding = 'intset' | 'listpack' | 'hashtable';
 type SetValue = Extract<Value, { type: 'set' }>;
+/** Members and their count: a Set being built, or a stored set's members. */
+export type SetContent = Iterable<Bytes> & { readonly size: number };
 
 const stringTags = new WeakMap<object, StringTag>();
 const aggStates = new WeakMap<object, AggState>();
@@ -242,7 +244,7 @@ export function noteSetAdd(dialect: KeyspaceDialect, v: SetValue, member: Bytes)
 }
 
 /** A set stored whole (S*STORE): its encoding is the one `grownFrom` (the largest content it went through) calls for. */
-export function noteSetBuilt(dialect: KeyspaceDialect, v: SetValue, grownFrom: ReadonlySet<Bytes>): void {
+export function noteSetBuilt(dialect: KeyspaceDialect, v: SetValue, grownFrom: SetContent): void {
   setStates.set(v, contentSetEncoding(dialect, grownFrom, grownFrom.size));
 }
 

@@ -6,7 +6,7 @@
 // already expired are kept (the master will send their DEL), a duplicate key
 // is fatal, and an empty aggregate is skipped (rdbLoadObject's "skipping empty
 // key").
-import type { DecodedKey, DecodedStreamGroup, DecodedStreamIdmp, DecodedValue, KeyMetaClass } from '../rdb/decodedValue';
+import type { DecodedKey, DecodedStreamEntry, DecodedStreamGroup, DecodedStreamIdmp, DecodedValue, KeyMetaClass } from '../rdb/decodedValue';
 import { cText } from './commands/replyText';
 import { createLibrary, installLibrary } from './commands/functionLibrary';
 import { formatId } from './commands/streamId';
@@ -18,6 +18,8 @@ import { registerSubexpiry, type Keyspace } from './keyspace';
 import { buildLoadedList } from './listEncoding';
 import type { KeyspaceDialect } from '../versions/profile';
 import { SparseArray, splitIndex } from './sparseArray';
+import { FieldTtls, HashFields, SetMembers } from './packed';
+import { StreamEntries } from './streamStore';
 import { toBytes, type Bytes, type StreamGroup, type StreamId, type StreamIdmp, type Value } from './values';
 
 /** RDB types whose encoding survives a load where the content alone would say otherwise. */
@@ -73,16 +75,16 @@ export function valueFromDecoded(v: DecodedValue, dialect: KeyspaceDialect): Val
     case 'list':
       return v.items.length > 0 ? buildLoadedList(dialect, v.items) : null;
     case 'set':
-      return v.members.size > 0 ? v : null;
+      return v.members.size > 0 ? { type: 'set', members: SetMembers.fromSet(v.members) } : null;
     case 'zset':
       return v.scores.size > 0 ? v : null;
     case 'hash':
-      return v.fields.size > 0 ? v : null;
+      return v.fields.size > 0 ? { type: 'hash', fields: HashFields.fromMap(v.fields), fieldExpires: FieldTtls.from(v.fieldExpires) } : null;
     case 'stream':
       return {
         type: 'stream',
         stream: {
-          entries: v.entries.map((e) => ({ id: { ...e.id }, fields: e.fields })),
+          entries: loadEntries(v.entries),
           lastId: { ...v.lastId },
           firstId: { ...v.firstId },
           maxDeletedId: { ...v.maxDeletedId },
@@ -119,6 +121,12 @@ function arrayFromDecoded(v: Extract<DecodedValue, { type: 'array' }>): SparseAr
   }
   ar.insertIdx = v.insertIdx;
   return ar;
+}
+
+function loadEntries(entries: readonly DecodedStreamEntry[]): StreamEntries {
+  const out = new StreamEntries();
+  for (const e of entries) out.push({ ms: e.id.ms, seq: e.id.seq }, e.fields);
+  return out;
 }
 
 function toGroup(g: DecodedStreamGroup): StreamGroup {

@@ -4,6 +4,8 @@
 
 import type { ListValue } from './quicklist';
 import type { SparseArray } from './sparseArray';
+import type { FieldTtls, HashFields, SetMembers } from './packed';
+import type { StreamEntries } from './streamStore';
 
 /** Bytes as a latin1 string. */
 export type Bytes = string;
@@ -71,8 +73,8 @@ export interface StreamIdmp {
 }
 
 export interface StreamValue {
-  /** ordered by id */
-  entries: StreamEntry[];
+  /** ordered by id (streamStore.ts) */
+  entries: StreamEntries;
   lastId: StreamId;
   firstId: StreamId;
   maxDeletedId: StreamId;
@@ -85,11 +87,11 @@ export type Value =
   | { type: 'string'; value: Bytes }
   /** A quicklist (quicklist.ts), written through listEncoding.ts. */
   | ListValue
-  | { type: 'set'; members: Set<Bytes> }
+  | { type: 'set'; members: SetMembers }
   /** member → score; ordering (score, then member bytes) is computed where needed */
   | { type: 'zset'; scores: Map<Bytes, number> }
   /** field → value; fieldExpires: field → absolute unix ms (7.4 field expiry), only for fields that have one */
-  | { type: 'hash'; fields: Map<Bytes, Bytes>; fieldExpires: Map<Bytes, number> }
+  | { type: 'hash'; fields: HashFields; fieldExpires: FieldTtls }
   | { type: 'stream'; stream: StreamValue }
   /** Redis 8.8's Array: a sparse array of slices (sparseArray.ts). ARRING may swap in a rebuilt one. */
   | { type: 'array'; array: SparseArray }

@@ -4,6 +4,8 @@
 // keys and several databases. Each value is described once; the description
 // becomes commands for the real server and a value built through the model.
 import { newIdmp } from '../../src/keyspace/commands/streamOps';
+import { StreamEntries } from '../../src/keyspace/streamStore';
+import { FieldTtls, HashFields, SetMembers } from '../../src/keyspace/packed';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { datasetDigest, valueDigest } from '../../src/keyspace/digest';
@@ -152,17 +154,17 @@ function modelValue(s: Spec): Value {
     case 'list':
       return buildListByTailPush(DEFAULT_DIALECT, s.items);
     case 'set':
-      return { type: 'set', members: new Set(s.members) };
+      return { type: 'set', members: SetMembers.from(s.members) };
     case 'zset':
       return { type: 'zset', scores: new Map(s.entries) };
     case 'hash':
-      return { type: 'hash', fields: new Map(s.fields), fieldExpires: new Map() };
+      return { type: 'hash', fields: HashFields.from(s.fields), fieldExpires: new FieldTtls() };
     case 'stream': {
       const entries = s.entries.filter((e) => !s.deleted.includes(idText(e)));
       const last = s.entries[s.entries.length - 1]?.id ?? { ms: 0n, seq: 0n };
       return {
         type: 'stream',
-        stream: { entries, lastId: last, firstId: entries[0]?.id ?? { ms: 0n, seq: 0n }, maxDeletedId: { ms: 0n, seq: 0n }, entriesAdded: s.entries.length, groups: new Map(), idmp: newIdmp() },
+        stream: { entries: StreamEntries.from(entries), lastId: last, firstId: entries[0]?.id ?? { ms: 0n, seq: 0n }, maxDeletedId: { ms: 0n, seq: 0n }, entriesAdded: s.entries.length, groups: new Map(), idmp: newIdmp() },
       };
     }
   }

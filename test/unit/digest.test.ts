@@ -2,6 +2,8 @@
 // node's, "%.17g" formatting, which parts of a value the digest depends on, and
 // the refusals that keep an unknown dataset from passing as verified.
 import { newIdmp } from '../../src/keyspace/commands/streamOps';
+import { StreamEntries } from '../../src/keyspace/streamStore';
+import { FieldTtls, HashFields, SetMembers } from '../../src/keyspace/packed';
 import assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
 import { describe, test } from 'node:test';
@@ -101,9 +103,9 @@ describe('what the digest depends on', () => {
   });
 
   test('set, hash and zset element order does not matter; list order does', () => {
-    const set = (m: string[]): Value => ({ type: 'set', members: new Set(m) });
+    const set = (m: string[]): Value => ({ type: 'set', members: SetMembers.from(m) });
     assert.equal(valueDigest(ks1([['s', set(['a', 'b', 'c'])]]), 0, 's'), valueDigest(ks1([['s', set(['c', 'a', 'b'])]]), 0, 's'));
-    const hash = (f: [string, string][]): Value => ({ type: 'hash', fields: new Map(f), fieldExpires: new Map() });
+    const hash = (f: [string, string][]): Value => ({ type: 'hash', fields: HashFields.from(f), fieldExpires: new FieldTtls() });
     assert.equal(valueDigest(ks1([['h', hash([['a', '1'], ['b', '2']])]]), 0, 'h'), valueDigest(ks1([['h', hash([['b', '2'], ['a', '1']])]]), 0, 'h'));
     const zset = (e: [string, number][]): Value => ({ type: 'zset', scores: new Map(e) });
     assert.equal(valueDigest(ks1([['z', zset([['a', 1], ['b', 2]])]]), 0, 'z'), valueDigest(ks1([['z', zset([['b', 2], ['a', 1]])]]), 0, 'z'));
@@ -112,7 +114,7 @@ describe('what the digest depends on', () => {
   });
 
   test('a hash field/value pair is hashed as a pair: swapping values between fields changes the digest', () => {
-    const hash = (f: [string, string][]): Value => ({ type: 'hash', fields: new Map(f), fieldExpires: new Map() });
+    const hash = (f: [string, string][]): Value => ({ type: 'hash', fields: HashFields.from(f), fieldExpires: new FieldTtls() });
     assert.notEqual(
       valueDigest(ks1([['h', hash([['a', '1'], ['b', '2']])]]), 0, 'h'),
       valueDigest(ks1([['h', hash([['a', '2'], ['b', '1']])]]), 0, 'h'),
@@ -129,7 +131,7 @@ describe('what the digest depends on', () => {
   });
 
   test("a hash field's TTL (7.4) marks that field's digest, whatever the time", () => {
-    const hash = (ttl: [string, number][]): Value => ({ type: 'hash', fields: new Map([['a', '1'], ['b', '2']]), fieldExpires: new Map(ttl) });
+    const hash = (ttl: [string, number][]): Value => ({ type: 'hash', fields: HashFields.from([['a', '1'], ['b', '2']]), fieldExpires: FieldTtls.from(ttl) });
     const plainHash = valueDigest(ks1([['h', hash([])]]), 0, 'h');
     const withTtl = valueDigest(ks1([['h', hash([['a', 1000]])]]), 0, 'h');
     assert.notEqual(plainHash, withTtl);
@@ -147,7 +149,7 @@ describe('what the digest depends on', () => {
     const stream = (extras: boolean): Value => ({
       type: 'stream',
       stream: {
-        entries: [{ id: id(1n), fields: ['f', 'v'] }],
+        entries: StreamEntries.from([{ id: id(1n), fields: ['f', 'v'] }]),
         lastId: id(1n), firstId: id(1n), maxDeletedId: id(0n), entriesAdded: 1,
         groups: extras
           ? new Map([['g', {

@@ -10,6 +10,7 @@ import { isSubexpiryRegistered, Keyspace, registerSubexpiry } from '../../src/ke
 import { objectEncoding } from '../../src/keyspace/encoding';
 import { SdsString } from '../../src/keyspace/sds';
 import { listItems } from '../../src/keyspace/quicklistReads';
+import { FieldTtls, HashFields } from '../../src/keyspace/packed';
 import type { Divergence, Value } from '../../src/keyspace/values';
 
 interface ModelKey {
@@ -87,8 +88,8 @@ function run(seed: number, steps: number): void {
         break;
       }
       case 2: {
-        const fields = new Map([[`f${i}`, 'x']]);
-        const v: Value = { type: 'hash', fields, fieldExpires: new Map([[`f${i}`, NOW + 5]]) };
+        const fields = HashFields.from([[`f${i}`, 'x']]);
+        const v: Value = { type: 'hash', fields, fieldExpires: FieldTtls.from([[`f${i}`, NOW + 5]]) };
         const sub = r() < 0.5;
         if (sub) registerSubexpiry(v);
         db.set(key, v, ttl);

@@ -5,6 +5,7 @@
 import { reply, type ReplyValue } from '../../resp/encode';
 import type { ApplyOutcome, CommandContext, ReadCommand, WriteCommand } from '../command';
 import { noteHashArgument, noteHashSet, pinEncoding } from '../encoding';
+import { FieldTtls, HashFields } from '../packed';
 import type { Bytes, Value } from '../values';
 import { add, formatHuman, fromBigInt, isInf, parseLongDouble } from './longDouble';
 import {
@@ -27,7 +28,7 @@ export function hashForWrite(ctx: CommandContext, key: Bytes): HashValue | 'wron
     pinEncoding(h, ctx.ks.dialect);
     return h;
   }
-  const v: HashValue = { type: 'hash', fields: new Map(), fieldExpires: new Map() };
+  const v: HashValue = { type: 'hash', fields: new HashFields(), fieldExpires: new FieldTtls() };
   ctx.ks.db(ctx.db).set(key, v);
   return v;
 }

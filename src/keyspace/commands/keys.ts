@@ -8,6 +8,7 @@ import { isSubexpiryRegistered, registerSubexpiry, type Database } from '../keys
 import { listDup } from '../listEncoding';
 import type { Bytes, Value } from '../values';
 import { cloneStream } from './streamOps';
+import { FieldTtls } from '../packed';
 import { restoreValue } from './restore';
 import {
   bulk, ERR_NO_SUCH_KEY, ERR_NOT_INT, ERR_SYNTAX, fail, int, NIL, OK_OUTCOME, parseInt32, parseInt64, read, readEntry,
@@ -104,11 +105,11 @@ export function cloneValue(v: Value): Value {
     case 'list':
       return listDup(v);
     case 'set':
-      return { type: 'set', members: new Set(v.members) };
+      return { type: 'set', members: v.members.clone() };
     case 'zset':
       return { type: 'zset', scores: new Map(v.scores) };
     case 'hash':
-      return { type: 'hash', fields: new Map(v.fields), fieldExpires: new Map(v.fieldExpires) };
+      return { type: 'hash', fields: v.fields.clone(), fieldExpires: FieldTtls.from(v.fieldExpires) };
     case 'stream':
       return { type: 'stream', stream: cloneStream(v.stream) };
     case 'array':

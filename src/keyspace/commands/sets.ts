@@ -3,7 +3,8 @@
 import { reply, type ReplyValue } from '../../resp/encode';
 import type { ApplyOutcome, CommandContext, ReadCommand, WriteCommand } from '../command';
 import type { KeyspaceDialect } from '../../versions/profile';
-import { noteSetAdd, noteSetAddHint, noteSetBuilt, noteSetCreated, objectEncoding, pinEncoding } from '../encoding';
+import { noteSetAdd, noteSetAddHint, noteSetBuilt, noteSetCreated, objectEncoding, pinEncoding, type SetContent } from '../encoding';
+import { SetMembers } from '../packed';
 import type { Bytes, Value } from '../values';
 import {
   bulk, diverged, ERR_OUT_OF_RANGE, ERR_SYNTAX, fail, int, OK_OUTCOME, parseLong, read, readEntry, rerr, write,
@@ -17,7 +18,7 @@ function setOf(e: Value | undefined): SetValue | undefined | 'wrongtype' {
 }
 
 export function newSet(): SetValue {
-  return { type: 'set', members: new Set() };
+  return { type: 'set', members: new SetMembers() };
 }
 
 /** setTypeAdd: adds a member, following the encoding's conversions. */
@@ -102,7 +103,7 @@ function sourceSets(ctx: CommandContext, keys: Bytes[], forWrite: boolean): (Set
 /** A computed set, and the largest content redis-server went through building it (what its encoding follows). */
 interface Computed {
   members: Set<Bytes>;
-  grownFrom: ReadonlySet<Bytes>;
+  grownFrom: SetContent;
 }
 
 function inter(sets: (SetValue | null)[]): Computed {
@@ -152,7 +153,7 @@ function store(ctx: CommandContext, dst: Bytes, computed: Computed): ApplyOutcom
   const db = ctx.ks.db(ctx.db);
   if (computed.members.size === 0) db.delete(dst);
   else {
-    const v: SetValue = { type: 'set', members: computed.members };
+    const v: SetValue = { type: 'set', members: SetMembers.fromSet(computed.members) };
     noteSetBuilt(ctx.ks.dialect, v, computed.grownFrom);
     db.set(dst, v);
   }

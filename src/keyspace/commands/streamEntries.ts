@@ -43,7 +43,8 @@ function applyTrim(key: Bytes, s: StreamValue, spec: TrimSpec): ApplyOutcome {
 
 function trimWouldRemove(s: StreamValue, spec: TrimSpec): boolean {
   if (spec.strategy === 'maxlen') return s.entries.length > spec.maxlen;
-  return s.entries.length > 0 && compareIds(s.entries[0]!.id, spec.minid) < 0;
+  const first = s.entries.first();
+  return first !== undefined && compareIds(first.id, spec.minid) < 0;
 }
 
 /** streamNextID: the clock's ms when it is ahead of the last ID, else the last ID + 1. */
@@ -167,8 +168,9 @@ function xsetid(ctx: CommandContext, argv: Bytes[]): ApplyOutcome {
   if (found.kind === 'missing') return errorOutcome('ERR no such key');
   if (found.kind === 'wrongtype') return errorOutcome(WRONGTYPE);
   const s = found.s;
-  if (s.entries.length > 0) {
-    const top = s.entries[s.entries.length - 1]!.id;
+  const last = s.entries.last();
+  if (last) {
+    const top = last.id;
     if (compareIds(id, top) < 0) return errorOutcome('ERR The ID specified in XSETID is smaller than the target stream top item');
     if (entriesAdded !== -1 && s.entries.length > entriesAdded) {
       return errorOutcome('ERR The entries_added specified in XSETID is smaller than the target stream length');

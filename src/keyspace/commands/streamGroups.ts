@@ -9,7 +9,7 @@ import { errorOutcome, OK, WRONGTYPE, type ApplyOutcome, type CommandContext, ty
 import type { Bytes, StreamConsumer, StreamGroup, StreamId, StreamPendingEntry, StreamValue } from '../values';
 import { arityError, cText, subcommandSyntaxError, unknownSubcommand } from './replyText';
 import { compareIds, formatId, INVALID_ID, NOT_INTEGER, parseId, parseIdKey, parseLongLong, parseRangeBound, parseStrictId, SYNTAX_ERROR, ZERO_ID } from './streamId';
-import { entryIndex, INVALID_ENTRIES_READ, newGroup, newStream } from './streamOps';
+import { hasEntry, INVALID_ENTRIES_READ, newGroup, newStream } from './streamOps';
 import { streamForWrite } from './streamEntries';
 
 type GroupLookup = { error: string } | { s: StreamValue; g: StreamGroup };
@@ -256,7 +256,7 @@ function xclaim(ctx: CommandContext, argv: Bytes[]): ApplyOutcome {
   for (const id of ids) {
     const key = formatId(id);
     let nack = g.pending.get(key);
-    if (entryIndex(s, id) === -1) {
+    if (!hasEntry(s, id)) {
       // The entry is gone: its NACK goes too.
       if (nack) removePending(g, key);
       continue;
@@ -319,7 +319,7 @@ function xautoclaim(ctx: CommandContext, argv: Bytes[]): ApplyOutcome {
   for (const { k, id } of keys) {
     if (!(attempts-- && count)) break;
     const nack = g.pending.get(k)!;
-    if (entryIndex(s, id) === -1) {
+    if (!hasEntry(s, id)) {
       removePending(g, k);
       count--;
       continue;

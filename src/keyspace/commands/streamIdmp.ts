@@ -13,7 +13,7 @@ import { errorOutcome, OK, WRONGTYPE, type ApplyOutcome, type CommandContext, ty
 import type { Bytes, StreamId, StreamIdmp, StreamValue } from '../values';
 import { idempotencyHash } from './idmpHash';
 import { SYNTAX_ERROR, compareIds, INVALID_ID, NOT_INTEGER, parseLongLong, parseStrictId } from './streamId';
-import { entryIndex } from './streamOps';
+import { hasEntry } from './streamOps';
 import { streamForWrite } from './streamEntries';
 
 /** CONFIG_STREAM_IDMP_{MIN,MAX}_{DURATION,MAXSIZE} */
@@ -137,7 +137,7 @@ function xidmprecord(ctx: CommandContext, argv: Bytes[]): ApplyOutcome {
   if (found.kind === 'missing') return errorOutcome('ERR no such key');
   if (found.kind === 'wrongtype') return errorOutcome(WRONGTYPE);
   const s = found.s;
-  if (entryIndex(s, id) === -1) return errorOutcome('ERR No such message in stream');
+  if (!hasEntry(s, id)) return errorOutcome('ERR No such message in stream');
   const records = producerRecords(s.idmp, pid, ctx.now);
   const known = records.get(iid);
   if (known !== undefined) {

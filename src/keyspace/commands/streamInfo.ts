@@ -98,8 +98,8 @@ function fullGroup(ctx: CommandContext, s: StreamValue, g: StreamGroup, count: n
 function xinfoStream(ctx: CommandContext, s: StreamValue, sub: Bytes, opts: Bytes[]): ReplyValue {
   let count = 10;
   if (opts.length === 0) {
-    const first = s.entries[0];
-    const last = s.entries[s.entries.length - 1];
+    const first = s.entries.first();
+    const last = s.entries.last();
     return reply.array([
       ...streamHeader(ctx, s),
       bulkText('groups'), int(s.groups.size),
@@ -114,7 +114,7 @@ function xinfoStream(ctx: CommandContext, s: StreamValue, sub: Bytes, opts: Byte
     if (n === null) return reply.error(NOT_INTEGER);
     count = n < 0 ? 10 : n;
   }
-  const entries = count ? s.entries.slice(0, count) : s.entries;
+  const entries = count ? s.entries.page(0, count) : [...s.entries];
   return reply.array([
     ...streamHeader(ctx, s),
     bulkText('entries'), reply.array(entries.map(entryReply)),

@@ -8,7 +8,7 @@ import type { Bytes, StreamId, StreamPendingEntry } from '../values';
 import { cText } from './replyText';
 import { formatId, INVALID_ID, NOT_INTEGER, parseStrictId, string2ll } from './streamId';
 import { DELIVERY_COUNT_MAX } from './streamGroups';
-import { entryIndex } from './streamOps';
+import { hasEntry } from './streamOps';
 import { streamForWrite } from './streamEntries';
 
 type Mode = 'silent' | 'fail' | 'fatal';
@@ -73,7 +73,7 @@ function xnack(ctx: CommandContext, argv: Bytes[]): ApplyOutcome {
       // To the end of the zone, wherever it was (pelListUnlink + pelListInsertNacked).
       g.nacked.delete(key);
     } else {
-      if (!force || entryIndex(s, id) === -1) continue;
+      if (!force || !hasEntry(s, id)) continue;
       // A made-up entry: no delivery yet, so the mode starts from 0.
       nack = { id, consumer: null, deliveryTime: 0, deliveryCount: 0 };
       setDeliveryCount(nack, mode, retryCount);

@@ -3,6 +3,7 @@
 // semantics of t_stream.c's streamAppendItem / streamTrim / streamDeleteItem and
 // the consumer-group read counters (entries_read, lag).
 import type { Bytes, StreamEntry, StreamGroup, StreamId, StreamIdmp, StreamPendingEntry, StreamValue } from '../values';
+import { StreamEntries } from '../streamStore';
 import { compareIds, isZeroId, MAX_ID, ZERO_ID } from './streamId';
 import { appendToLayout, deleteFromLayout, layoutOf } from './streamLayout';
 import { dropReferences, referenceCheck, type DeleteStrategy } from './streamRefs';
@@ -19,7 +20,7 @@ export function newIdmp(): StreamIdmp {
 }
 
 export function newStream(): StreamValue {
-  return { entries: [], lastId: ZERO_ID, firstId: ZERO_ID, maxDeletedId: ZERO_ID, entriesAdded: 0, groups: new Map(), idmp: newIdmp() };
+  return { entries: new StreamEntries(), lastId: ZERO_ID, firstId: ZERO_ID, maxDeletedId: ZERO_ID, entriesAdded: 0, groups: new Map(), idmp: newIdmp() };
 }
 
 export function newGroup(name: Bytes, lastId: StreamId, entriesRead: number): StreamGroup {
@@ -42,7 +43,7 @@ export function cloneStream(s: StreamValue): StreamValue {
   const producers = new Map<Bytes, Map<Bytes, StreamId>>();
   for (const [pid, records] of s.idmp.producers) producers.set(pid, new Map(records));
   return {
-    entries: s.entries.map((e) => ({ id: id(e.id), fields: e.fields.slice() })),
+    entries: s.entries.clone(),
     lastId: id(s.lastId),
     firstId: id(s.firstId),
     maxDeletedId: id(s.maxDeletedId),
@@ -55,46 +56,30 @@ export function cloneStream(s: StreamValue): StreamValue {
 /** Appends an entry whose ID the caller has checked is greater than lastId. */
 export function appendEntry(s: StreamValue, id: StreamId, fields: Bytes[]): void {
   const layout = layoutOf(s);
-  const entry: StreamEntry = { id, fields };
-  s.entries.push(entry);
-  appendToLayout(layout, entry);
+  s.entries.push(id, fields);
+  appendToLayout(layout, { id, fields });
   // 8.x saturates the counter at LLONG_MAX (a JS number cannot reach it anyway).
   s.entriesAdded++;
   s.lastId = id;
   if (s.entries.length === 1) s.firstId = id;
 }
 
-/** Index of the live entry with this ID, or -1. */
-export function entryIndex(s: StreamValue, id: StreamId): number {
-  const i = lowerBound(s.entries, id);
-  return i < s.entries.length && compareIds(s.entries[i]!.id, id) === 0 ? i : -1;
-}
-
-/** The first index whose entry ID is >= id. */
-export function lowerBound(entries: StreamEntry[], id: StreamId): number {
-  let lo = 0;
-  let hi = entries.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (compareIds(entries[mid]!.id, id) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+/** Whether a live entry has this ID: O(log n). */
+export function hasEntry(s: StreamValue, id: StreamId): boolean {
+  return s.entries.has(id);
 }
 
 /** streamDeleteItem: removes a live entry; false when there is none with this ID. */
 export function deleteEntry(s: StreamValue, id: StreamId): boolean {
-  const i = entryIndex(s, id);
-  if (i === -1) return false;
   const layout = layoutOf(s);
-  s.entries.splice(i, 1);
+  if (!s.entries.delete(id)) return false;
   deleteFromLayout(layout, id);
   return true;
 }
 
 /** streamGetEdgeID(s, first=1, skip_tombstones=1) after a removal. */
 export function refreshFirstId(s: StreamValue): void {
-  s.firstId = s.entries.length === 0 ? ZERO_ID : s.entries[0]!.id;
+  s.firstId = s.entries.first()?.id ?? ZERO_ID;
 }
 
 export type TrimSpec = ({ strategy: 'maxlen'; maxlen: number } | { strategy: 'minid'; minid: StreamId }) & {
@@ -111,7 +96,7 @@ export type TrimSpec = ({ strategy: 'maxlen'; maxlen: number } | { strategy: 'mi
 export function trimStream(s: StreamValue, spec: TrimSpec): number {
   if (spec.refs !== 'keepref') return trimWithReferences(s, spec);
   const layout = layoutOf(s);
-  let removed = 0; // from the head of s.entries
+  let removed = 0;
   let length = s.entries.length;
   while (layout.nodes.length > 0) {
     if (spec.strategy === 'maxlen' && length <= spec.maxlen) break;
@@ -119,6 +104,7 @@ export function trimStream(s: StreamValue, spec: TrimSpec): number {
     const wholeNode = spec.strategy === 'maxlen' ? length - node.live >= spec.maxlen : compareIds(node.lastId, spec.minid) < 0;
     if (wholeNode) {
       layout.nodes.shift();
+      s.entries.shift(node.live);
       length -= node.live;
       removed += node.live;
       continue;
@@ -129,14 +115,17 @@ export function trimStream(s: StreamValue, spec: TrimSpec): number {
       k = length - spec.maxlen;
     } else {
       k = 0;
-      while (k < node.live && compareIds(s.entries[removed + k]!.id, spec.minid) < 0) k++;
+      for (const e of s.entries) {
+        if (k >= node.live || compareIds(e.id, spec.minid) >= 0) break;
+        k++;
+      }
     }
+    s.entries.shift(k);
     node.live -= k;
     node.deleted += k;
     removed += k;
     break;
   }
-  if (removed > 0) s.entries.splice(0, removed);
   if (s.entries.length === 0) s.firstId = ZERO_ID;
   else if (removed > 0) refreshFirstId(s);
   return removed;
@@ -189,26 +178,29 @@ export function groupLag(s: StreamValue, g: StreamGroup, afterTrim = false): num
 function trimWithReferences(s: StreamValue, spec: TrimSpec): number {
   const layout = layoutOf(s);
   const referenced = spec.refs === 'acked' ? referenceCheck(s) : null;
-  const dead = new Set<number>(); // indexes into s.entries
+  const dead: StreamId[] = [];
   let length = s.entries.length;
-  let pos = 0; // index of the current node's first live entry
+  // The nodes' live entries are the stream's, in order: one walk serves every node.
+  const walk = s.entries[Symbol.iterator]();
   for (let n = 0; n < layout.nodes.length; ) {
     if (spec.strategy === 'maxlen' && length <= spec.maxlen) break;
     const node = layout.nodes[n]!;
     const live = node.live;
     const eligible = spec.strategy === 'maxlen' ? length - live >= spec.maxlen : compareIds(node.lastId, spec.minid) < 0;
     let deletedHere = 0;
-    for (let k = 0; k < live; k++) {
-      const e = s.entries[pos + k]!;
+    let k = 0;
+    for (; k < live; k++) {
+      const e = walk.next().value as StreamEntry;
       const stop = spec.strategy === 'maxlen' ? length <= spec.maxlen : compareIds(e.id, spec.minid) >= 0;
       if (stop) break;
       if (referenced !== null && referenced(e.id)) continue;
       if (spec.refs === 'delref') dropReferences(s, e.id);
-      dead.add(pos + k);
+      dead.push(e.id);
       deletedHere++;
       length--;
     }
-    pos += live;
+    // The loop stops early only when the trim is over (the outer loop ends next).
+    for (k++; k < live; k++) walk.next();
     if (eligible && deletedHere === live) {
       layout.nodes.splice(n, 1);
       continue;
@@ -218,11 +210,8 @@ function trimWithReferences(s: StreamValue, spec: TrimSpec): number {
     if (!eligible) break;
     n++;
   }
-  if (dead.size > 0) {
-    const kept = s.entries.slice(0, pos).filter((_, i) => !dead.has(i));
-    s.entries.splice(0, pos, ...kept);
-  }
+  for (const id of dead) s.entries.delete(id);
   if (s.entries.length === 0) s.firstId = ZERO_ID;
-  else if (dead.size > 0) refreshFirstId(s);
-  return dead.size;
+  else if (dead.length > 0) refreshFirstId(s);
+  return dead.length;
 }

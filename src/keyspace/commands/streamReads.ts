@@ -7,21 +7,15 @@ import type { Bytes, StreamEntry, StreamId, StreamPendingEntry, StreamValue } fr
 import { bulkText, cText } from './replyText';
 import { compareIds, formatId, INVALID_ID, NOT_INTEGER, parseLongLong, parseRangeBound, parseStrictId, SYNTAX_ERROR } from './streamId';
 import { byName, sortedPending, xinfo } from './streamInfo';
-import { lowerBound } from './streamOps';
 import { countReply, entryReply, idReply, int, nullBulk, ownerReply, streamForRead } from './streamReply';
 import { bulk } from './util';
 
 /** Entries with start <= id <= end, forward or backward, at most `count` (0 = all). */
 function range(s: StreamValue, start: StreamId, end: StreamId, count: number, rev: boolean): StreamEntry[] {
   const out: StreamEntry[] = [];
-  if (compareIds(start, end) > 0) return out;
-  const from = lowerBound(s.entries, start);
-  let to = from;
-  while (to < s.entries.length && compareIds(s.entries[to]!.id, end) <= 0) to++;
-  if (!rev) {
-    for (let i = from; i < to && (!count || out.length < count); i++) out.push(s.entries[i]!);
-  } else {
-    for (let i = to - 1; i >= from && (!count || out.length < count); i--) out.push(s.entries[i]!);
+  for (const e of s.entries.range(start, end, rev)) {
+    if (count && out.length >= count) break;
+    out.push(e);
   }
   return out;
 }
@@ -171,13 +165,15 @@ function xread(ctx: CommandContext, argv: Bytes[]): ReplyValue {
   const out: ReplyValue[] = [];
   for (let i = 0; i < n; i++) {
     const found = streamForRead(ctx, argv[streamsArg + i]!);
-    if (found.kind !== 'stream' || found.s.entries.length === 0) continue;
-    const s = found.s;
-    if (compareIds(s.entries[s.entries.length - 1]!.id, after[i]!) <= 0) continue;
-    const from = lowerBound(s.entries, after[i]!);
-    const start = from < s.entries.length && compareIds(s.entries[from]!.id, after[i]!) === 0 ? from + 1 : from;
-    const end = count ? Math.min(s.entries.length, start + count) : s.entries.length;
-    out.push(reply.array([bulk(argv[streamsArg + i]!), reply.array(s.entries.slice(start, end).map(entryReply))]));
+    if (found.kind !== 'stream') continue;
+    const last = found.s.entries.last();
+    if (!last || compareIds(last.id, after[i]!) <= 0) continue;
+    const entries: ReplyValue[] = [];
+    for (const e of found.s.entries.after(after[i]!)) {
+      if (count && entries.length >= count) break;
+      entries.push(entryReply(e));
+    }
+    out.push(reply.array([bulk(argv[streamsArg + i]!), reply.array(entries)]));
   }
   return out.length ? reply.array(out) : reply.array(null);
 }

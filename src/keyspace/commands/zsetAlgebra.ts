@@ -4,6 +4,7 @@
 // so it follows Redis: inputs sorted by cardinality (stable, as glibc's qsort
 // is for this size), each element aggregated over the inputs in that order.
 import type { CommandContext } from '../command';
+import { SetMembers } from '../packed';
 import type { Bytes, Value } from '../values';
 import { ERR_NOT_INT, ERR_SYNTAX, parseDouble, parseLong, readEntry, writeEntry, WRONGTYPE } from './util';
 import type { ZEntry } from './zsetRange';
@@ -13,7 +14,7 @@ type Aggregate = 'sum' | 'min' | 'max';
 
 interface Source {
   /** member → score; null for a missing key */
-  scores: Map<Bytes, number> | Set<Bytes> | null;
+  scores: Map<Bytes, number> | SetMembers | null;
   weight: number;
 }
 
@@ -21,13 +22,13 @@ const size = (s: Source): number => (s.scores === null ? 0 : s.scores.size);
 
 function scoreIn(s: Source, m: Bytes): number | undefined {
   if (s.scores === null) return undefined;
-  if (s.scores instanceof Set) return s.scores.has(m) ? 1 : undefined;
+  if (s.scores instanceof SetMembers) return s.scores.has(m) ? 1 : undefined;
   return s.scores.get(m);
 }
 
 function* iterate(s: Source): Generator<ZEntry> {
   if (s.scores === null) return;
-  if (s.scores instanceof Set) for (const m of s.scores) yield [m, 1];
+  if (s.scores instanceof SetMembers) for (const m of s.scores) yield [m, 1];
   else yield* s.scores;
 }
 
