@@ -69,7 +69,8 @@ export function* processInputBuffer(core: ReplicaCore): Work {
     let result: CommandResult = NOT_QUEUED_OK;
     // The name as sent, read once per command: the lookups, the dataset and the call path share it.
     const given = argv.length > 0 ? argv[0]!.toString('latin1') : '';
-    if (argv.length > 0) result = processCommand(core, argv, given);
+    const names = argv.length > 0 ? commandNames(given) : null;
+    if (names !== null) result = processCommand(core, argv, given, names.lower);
     // commandProcessed(), outside MULTI: the applied offset catches up with what was parsed. An
     // empty request (*0, *-1, a bare newline) runs no command: its bytes count with the next one.
     if (argv.length > 0 && !master.multi) {
@@ -81,7 +82,7 @@ export function* processInputBuffer(core: ReplicaCore): Work {
     if (argv.length > 0) {
       const point: CommandPoint = {
         kind: 'command', argv, db: master.db, offsetBefore, offsetAfter: master.reploff, queued: result.queued,
-        outcome: result.outcome, callPath: commandCallPath(given),
+        outcome: result.outcome, callPath: names!.callPath,
       };
       // The step point itself is what Recent events keeps: no copy, no text, and the clock read it already made.
       core.recent.command(point, core.clockMs);
@@ -142,9 +143,8 @@ const NOT_QUEUED_OK: CommandResult = { queued: false, outcome: OK };
  * Runs one command of the master (queued inside MULTI). The replica never
  * replies to its master; an error is logged as Redis does.
  */
-function processCommand(core: ReplicaCore, argv: Buffer[], given: string): CommandResult {
+function processCommand(core: ReplicaCore, argv: Buffer[], given: string, name: string): CommandResult {
   const master = core.info.master!;
-  const name = given.toLowerCase();
   // processCommand() looks every command up and checks it, a queued one too, before anything runs.
   const found = lookupCommand(core.profile, argv, given);
   master.lastcmd = found.kind === 'unknown' ? null : found.fullname;
@@ -177,7 +177,7 @@ function processCommand(core: ReplicaCore, argv: Buffer[], given: string): Comma
       for (const queuedArgv of queue) {
         const queuedName = queuedArgv[0]!.toString('latin1');
         const queued = lookupCommand(core.profile, queuedArgv, queuedName);
-        const r = execute(core, queuedArgv, queuedName, queued.kind !== 'found' || queued.write);
+        const r = execute(core, queuedArgv, queuedName, commandNames(queuedName).lower, queued.kind !== 'found' || queued.write);
         if (outcome.kind === 'ok') outcome = r;
       }
       return { queued: false, outcome };
@@ -190,15 +190,15 @@ function processCommand(core: ReplicaCore, argv: Buffer[], given: string): Comma
       return { queued: false, outcome };
     }
     default: {
-      const outcome = execute(core, argv, given, found.kind !== 'found' || found.write);
+      const outcome = execute(core, argv, given, name, found.kind !== 'found' || found.write);
       return outcome.kind === 'ok' ? NOT_QUEUED_OK : { queued: false, outcome };
     }
   }
 }
 
-function execute(core: ReplicaCore, argv: Buffer[], given: string, writes: boolean): DatasetOutcome {
+/** `given` is argv[0] as sent, `name` the same in lower case. */
+function execute(core: ReplicaCore, argv: Buffer[], given: string, name: string, writes: boolean): DatasetOutcome {
   const master = core.info.master!;
-  const name = given.toLowerCase();
   core.info.stat_commands_applied++;
   if (name === 'select') {
     const db = Number(argv[1]?.toString('latin1'));
@@ -235,15 +235,21 @@ function replconfCommand(core: ReplicaCore, argv: Buffer[]): DatasetOutcome {
   return OK;
 }
 
-/** Call paths by the name as sent, up to a bound: a master cannot grow it without limit. */
-const callPaths = new Map<string, readonly string[]>();
-const CALL_PATHS_KEPT = 4096;
+interface CommandNames {
+  lower: string;
+  /** The call stack of the command: processCommand, then the Redis function it runs in (`setCommand`). */
+  callPath: readonly string[];
+}
 
-/** The call stack of a command: processCommand, then the Redis function it runs in (`setCommand`). */
-function commandCallPath(given: string): readonly string[] {
-  const hit = callPaths.get(given);
+/** By the name as sent, up to a bound (a master cannot grow it without limit): the stream repeats a few names. */
+const namesKept = new Map<string, CommandNames>();
+const NAMES_KEPT = 4096;
+
+function commandNames(given: string): CommandNames {
+  const hit = namesKept.get(given);
   if (hit !== undefined) return hit;
-  const path = Object.freeze([...PROCESS, `${given.toLowerCase()}Command`]);
-  if (callPaths.size < CALL_PATHS_KEPT) callPaths.set(given, path);
-  return path;
+  const lower = given.toLowerCase();
+  const names: CommandNames = { lower, callPath: Object.freeze([...PROCESS, `${lower}Command`]) };
+  if (namesKept.size < NAMES_KEPT) namesKept.set(given, names);
+  return names;
 }
