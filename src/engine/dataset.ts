@@ -3,7 +3,8 @@
 // master; a write the engine cannot reproduce marks its keys unknown.
 import type { ApplyOutcome } from '../keyspace/command';
 import { applyWrite, findWrite } from '../keyspace/commands/registry';
-import { toBytes, type Bytes } from '../keyspace/values';
+import type { Bytes } from '../keyspace/values';
+import { latin1 } from '../rdb/bytes';
 import type { ReplicaCore } from './core';
 import { afterErrorReply, loggedError } from './masterErrors';
 
@@ -18,7 +19,7 @@ export function applyToDataset(core: ReplicaCore, db: number, argv: readonly Buf
   if (!writes && findWrite(given) === undefined) return OK;
   const args: Bytes[] = new Array<Bytes>(argv.length);
   args[0] = given;
-  for (let i = 1; i < argv.length; i++) args[i] = toBytes(argv[i]!);
+  for (let i = 1; i < argv.length; i++) args[i] = latin1(argv[i]!, 0, argv[i]!.length);
   const outcome = applyWrite({ ks: core.keyspace, db, now: core.now() }, args);
   if (outcome.kind === 'ok') return outcome;
   const name = given.toLowerCase();

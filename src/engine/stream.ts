@@ -7,6 +7,7 @@ import { applyToDataset, errorToMaster, type DatasetOutcome } from './dataset';
 import { afterErrorReply, masterClientInfo, sampleQueryBuffer, serverLogLine } from './masterErrors';
 import { arityError, lookupCommand } from '../versions/commandTable';
 import type { CommandPoint } from './recentEvents';
+import { latin1 } from '../rdb/bytes';
 
 const READ = ['readQueryFromClient'];
 const PROCESS = ['readQueryFromClient', 'processInputBuffer', 'processCommand'];
@@ -68,7 +69,7 @@ export function* processInputBuffer(core: ReplicaCore): Work {
     const argv = parsed.request.argv;
     let result: CommandResult = NOT_QUEUED_OK;
     // The name as sent, read once per command: the lookups, the dataset and the call path share it.
-    const given = argv.length > 0 ? argv[0]!.toString('latin1') : '';
+    const given = argv.length > 0 ? latin1(argv[0]!, 0, argv[0]!.length) : '';
     const names = argv.length > 0 ? commandNames(given) : null;
     if (names !== null) result = processCommand(core, argv, given, names.lower);
     // commandProcessed(), outside MULTI: the applied offset catches up with what was parsed. An
