@@ -45,6 +45,8 @@ describe('the shell yields by elapsed time while a backlog drains', () => {
     const m = await master.client();
     const port = await RedisClient.connect(replica.port);
     try {
+      // Accepted and served once before the drain, so that the PING below waits only for a turn to end.
+      assert.equal(await port.send('PING'), 'PONG');
       // The backlog builds while the replica is stopped in keepalive: its socket is drained into the engine, nothing applied.
       replica.shell.pause('keepalive');
       const appliedBefore = engine.info.stat_commands_applied;
