@@ -83,6 +83,9 @@ export interface VersionProbe {
 }
 
 const TRANSITION_HISTORY = 1000;
+// Frozen, so that a consumer that pushed into a step's shared empty result would fail loudly.
+const NO_ACTIONS = Object.freeze([]) as unknown as Action[];
+const NO_LOGS = Object.freeze([]) as unknown as LogEntry[];
 
 /** The cron timeouts, by the cause of the transition they make. */
 const TIMEOUT_CAUSES: Partial<Record<TransitionCause, RecentTimeoutId>> = {
@@ -233,9 +236,17 @@ export class ReplicaCore {
     this.actions.push(action);
   }
 
-  drain(): { actions: Action[]; logs: LogEntry[] } {
-    const out = { actions: this.actions, logs: this.logs };
+  /** What the step produced. Most steps (a command) produce nothing: they share one frozen empty array. */
+  drainActions(): Action[] {
+    const out = this.actions;
+    if (out.length === 0) return NO_ACTIONS;
     this.actions = [];
+    return out;
+  }
+
+  drainLogs(): LogEntry[] {
+    const out = this.logs;
+    if (out.length === 0) return NO_LOGS;
     this.logs = [];
     return out;
   }

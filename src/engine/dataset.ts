@@ -3,18 +3,26 @@
 // master; a write the engine cannot reproduce marks its keys unknown.
 import type { ApplyOutcome } from '../keyspace/command';
 import { applyWrite, findWrite } from '../keyspace/commands/registry';
-import { toBytes } from '../keyspace/values';
+import type { Bytes } from '../keyspace/values';
+import { latin1 } from '../rdb/bytes';
 import type { ReplicaCore } from './core';
 import { afterErrorReply, loggedError } from './masterErrors';
 
 export type DatasetOutcome = ApplyOutcome;
 
-export function applyToDataset(core: ReplicaCore, db: number, argv: readonly Buffer[], writes = true): DatasetOutcome {
+const OK: DatasetOutcome = { kind: 'ok' };
+
+/** `given` is argv[0] as Bytes, already read by the caller. */
+export function applyToDataset(core: ReplicaCore, db: number, argv: readonly Buffer[], given: Bytes, writes = true): DatasetOutcome {
   // A command of the version that does not write (a read, an admin command) changes no key:
   // the engine need not model it to know its effect on the dataset.
-  if (!writes && findWrite(argv[0]!.toString('latin1')) === undefined) return { kind: 'ok' };
-  const outcome = applyWrite({ ks: core.keyspace, db, now: core.now() }, argv.map(toBytes));
-  const name = argv[0]!.toString('latin1').toLowerCase();
+  if (!writes && findWrite(given) === undefined) return OK;
+  const args: Bytes[] = new Array<Bytes>(argv.length);
+  args[0] = given;
+  for (let i = 1; i < argv.length; i++) args[i] = latin1(argv[i]!, 0, argv[i]!.length);
+  const outcome = applyWrite({ ks: core.keyspace, db, now: core.now() }, args);
+  if (outcome.kind === 'ok') return outcome;
+  const name = given.toLowerCase();
   if (outcome.kind === 'error') return errorToMaster(core, outcome.error);
   if (outcome.kind === 'diverged') {
     core.keyspace.diverge(db, outcome.keys, { command: name, reason: outcome.reason, offset: core.info.master?.reploff ?? -1 });

@@ -13,7 +13,7 @@ import { replicationCron } from './cron';
 import { onConnected, onConnectFailed } from './handshake';
 import { handlerReadable, onLinkReadable, onRdbLinkConnected, onRdbLinkConnectFailed } from './readHandlers';
 import { onMasterVersion } from './versionProbe';
-import type { EngineInput, StepResult, TransitionRecord } from './io';
+import type { EngineInput, StepPoint, StepResult, TransitionRecord } from './io';
 import { replicaofAtStart, replicaofCommand, replicaofNoOne } from './replicaof';
 import type { Keyspace } from '../keyspace/keyspace';
 import type { ReplicaInfo } from './replicaInfo';
@@ -23,6 +23,8 @@ import { onRdbFile, useDisklessLoad } from './transfer';
 import { transferProgress, type TransferProgress } from './transferProgress';
 
 export type ReplicaEngineOptions = EngineDeps;
+
+const IDLE: StepPoint = Object.freeze({ kind: 'idle' });
 
 export class ReplicaEngine {
   private readonly core: ReplicaCore;
@@ -181,7 +183,7 @@ export class ReplicaEngine {
     for (;;) {
       if (this.work) {
         const r = this.work.next();
-        if (!r.done) return { point: r.value, ...this.core.drain() };
+        if (!r.done) return { point: r.value, actions: this.core.drainActions(), logs: this.core.drainLogs() };
         // What that work left to run before anything else happens (a load that fails after its sync was aborted).
         this.work = this.core.takeFollowUp();
         continue;
@@ -193,7 +195,7 @@ export class ReplicaEngine {
         continue;
       }
       const input = this.nextInput();
-      if (!input) return { point: { kind: 'idle' }, ...this.core.drain() };
+      if (!input) return { point: IDLE, actions: this.core.drainActions(), logs: this.core.drainLogs() };
       this.work = this.dispatch(input);
     }
   }

@@ -7,6 +7,7 @@ import { applyToDataset, errorToMaster, type DatasetOutcome } from './dataset';
 import { afterErrorReply, masterClientInfo, sampleQueryBuffer, serverLogLine } from './masterErrors';
 import { arityError, lookupCommand } from '../versions/commandTable';
 import type { CommandPoint } from './recentEvents';
+import { latin1 } from '../rdb/bytes';
 
 const READ = ['readQueryFromClient'];
 const PROCESS = ['readQueryFromClient', 'processInputBuffer', 'processCommand'];
@@ -66,8 +67,11 @@ export function* processInputBuffer(core: ReplicaCore): Work {
     }
     const offsetBefore = master.reploff;
     const argv = parsed.request.argv;
-    let result: CommandResult = { queued: false, outcome: OK };
-    if (argv.length > 0) result = processCommand(core, argv);
+    let result: CommandResult = NOT_QUEUED_OK;
+    // The name as sent, read once per command: the lookups, the dataset and the call path share it.
+    const given = argv.length > 0 ? latin1(argv[0]!, 0, argv[0]!.length) : '';
+    const names = argv.length > 0 ? commandNames(given) : null;
+    if (names !== null) result = processCommand(core, argv, given, names.lower);
     // commandProcessed(), outside MULTI: the applied offset catches up with what was parsed. An
     // empty request (*0, *-1, a bare newline) runs no command: its bytes count with the next one.
     if (argv.length > 0 && !master.multi) {
@@ -79,7 +83,7 @@ export function* processInputBuffer(core: ReplicaCore): Work {
     if (argv.length > 0) {
       const point: CommandPoint = {
         kind: 'command', argv, db: master.db, offsetBefore, offsetAfter: master.reploff, queued: result.queued,
-        outcome: result.outcome, callPath: [...PROCESS, commandFunction(argv)],
+        outcome: result.outcome, callPath: names!.callPath,
       };
       // The step point itself is what Recent events keeps: no copy, no text, and the clock read it already made.
       core.recent.command(point, core.clockMs);
@@ -134,16 +138,16 @@ interface CommandResult {
 }
 
 const OK: DatasetOutcome = { kind: 'ok' };
+const NOT_QUEUED_OK: CommandResult = { queued: false, outcome: OK };
 
 /**
  * Runs one command of the master (queued inside MULTI). The replica never
  * replies to its master; an error is logged as Redis does.
  */
-function processCommand(core: ReplicaCore, argv: Buffer[]): CommandResult {
+function processCommand(core: ReplicaCore, argv: Buffer[], given: string, name: string): CommandResult {
   const master = core.info.master!;
-  const name = argv[0]!.toString('latin1').toLowerCase();
   // processCommand() looks every command up and checks it, a queued one too, before anything runs.
-  const found = lookupCommand(core.profile, argv);
+  const found = lookupCommand(core.profile, argv, given);
   master.lastcmd = found.kind === 'unknown' ? null : found.fullname;
   const refusal = found.kind === 'unknown' ? found.error : found.kind === 'found' ? arityError(found, argv.length) : null;
   if (refusal !== null) {
@@ -172,8 +176,9 @@ function processCommand(core: ReplicaCore, argv: Buffer[]): CommandResult {
       if (dirty) return { queued: false, outcome: errorToMaster(core, 'EXECABORT Transaction discarded because of previous errors.') };
       let outcome = OK;
       for (const queuedArgv of queue) {
-        const queued = lookupCommand(core.profile, queuedArgv);
-        const r = execute(core, queuedArgv, queued.kind !== 'found' || queued.write);
+        const queuedName = queuedArgv[0]!.toString('latin1');
+        const queued = lookupCommand(core.profile, queuedArgv, queuedName);
+        const r = execute(core, queuedArgv, queuedName, commandNames(queuedName).lower, queued.kind !== 'found' || queued.write);
         if (outcome.kind === 'ok') outcome = r;
       }
       return { queued: false, outcome };
@@ -185,14 +190,16 @@ function processCommand(core: ReplicaCore, argv: Buffer[]): CommandResult {
       core.multiQueue = [];
       return { queued: false, outcome };
     }
-    default:
-      return { queued: false, outcome: execute(core, argv, found.kind !== 'found' || found.write) };
+    default: {
+      const outcome = execute(core, argv, given, name, found.kind !== 'found' || found.write);
+      return outcome.kind === 'ok' ? NOT_QUEUED_OK : { queued: false, outcome };
+    }
   }
 }
 
-function execute(core: ReplicaCore, argv: Buffer[], writes = true): DatasetOutcome {
+/** `given` is argv[0] as sent, `name` the same in lower case. */
+function execute(core: ReplicaCore, argv: Buffer[], given: string, name: string, writes: boolean): DatasetOutcome {
   const master = core.info.master!;
-  const name = argv[0]!.toString('latin1').toLowerCase();
   core.info.stat_commands_applied++;
   if (name === 'select') {
     const db = Number(argv[1]?.toString('latin1'));
@@ -203,7 +210,7 @@ function execute(core: ReplicaCore, argv: Buffer[], writes = true): DatasetOutco
   }
   if (name === 'replconf') return replconfCommand(core, argv);
   if (name === 'ping') return OK;
-  return applyToDataset(core, master.db, argv, writes);
+  return applyToDataset(core, master.db, argv, given, writes);
 }
 
 /**
@@ -229,8 +236,21 @@ function replconfCommand(core: ReplicaCore, argv: Buffer[]): DatasetOutcome {
   return OK;
 }
 
-/** The Redis function a command runs in, for the call stack (`setCommand`). */
-function commandFunction(argv: readonly Buffer[]): string {
-  const name = argv[0]!.toString('latin1').toLowerCase();
-  return `${name}Command`;
+interface CommandNames {
+  lower: string;
+  /** The call stack of the command: processCommand, then the Redis function it runs in (`setCommand`). */
+  callPath: readonly string[];
+}
+
+/** By the name as sent, up to a bound (a master cannot grow it without limit): the stream repeats a few names. */
+const namesKept = new Map<string, CommandNames>();
+const NAMES_KEPT = 4096;
+
+function commandNames(given: string): CommandNames {
+  const hit = namesKept.get(given);
+  if (hit !== undefined) return hit;
+  const lower = given.toLowerCase();
+  const names: CommandNames = { lower, callPath: Object.freeze([...PROCESS, `${lower}Command`]) };
+  if (namesKept.size < NAMES_KEPT) namesKept.set(given, names);
+  return names;
 }

@@ -35,12 +35,20 @@ export interface ReplicaShellOptions {
   newReplid?: () => string;
   /** Where disk loads keep their temp RDB file (default: the OS temp dir). */
   tempDir?: string;
+  /** The clock a turn's time budget is measured with, in ms (default: performance.now); tests inject one. */
+  turnClock?: () => number;
 }
 
 /** How long the version question (emulate auto) may take before the replica goes on without an answer. */
 const PROBE_TIMEOUT_MS = 5000;
 /** Steps run per turn of the event loop before letting I/O in. */
 const STEPS_PER_TURN = 1024;
+/**
+ * A turn also ends once it has run this long, however few steps that was: the
+ * RESP port, the debugger and the cron wait for at most one turn (plus the one
+ * step that crossed the budget) while a backlog drains.
+ */
+export const TURN_BUDGET_MS = 4;
 /** Unread input above which the shell stops reading the socket (as a busy redis-server would). */
 const READ_HIGH_WATER = 8 * 1024 * 1024;
 
@@ -56,6 +64,7 @@ export class ReplicaShell {
   private pausedMode: PauseMode | null = null;
   private debugHooks: ShellDebugHooks | null = null;
   private readonly tempFiles: RdbTempFiles;
+  private readonly turnClock: () => number;
 
   constructor(config: ReplicaConfig, private readonly options: ReplicaShellOptions = {}) {
     this.engine = new ReplicaEngine(config, {
@@ -63,6 +72,7 @@ export class ReplicaShell {
       newReplid: options.newReplid ?? randomReplid,
       ...(options.loadPauseBytes ? { loadPauseBytes: options.loadPauseBytes } : {}),
     });
+    this.turnClock = options.turnClock ?? (() => performance.now());
     this.tempFiles = new RdbTempFiles(options.tempDir ?? RdbTempFiles.defaultDir(), (input) => {
       if (this.closed) return;
       this.engine.receive(input);
@@ -135,6 +145,7 @@ export class ReplicaShell {
   stepOnce(): StepResult {
     const result = this.engine.step();
     this.afterStep(result);
+    this.updateReading();
     return result;
   }
 
@@ -178,25 +189,32 @@ export class ReplicaShell {
   }
 
   private pump(): void {
-    for (let i = 0; i < STEPS_PER_TURN; i++) {
-      if (this.closed || this.pausedMode) return;
-      const result = this.engine.step();
-      this.afterStep(result);
-      if (result.point.kind === 'idle') return;
-      const stop = this.debugHooks?.shouldStop(result) ?? false;
-      if (stop !== false) {
-        this.pause(stop);
-        return;
+    const clock = this.turnClock;
+    const deadline = clock() + TURN_BUDGET_MS;
+    try {
+      for (let i = 0; i < STEPS_PER_TURN; i++) {
+        if (this.closed || this.pausedMode) return;
+        const result = this.engine.step();
+        this.afterStep(result);
+        if (result.point.kind === 'idle') return;
+        const stop = this.debugHooks?.shouldStop(result) ?? false;
+        if (stop !== false) {
+          this.pause(stop);
+          return;
+        }
+        if (clock() >= deadline) break;
       }
+    } finally {
+      // Sockets only deliver between turns: what the turn read decides whether they are read again.
+      if (!this.closed) this.updateReading();
     }
     this.schedule();
   }
 
   private afterStep(result: StepResult): void {
-    for (const action of result.actions) this.perform(action);
+    for (let i = 0; i < result.actions.length; i++) this.perform(result.actions[i]!);
     this.options.onStep?.(result);
     this.debugHooks?.onStep?.(result);
-    this.updateReading();
   }
 
   private perform(action: Action): void {

@@ -41,6 +41,10 @@ export function commandTableOf(build: string): ReadonlyMap<string, CommandSpec> 
   return table;
 }
 
+/** Per build, the lookups of commands without subcommands, by the name as sent (bounded: any spelling of a name is a key). */
+const plainLookups = new Map<string, Map<string, CommandLookup>>();
+const PLAIN_LOOKUPS_KEPT = 4096;
+
 /** sdsmapchars(err, "\r\n", "  "): an error reply holds no line breaks. */
 const oneLine = (s: string): string => s.replace(/[\r\n]/g, ' ');
 
@@ -49,15 +53,25 @@ const oneLine = (s: string): string => s.replace(/[\r\n]/g, ' ');
  * this version, or the error reply (as a client reads it) for a name the
  * version does not have. Arity is the caller's check (commandCheckArity).
  */
-export function lookupCommand(profile: VersionProfile, argv: readonly Buffer[]): CommandLookup {
-  const table = commandTableOf(profile.commandTable);
-  const given = argv[0]!.toString('latin1');
+export function lookupCommand(profile: VersionProfile, argv: readonly Buffer[], given = argv[0]!.toString('latin1')): CommandLookup {
+  const build = profile.commandTable;
+  // The stream repeats a handful of names: a plain command's answer is kept by the name as sent.
+  let known = plainLookups.get(build);
+  if (known === undefined) plainLookups.set(build, (known = new Map()));
+  const hit = known.get(given);
+  if (hit !== undefined) return hit;
+  const table = commandTableOf(build);
   const name = given.toLowerCase();
   const spec = table.get(name);
   if (spec !== undefined) {
     const subs = spec[2];
+    if (subs === undefined) {
+      const found: CommandLookup = Object.freeze({ kind: 'found', fullname: name, arity: spec[0], write: spec[1] === 1 });
+      if (known.size < PLAIN_LOOKUPS_KEPT) known.set(given, found);
+      return found;
+    }
     // A container alone is the container (its arity then fails); with an argument, its subcommand.
-    if (subs === undefined || argv.length === 1) return { kind: 'found', fullname: name, arity: spec[0], write: spec[1] === 1 };
+    if (argv.length === 1) return { kind: 'found', fullname: name, arity: spec[0], write: spec[1] === 1 };
     const subGiven = argv[1]!.toString('latin1');
     const sub = subs[subGiven.toLowerCase()];
     if (sub !== undefined) return { kind: 'found', fullname: `${name}|${subGiven.toLowerCase()}`, arity: sub[0], write: sub[1] === 1 };

@@ -71,9 +71,12 @@ export const WRITE_COMMAND_NAMES: ReadonlySet<string> = new Set([
 
 export const READONLY_ERROR = "READONLY You can't write against a read only replica.";
 
+/** The same commands by their upper-case names: how masters and clients usually send them. */
+const writeCommandsUpper: Map<string, WriteCommand> = new Map([...writeCommands].map(([n, c]) => [n.toUpperCase(), c]));
+
 /** Finds a command by the name as sent (any case); the hot path tries the exact name first. */
 export function findWrite(name: Bytes): WriteCommand | undefined {
-  return writeCommands.get(name) ?? writeCommands.get(name.toLowerCase());
+  return writeCommands.get(name) ?? writeCommandsUpper.get(name) ?? writeCommands.get(name.toLowerCase());
 }
 
 export function findRead(name: Bytes): ReadCommand | undefined {
