@@ -13,11 +13,10 @@ export interface Family {
   kind: Kind;
   /** Pops and trims: the preload is size + writes, so the last write still meets `size` elements. */
   drains?: boolean;
-  /** The writes, on one connection, and (LPUSH+BRPOP) those a second connection sends at the same time. */
-  writes(size: number, n: number): { main: Cmd[]; second?: Cmd[] };
+  /** The writes to `key`, on one connection, and (LPUSH+BRPOP) those a second connection sends at the same time. */
+  writes(key: string, size: number, n: number): { main: Cmd[]; second?: Cmd[] };
 }
 
-export const KEY: Record<Kind, string> = { list: 'bench:list', zset: 'bench:zset', hash: 'bench:hash', set: 'bench:set', stream: 'bench:stream', string: 'bench:string' };
 
 /** i-th of a permutation of 0..size-1 (7919 is prime and divides none of the sizes used), so writes land all over the collection. */
 const spread = (i: number, size: number): number => (i * 7919) % size;
@@ -27,36 +26,34 @@ const pairs = (n: number, f: (i: number) => [Cmd, Cmd]): Cmd[] => Array.from({ l
 /** The oldest element still there after i adds of new elements and i removals, in a window of `size`: the preload first, then the new ones. */
 const oldest = (i: number, size: number, preloaded: string, added: string): string => (i < size ? `${preloaded}${i}` : `${added}${i - size}`);
 
-const { list: L, zset: Z, hash: H, set: S, stream: X, string: B } = KEY;
-
 export const FAMILIES: Family[] = [
-  { name: 'LPUSH', kind: 'list', writes: (_, n) => ({ main: times(n, (i) => ['LPUSH', L, `n${i}`]) }) },
-  { name: 'RPOP', kind: 'list', drains: true, writes: (_, n) => ({ main: times(n, () => ['RPOP', L]) }) },
-  { name: 'LPOP', kind: 'list', drains: true, writes: (_, n) => ({ main: times(n, () => ['LPOP', L]) }) },
-  { name: 'LMOVE', kind: 'list', writes: (_, n) => ({ main: times(n, () => ['LMOVE', L, L, 'RIGHT', 'LEFT']) }) },
+  { name: 'LPUSH', kind: 'list', writes: (key, _, n) => ({ main: times(n, (i) => ['LPUSH', key, `n${i}`]) }) },
+  { name: 'RPOP', kind: 'list', drains: true, writes: (key, _, n) => ({ main: times(n, () => ['RPOP', key]) }) },
+  { name: 'LPOP', kind: 'list', drains: true, writes: (key, _, n) => ({ main: times(n, () => ['LPOP', key]) }) },
+  { name: 'LMOVE', kind: 'list', writes: (key, _, n) => ({ main: times(n, () => ['LMOVE', key, key, 'RIGHT', 'LEFT']) }) },
   // The list is never empty, so BRPOP is served at once; the master replicates it as RPOP either way.
   {
     name: 'LPUSH+BRPOP', kind: 'list',
-    writes: (_, n) => ({ main: times(n / 2, (i) => ['LPUSH', L, `n${i}`]), second: times(n / 2, () => ['BRPOP', L, 0]) }),
+    writes: (key, _, n) => ({ main: times(n / 2, (i) => ['LPUSH', key, `n${i}`]), second: times(n / 2, () => ['BRPOP', key, 0]) }),
   },
-  { name: 'LPUSH+LTRIM', kind: 'list', writes: (size, n) => ({ main: pairs(n, (i) => [['LPUSH', L, `n${i}`], ['LTRIM', L, 0, size - 1]]) }) },
-  { name: 'ZADD', kind: 'zset', writes: (size, n) => ({ main: times(n, (i) => ['ZADD', Z, spread(i, size) + 0.5, `n${i}`]) }) },
-  { name: 'ZINCRBY', kind: 'zset', writes: (size, n) => ({ main: times(n, (i) => ['ZINCRBY', Z, 1, `m${spread(i, size)}`]) }) },
-  { name: 'ZPOPMIN', kind: 'zset', drains: true, writes: (_, n) => ({ main: times(n, () => ['ZPOPMIN', Z]) }) },
-  { name: 'ZADD+ZPOPMIN', kind: 'zset', writes: (size, n) => ({ main: pairs(n, (i) => [['ZADD', Z, spread(i, size) + 0.5, `n${i}`], ['ZPOPMIN', Z]]) }) },
-  { name: 'ZREMRANGEBYRANK', kind: 'zset', drains: true, writes: (_, n) => ({ main: times(n, () => ['ZREMRANGEBYRANK', Z, 0, 0]) }) },
+  { name: 'LPUSH+LTRIM', kind: 'list', writes: (key, size, n) => ({ main: pairs(n, (i) => [['LPUSH', key, `n${i}`], ['LTRIM', key, 0, size - 1]]) }) },
+  { name: 'ZADD', kind: 'zset', writes: (key, size, n) => ({ main: times(n, (i) => ['ZADD', key, spread(i, size) + 0.5, `n${i}`]) }) },
+  { name: 'ZINCRBY', kind: 'zset', writes: (key, size, n) => ({ main: times(n, (i) => ['ZINCRBY', key, 1, `m${spread(i, size)}`]) }) },
+  { name: 'ZPOPMIN', kind: 'zset', drains: true, writes: (key, _, n) => ({ main: times(n, () => ['ZPOPMIN', key]) }) },
+  { name: 'ZADD+ZPOPMIN', kind: 'zset', writes: (key, size, n) => ({ main: pairs(n, (i) => [['ZADD', key, spread(i, size) + 0.5, `n${i}`], ['ZPOPMIN', key]]) }) },
+  { name: 'ZREMRANGEBYRANK', kind: 'zset', drains: true, writes: (key, _, n) => ({ main: times(n, () => ['ZREMRANGEBYRANK', key, 0, 0]) }) },
   // A sliding window of `size` scores: each new one at the top, the oldest removed by score.
   {
     name: 'ZREMRANGEBYSCORE window', kind: 'zset',
-    writes: (size, n) => ({ main: pairs(n, (i) => [['ZADD', Z, size + i, `n${i}`], ['ZREMRANGEBYSCORE', Z, '-inf', i]]) }),
+    writes: (key, size, n) => ({ main: pairs(n, (i) => [['ZADD', key, size + i, `n${i}`], ['ZREMRANGEBYSCORE', key, '-inf', i]]) }),
   },
-  { name: 'HSET/HDEL', kind: 'hash', writes: (size, n) => ({ main: pairs(n, (i) => [['HSET', H, `n${i}`, 'v'], ['HDEL', H, oldest(i, size, 'f', 'n')]]) }) },
-  { name: 'SADD/SREM', kind: 'set', writes: (size, n) => ({ main: pairs(n, (i) => [['SADD', S, `n${i}`], ['SREM', S, oldest(i, size, 'm', 'n')]]) }) },
-  { name: 'XADD MAXLEN', kind: 'stream', writes: (size, n) => ({ main: times(n, () => ['XADD', X, 'MAXLEN', size, '*', 'f', 'v']) }) },
-  { name: 'XTRIM', kind: 'stream', drains: true, writes: (size, n) => ({ main: times(n, (i) => ['XTRIM', X, 'MAXLEN', size + n - 1 - i]) }) },
-  { name: 'SETRANGE', kind: 'string', writes: (size, n) => ({ main: times(n, (i) => ['SETRANGE', B, spread(i, size), `w${i % 10}`]) }) },
-  { name: 'APPEND', kind: 'string', writes: (_, n) => ({ main: times(n, () => ['APPEND', B, 'ab']) }) },
-  { name: 'SETBIT', kind: 'string', writes: (size, n) => ({ main: times(n, (i) => ['SETBIT', B, spread(i, size * 8), (i >> 1) & 1 ? 1 : 0]) }) },
+  { name: 'HSET/HDEL', kind: 'hash', writes: (key, size, n) => ({ main: pairs(n, (i) => [['HSET', key, `n${i}`, 'v'], ['HDEL', key, oldest(i, size, 'f', 'n')]]) }) },
+  { name: 'SADD/SREM', kind: 'set', writes: (key, size, n) => ({ main: pairs(n, (i) => [['SADD', key, `n${i}`], ['SREM', key, oldest(i, size, 'm', 'n')]]) }) },
+  { name: 'XADD MAXLEN', kind: 'stream', writes: (key, size, n) => ({ main: times(n, () => ['XADD', key, 'MAXLEN', size, '*', 'f', 'v']) }) },
+  { name: 'XTRIM', kind: 'stream', drains: true, writes: (key, size, n) => ({ main: times(n, (i) => ['XTRIM', key, 'MAXLEN', size + n - 1 - i]) }) },
+  { name: 'SETRANGE', kind: 'string', writes: (key, size, n) => ({ main: times(n, (i) => ['SETRANGE', key, spread(i, size), `w${i % 10}`]) }) },
+  { name: 'APPEND', kind: 'string', writes: (key, _, n) => ({ main: times(n, () => ['APPEND', key, 'ab']) }) },
+  { name: 'SETBIT', kind: 'string', writes: (key, size, n) => ({ main: times(n, (i) => ['SETBIT', key, spread(i, size * 8), (i >> 1) & 1 ? 1 : 0]) }) },
 ];
 
 // Builds `count` elements in one key, 1,000 per command, a bounded slice per EVAL (the master stays responsive between them).
@@ -79,14 +76,14 @@ const POPULATE = `
   if #batch > 0 then redis.call(cmd, key, unpack(batch)) end
   return to - from`;
 
-/** Elements 0..count-1 of `kind` in its key (a string: `count` bytes). */
-export async function populate(m: RedisClient, kind: Kind, count: number): Promise<void> {
+/** Elements 0..count-1 of `kind` in `key` (a string: `count` bytes). */
+export async function populate(m: RedisClient, kind: Kind, key: string, count: number): Promise<void> {
   if (kind === 'string') {
-    await m.call('SETRANGE', KEY.string, count - 1, 'x');
+    await m.call('SETRANGE', key, count - 1, 'x');
     return;
   }
   const slice = 100_000;
   for (let from = 0; from < count; from += slice) {
-    await m.call('EVAL', POPULATE, 1, KEY[kind], kind, from, Math.min(count, from + slice));
+    await m.call('EVAL', POPULATE, 1, key, kind, from, Math.min(count, from + slice));
   }
 }
