@@ -165,7 +165,9 @@ export class EngineProcess {
       }
       await this.exited;
     }
-    fs.rmSync(path.dirname(this.logFile), { recursive: true, force: true });
+    // BENCH_KEEP_LOGS=1 keeps the engine's log for a look afterwards.
+    if (process.env.BENCH_KEEP_LOGS) process.stderr.write(`engine log kept: ${this.logFile}\n`);
+    else fs.rmSync(path.dirname(this.logFile), { recursive: true, force: true });
   }
 }
 

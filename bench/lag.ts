@@ -4,7 +4,8 @@
 // (master_repl_offset − the replica's offset, the three asked at once) is
 // sampled every 100 ms; then each one's catch-up after the load stops, and
 // whether either was ever disconnected (its log; the master's log for output
-// buffer limits; the master's sync counters: a reconnect is a new sync).
+// buffer limits and its replica clients at the end, which the engine's link
+// must still be among; the master's sync counters: a reconnect is a new sync).
 //   node out/bench/lag.js [--seconds 120] [--catch-up-timeout 60] [--binary path/to/redis-server]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { RedisClient } from '../src/net/redisClient';
@@ -37,21 +38,29 @@ async function sample(c: RedisClient, deadline: number): Promise<{ offset: numbe
   return { offset: Number(info.get('slave_repl_offset')), up: info.get('master_link_status') === 'up' };
 }
 
+async function replicaClientIds(m: RedisClient): Promise<string[]> {
+  return String(await m.call('CLIENT', 'LIST', 'TYPE', 'replica')).split('\n').map((l) => /^id=(\d+)/.exec(l)?.[1]).filter((id): id is string => id !== undefined);
+}
+
 const kb = (bytes: number): string => `${fmtInt(bytes / 1024)} KB`;
 const syncs = (info: Map<string, string>): number => ['sync_full', 'sync_partial_ok', 'sync_partial_err'].reduce((n, f) => n + Number(info.get(f) ?? 0), 0);
 
 async function main(): Promise<void> {
   const master = await RedisServer.start({ binary: BINARY, args: ['--repl-diskless-sync', 'yes', '--repl-diskless-sync-delay', '0'] });
   const real = await RedisServer.start({ binary: BINARY, args: ['--replicaof', '127.0.0.1', String(master.port)] });
-  const engine = await EngineProcess.start(['--replicaof', '127.0.0.1', String(master.port)]);
   const m = await master.client();
   const rc = await real.client();
+  await waitLinkUp(rc);
+  // The engine attaches second, so its link is the master's replica client that is new then.
+  const before = await replicaClientIds(m);
+  const engine = await EngineProcess.start(['--replicaof', '127.0.0.1', String(master.port)]);
   // The engine's samples go on a connection of their own: a sample it is too busy to answer is abandoned with it.
   let ec = await engine.client();
   const benches: ChildProcess[] = [];
   try {
-    await waitLinkUp(rc);
     await waitLinkUp(ec);
+    const engineLink = (await replicaClientIds(m)).find((id) => !before.includes(id));
+    const realLink = before[0];
     const syncsBefore = syncs(await m.info('stats'));
     const commandsBefore = Number((await m.info('stats')).get('total_commands_processed'));
     const samples = { real: { lags: [], unanswered: 0, down: 0 } as Samples, engine: { lags: [], unanswered: 0, down: 0 } as Samples };
@@ -85,9 +94,15 @@ async function main(): Promise<void> {
     const deadline = Date.now() + CATCH_UP_TIMEOUT_S * 1000;
     const [ra, ea] = await Promise.all([reachedAt(rc, final, deadline, 5), reachedAt(ec, final, deadline, 5)]);
     const newSyncs = syncs(await m.info('stats')) - syncsBefore;
-    const outbufLimits = (master.log().match(/overcoming of output buffer limits/g) ?? []).length;
-    const realLosses = (real.log().match(/Connection with master lost/g) ?? []).length;
+    // The master's word, for the whole run up to now: the engine may not have read its link's end yet.
+    const outbufLines = master.log().split('\n').filter((l) => l.includes('overcoming of output buffer limits'));
+    const outbufLimits = outbufLines.length;
+    const killed = (id: string | undefined): number => outbufLines.filter((l) => l.includes(`id=${id} `)).length;
+    const links = await replicaClientIds(m);
+    const realLosses = (real.log().match(/Connection with master lost/g) ?? []).length + killed(realLink) + (realLink !== undefined && !links.includes(realLink) ? 1 : 0);
     const engineLosses = engine.linkLosses();
+    for (let i = 0; i < killed(engineLink); i++) engineLosses.push('closed by the master for overcoming of output buffer limits');
+    if (engineLink === undefined || !links.includes(engineLink)) engineLosses.push('its link is no longer among the master\'s replicas');
     const catchUp = (at: number | null): string => (at === null ? `> ${CATCH_UP_TIMEOUT_S} s` : `${((at - stoppedAt) / 1000).toFixed(2)} s`);
     const row = (name: string, s: Samples, at: number | null, losses: string): string[] => [
       name, String(s.lags.length), kb(median(s.lags)), kb(Math.max(...s.lags)), String(s.unanswered), String(s.down), catchUp(at), losses,
@@ -97,7 +112,7 @@ async function main(): Promise<void> {
       `Master: ${newSyncs} new sync(s) during the run, ${outbufLimits} output-buffer-limit disconnection(s) in its log.\n`);
     process.stdout.write(table(['replica', 'samples', 'median lag', 'max lag', 'unanswered', 'link not up', 'catch-up after load', 'link lost'], [
       row('redis-server replica', samples.real, ra, String(realLosses)),
-      row('engine', samples.engine, ea, engineLosses.length === 0 ? '0' : `${engineLosses.length}: ${engineLosses.slice(0, 3).join('; ')}`),
+      row('engine', samples.engine, ea, engineLosses.length === 0 ? '0' : engineLosses.slice(0, 3).join('; ')),
     ]));
     const rm = median(samples.real.lags);
     const em = samples.engine.lags.length > 0 ? median(samples.engine.lags) : Number.NaN;
@@ -113,7 +128,7 @@ async function main(): Promise<void> {
     record({
       measure: 'disconnected by the master, same load',
       real: realLosses === 0 ? 'never' : `${realLosses}×`,
-      engine: engineDisconnected ? `${engineLosses.length}× (${samples.engine.down} samples link down)` : `never${samples.engine.unanswered > 0 ? ` (${samples.engine.unanswered} samples unanswered)` : ''}`,
+      engine: engineDisconnected ? `disconnected: ${engineLosses.length > 0 ? engineLosses.join('; ') : `${samples.engine.down} samples link down`}` : `never${samples.engine.unanswered > 0 ? ` (${samples.engine.unanswered} samples unanswered)` : ''}`,
       ratio: '–', goal: `never (master: ${newSyncs} new syncs, ${outbufLimits} output-buffer kills)`, met: !engineDisconnected,
     });
   } finally {
