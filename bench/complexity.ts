@@ -14,7 +14,7 @@ import { RedisClient } from '../src/net/redisClient';
 import { RedisServer } from '../src/net/redisProcess';
 import { cpuMs, EngineProcess, flags, fmtInt, nowMs, offsetOf, reachedAt, beforeDeadline, table, TIMED_OUT, waitInSync, waitLinkUp } from './harness';
 import { record, ratio } from './results';
-import { FAMILIES, populate, type Family } from './writeFamilies';
+import { FAMILIES, prepare, type Family } from './writeFamilies';
 
 const opts = flags(process.argv.slice(2));
 const SIZES = (opts.get('sizes') ?? '1000,1000000').split(',').map(Number);
@@ -66,7 +66,7 @@ async function digestOf(c: RedisClient, deadline: number): Promise<string | null
 
 async function runCase(family: Family, size: number, master: RedisServer, m: RedisClient, m2: RedisClient, real: RedisServer, rc: RedisClient): Promise<Case> {
   await m.call('FLUSHALL');
-  await populate(m, family.kind, KEY, size + (family.drains ? WRITES : 0));
+  const measured = await prepare(m, family, KEY, size, WRITES);
   await waitInSync(m, rc);
   const engine = await EngineProcess.start(['--replicaof', '127.0.0.1', String(master.port)]);
   let ec: RedisClient | null = null;
@@ -79,12 +79,11 @@ async function runCase(family: Family, size: number, master: RedisServer, m: Red
     if (synced === TIMED_OUT) return { ...base, real: none, engine: none, digest: 'not checked', error: 'the engine did not full-sync in 300 s' };
     // A fresh engine's JIT is cold: the same writes on a small key of their own first, so the measured
     // writes at every size run warm code (else the small size's CPU per command is inflated).
-    await populate(m, family.kind, WARM_KEY, WARM_SIZE + (family.drains ? WARM_WRITES : 0));
-    const warm = family.writes(WARM_KEY, WARM_SIZE, WARM_WRITES);
+    const warm = await prepare(m, family, WARM_KEY, WARM_SIZE, WARM_WRITES);
     await Promise.all([m.pipeline(warm.main), warm.second ? m2.pipeline(warm.second) : Promise.resolve([])]);
     const warmed = await beforeDeadline(Promise.all([waitInSync(m, rc), waitInSync(m, e)]), Date.now() + TIMEOUT_S * 1000);
     if (warmed === TIMED_OUT) return { ...base, real: none, engine: none, digest: 'not checked', error: `the warm-up did not apply in ${TIMEOUT_S} s` };
-    const { main, second } = family.writes(KEY, size, WRITES);
+    const { main, second } = measured;
     const cpu0 = { real: cpuMs(real.pid), engine: cpuMs(engine.pid) };
     const t0 = nowMs();
     await Promise.all([m.pipeline(main), second ? m2.pipeline(second) : Promise.resolve([])]);
@@ -144,7 +143,7 @@ function summarize(family: string, cases: Case[]): void {
 async function main(): Promise<void> {
   const families = PICK ? FAMILIES.filter((f) => PICK.includes(f.name)) : FAMILIES;
   if (families.length === 0) throw new Error(`--families: any of ${FAMILIES.map((f) => f.name).join(', ')}`);
-  process.stdout.write(`Complexity: ${fmtInt(WRITES)} writes per case (pipelined), collections of ${SIZES.map(sizeLabel).join(' and ')} elements (pops and trims start at size + writes),\n` +
+  process.stdout.write(`Complexity: ${fmtInt(WRITES)} writes per case (pipelined), collections of ${SIZES.map(sizeLabel).join(' and ')} elements (pops and trims: round robin over keys of size..2 × size),\n` +
     `a real ${BINARY} replica and the engine (CLI process, fresh per case) on the same master; catch-up polled every 2 ms, bounded at ${TIMEOUT_S} s.\n`);
   const debug = ['--enable-debug-command', 'yes'];
   const master = await RedisServer.start({ binary: BINARY, args: ['--repl-diskless-sync', 'yes', '--repl-diskless-sync-delay', '0', ...debug] });

@@ -1,7 +1,7 @@
 // The write families of bench/complexity.ts: for a collection of `size`
 // elements, the preload and the writes, chosen so that every write changes
-// the dataset (a no-op is not replicated) and the collection keeps about
-// `size` elements while they run.
+// the dataset (a no-op is not replicated) and every write meets between
+// `size` and 2 × `size` elements.
 import type { RedisClient } from '../src/net/redisClient';
 
 export type Cmd = (string | number)[];
@@ -11,7 +11,7 @@ export type Kind = 'list' | 'zset' | 'hash' | 'set' | 'stream' | 'string';
 export interface Family {
   name: string;
   kind: Kind;
-  /** Pops and trims: the preload is size + writes, so the last write still meets `size` elements. */
+  /** Pops and trims: each write removes an element (see prepare). */
   drains?: boolean;
   /** The writes to `key`, on one connection, and (LPUSH+BRPOP) those a second connection sends at the same time. */
   writes(key: string, size: number, n: number): { main: Cmd[]; second?: Cmd[] };
@@ -86,4 +86,34 @@ export async function populate(m: RedisClient, kind: Kind, key: string, count: n
   for (let from = 0; from < count; from += slice) {
     await m.call('EVAL', POPULATE, 1, key, kind, from, Math.min(count, from + slice));
   }
+}
+
+export interface Writes {
+  main: Cmd[];
+  second?: Cmd[];
+}
+
+/**
+ * Preloads `key` for `n` writes of `family` on a collection of `size`, and
+ * returns the writes. A family that drains spreads its writes round robin over
+ * ceil(n / size) keys (`key:0`, `key:1`, …) of size + n / keys elements each, so
+ * every write meets between size and 2 × size elements: one key of size + n
+ * would make a small size as big as n.
+ */
+export async function prepare(m: RedisClient, family: Family, key: string, size: number, n: number): Promise<Writes> {
+  if (!family.drains) {
+    await populate(m, family.kind, key, size);
+    return family.writes(key, size, n);
+  }
+  const keys = Math.ceil(n / size);
+  const perKey = Math.ceil(n / keys);
+  const lists: Cmd[][] = [];
+  for (let j = 0; j < keys; j++) {
+    const k = keys === 1 ? key : `${key}:${j}`;
+    await populate(m, family.kind, k, size + perKey);
+    lists.push(family.writes(k, size, perKey).main);
+  }
+  const main: Cmd[] = [];
+  for (let i = 0; i < perKey; i++) for (const l of lists) if (main.length < n) main.push(l[i]!);
+  return { main };
 }
