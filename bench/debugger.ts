@@ -29,6 +29,7 @@ import { RedisClient } from '../src/net/redisClient';
 import { freePort, RedisServer } from '../src/net/redisProcess';
 import { DATA_BREAKPOINTS, FUNCTION_BREAKPOINTS } from './breakpointSets';
 import { BenchAdapter, wallNow } from './dapClient';
+import { record } from './results';
 import { stepCost } from './stepCost';
 
 // An empty argument takes the default (npm run bench passes only the rounds).
@@ -249,6 +250,7 @@ async function streamSection(): Promise<string> {
         await setCase(adapter.dc, 'none');
       }
     }
+    for (const c of cases) if (c !== 'none' && live.none.length > 0) recordCost('live stream, CPU/SET', c, live[c].map((x, i) => x.engineCpuUs / live.none[i]!.engineCpuUs));
     engine.close();
     redis.close();
     const header = ['case', 'engine SET/s', 'runs', 'SET/s vs none (runs)', 'engine CPU µs/SET', 'runs', 'CPU cost', 'redis-server replica SET/s', 'redis CPU µs/SET'];
@@ -269,6 +271,12 @@ async function streamSection(): Promise<string> {
   }
 }
 
+/** A row of `npm run bench`'s summary: the median of a breakpoint set's paired ratios against none, as a cost. */
+function recordCost(how: string, c: StreamCase, ratios: number[]): void {
+  const cost = median(ratios) - 1;
+  record({ measure: `breakpoint cost, ${CASE_LABEL[c]} (${how})`, real: '–', engine: `${(cost * 100).toFixed(1)}%`, ratio: '–', goal: '< 5%', met: cost < 0.05 });
+}
+
 /** The same three cases in this process, without sockets (bench/stepCost.ts): what the checks cost per step, with less noise. */
 function stepCostSection(): string {
   const commands = Math.min(WRITES, 500_000);
@@ -279,6 +287,7 @@ function stepCostSection(): string {
   });
   const rows = (['none', 'function', 'data'] as const).map((c) => {
     const ratios = r[c]!.map((x, i) => x / r.none![i]!);
+    if (c !== 'none') recordCost('in-process, CPU/command', c, ratios);
     return [CASE_LABEL[c], median(r[c]!).toFixed(0), r[c]!.map((x) => x.toFixed(0)).join(' '), c === 'none' ? '–' : `${((median(ratios) - 1) * 100).toFixed(1)}%`];
   });
   return `In-process stream apply, no sockets (bench/stepCost.ts): an engine applies ${fmtInt(commands)} SETs from 16 KB reads and after each step\n` +

@@ -1,72 +1,41 @@
-// The engine next to redis-server itself, in one run, against the same master:
-//   1. full sync of 1M small strings and of 1M keys of mixed types: time and peak
-//      memory (VmHWM) of an engine process and of a redis-server replica process;
-//   2. RDB decode throughput: the engine's decoder vs redis-check-rdb on the same file;
-//   3. stream apply: both replicas attached while redis-benchmark writes, with lag.
-//   npm run bench                 (1,000,000 keys, 3 rounds)
-//   npm run bench -- 200000 1     (keys, rounds)
-import { spawn, spawnSync } from 'node:child_process';
+// Full sync, the engine next to redis-server itself, in one run, against the same master:
+//   1. full sync of 1M small strings and of 1M keys of mixed types (and, with --10m,
+//      10M keys of 64 B): time and peak memory (VmHWM) of an engine process and of a
+//      redis-server replica process, the latter in its default mode (repl-diskless-load
+//      disabled: the RDB to a temp file, then loaded) and in repl-diskless-load swapdb;
+//   2. RDB decode throughput: the engine's decoder vs redis-check-rdb on the same file.
+//   node out/bench/fullSync.js [keys] [rounds] [--10m] [--binary path/to/redis-server]
+//   (1,000,000 keys, 3 rounds by default; the 10M dataset is synced once per replica)
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RdbDecoder } from '../src/rdb/decoder';
-import { RedisClient } from '../src/net/redisClient';
-import { freePort, RedisServer } from '../src/net/redisProcess';
+import type { RedisClient } from '../src/net/redisClient';
+import { RedisServer } from '../src/net/redisProcess';
+import { buildMixed, EngineProcess, flags, median, peakRssMb, table, waitLinkUp } from './harness';
+import { record, ratio } from './results';
 
-const KEYS = Number(process.argv[2] ?? 1_000_000);
-const ROUNDS = Number(process.argv[3] ?? 3);
-const CLI = path.resolve(__dirname, '../src/cli/main.js');
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-function peakRssMb(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
-}
-
-async function poll(check: () => Promise<boolean>, timeoutMs = 600_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await sleep(5);
-  }
-}
-
-/** 80% strings, the rest hashes, lists, sets and zsets of 20 elements, built by Lua on the server. */
-async function buildMixed(client: RedisClient, keys: number): Promise<void> {
-  const aggregates = Math.floor(keys / 20);
-  await client.call('DEBUG', 'POPULATE', keys - 4 * aggregates, 'str', 32);
-  const script = `
-    local n = tonumber(ARGV[1])
-    for i = 1, n do
-      local h, l, s, z = {}, {}, {}, {}
-      for j = 1, 20 do
-        h[#h+1] = 'field:'..j; h[#h+1] = 'v'..i..':'..j
-        l[#l+1] = 'item:'..i..':'..j
-        s[#s+1] = 'member:'..j..':'..i
-        z[#z+1] = j * 1.5; z[#z+1] = 'm'..j
-      end
-      redis.call('HSET', 'h:'..i, unpack(h))
-      redis.call('RPUSH', 'l:'..i, unpack(l))
-      redis.call('SADD', 's:'..i, unpack(s))
-      redis.call('ZADD', 'z:'..i, unpack(z))
-    end
-    return n`;
-  await client.call('EVAL', script, 0, aggregates);
-}
+const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const opts = flags(process.argv.slice(2));
+const KEYS = Number(positional[0] ?? 1_000_000);
+const ROUNDS = Number(positional[1] ?? 3);
+const TEN_MILLION = opts.has('10m');
+const BINARY = opts.get('binary') ?? 'redis-server';
 
 interface Sync {
   seconds: number;
   peakMb: number;
 }
 
-async function redisReplicaSync(masterPort: number): Promise<Sync> {
-  const replica = await RedisServer.start();
+type RealMode = 'disabled' | 'swapdb';
+
+async function redisReplicaSync(masterPort: number, mode: RealMode): Promise<Sync> {
+  const replica = await RedisServer.start({ binary: BINARY, args: ['--repl-diskless-load', mode] });
   const c = await replica.client();
   try {
     const t0 = process.hrtime.bigint();
     await c.call('REPLICAOF', '127.0.0.1', masterPort);
-    await poll(async () => (await c.info('replication')).get('master_link_status') === 'up');
+    await waitLinkUp(c);
     return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, peakMb: peakRssMb(replica.pid) };
   } finally {
     c.close();
@@ -75,24 +44,19 @@ async function redisReplicaSync(masterPort: number): Promise<Sync> {
 }
 
 async function engineSync(masterPort: number): Promise<Sync> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [CLI, '--port', String(port), '--log-format', 'json'], { stdio: 'ignore' });
+  const engine = await EngineProcess.start([]);
   try {
-    let c: RedisClient | null = null;
-    await poll(async () => {
-      c = await RedisClient.connect(port).catch(() => null);
-      return c !== null;
-    });
-    const client = c as unknown as RedisClient; // assigned by the poll above
-    const t0 = process.hrtime.bigint();
-    await client.call('REPLICAOF', '127.0.0.1', masterPort);
-    await poll(async () => (await client.info('replication')).get('master_link_status') === 'up');
-    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    const peakMb = peakRssMb(child.pid!);
-    client.close();
-    return { seconds, peakMb };
+    const c = await engine.client();
+    try {
+      const t0 = process.hrtime.bigint();
+      await c.call('REPLICAOF', '127.0.0.1', masterPort);
+      await waitLinkUp(c);
+      return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, peakMb: peakRssMb(engine.pid) };
+    } finally {
+      c.close();
+    }
   } finally {
-    child.kill('SIGKILL');
+    await engine.stop();
   }
 }
 
@@ -117,127 +81,90 @@ function checkRdbThroughput(file: string): number {
   return size / 1e6 / (Number(process.hrtime.bigint() - t0) / 1e9);
 }
 
-/** Both replicas attached while redis-benchmark writes; lag sampled every 100 ms. */
-async function streamApply(masterPort: number, redisReplicaPort: number, enginePort: number): Promise<string[][]> {
-  const m = await RedisClient.connect(masterPort);
-  const r = await RedisClient.connect(redisReplicaPort);
-  const e = await RedisClient.connect(enginePort);
-  const offset = async (c: RedisClient, field: string): Promise<number> => Number((await c.info('replication')).get(field));
-  const lags = { redis: [] as number[], engine: [] as number[] };
-  const requests = 1_000_000;
-  const bench = spawn('redis-benchmark', ['-p', String(masterPort), '-t', 'set', '-n', String(requests), '-P', '16', '-c', '50', '-r', '1000000', '-q'], { stdio: 'ignore' });
-  const t0 = Date.now();
-  let running = true;
-  bench.on('exit', () => (running = false));
-  while (running) {
-    const mo = await offset(m, 'master_repl_offset');
-    lags.redis.push(Math.max(0, mo - (await offset(r, 'slave_repl_offset'))));
-    lags.engine.push(Math.max(0, mo - (await offset(e, 'slave_repl_offset'))));
-    await sleep(100);
-  }
-  const benchSeconds = (Date.now() - t0) / 1000;
-  const final = await offset(m, 'master_repl_offset');
-  const catchUp = async (c: RedisClient): Promise<number> => {
-    const t = Date.now();
-    await poll(async () => (await offset(c, 'slave_repl_offset')) >= final);
-    return Date.now() - t;
-  };
-  const rows = [
-    ['redis-server replica', (requests / benchSeconds).toFixed(0), (Math.max(...lags.redis) / 1e6).toFixed(2), (median(lags.redis) / 1e3).toFixed(0), String(await catchUp(r))],
-    ['engine', (requests / benchSeconds).toFixed(0), (Math.max(...lags.engine) / 1e6).toFixed(2), (median(lags.engine) / 1e3).toFixed(0), String(await catchUp(e))],
-  ];
-  m.close();
-  r.close();
-  e.close();
-  return rows;
-}
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]): string => '| ' + cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' |';
-  return [line(header), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...rows.map(line)].join('\n') + '\n';
-}
-
 interface Dataset {
   name: string;
-  build(client: RedisClient, keys: number): Promise<void>;
+  keys: number;
+  /** Full syncs per replica (the 10M one is long). */
+  rounds: number;
+  /** Whether the issue sets a goal on its sync time (the 1M mixed dataset); the others are reported. */
+  syncGoal: boolean;
+  decode: boolean;
+  build(client: RedisClient): Promise<void>;
 }
 
+const sizeLabel = (n: number): string => (n % 1e6 === 0 ? `${n / 1e6}M` : n.toLocaleString('en'));
+
 const DATASETS: Dataset[] = [
-  { name: 'small strings', build: async (c, keys) => void (await c.call('DEBUG', 'POPULATE', keys, 'key', 16)) },
-  { name: 'mixed types', build: buildMixed },
+  { name: `${sizeLabel(KEYS)} small strings`, keys: KEYS, rounds: ROUNDS, syncGoal: false, decode: true, build: async (c) => void (await c.call('DEBUG', 'POPULATE', KEYS, 'key', 16)) },
+  { name: `${sizeLabel(KEYS)} mixed types`, keys: KEYS, rounds: ROUNDS, syncGoal: true, decode: true, build: (c) => buildMixed(c, KEYS) },
+  ...(TEN_MILLION ? [{ name: '10M keys of 64 B', keys: 10_000_000, rounds: 1, syncGoal: false, decode: false, build: async (c: RedisClient) => void (await c.call('DEBUG', 'POPULATE', 10_000_000, 'key', 64)) }] : []),
 ];
 
+type Side = 'engine' | RealMode;
+const SIDE_LABEL: Record<Side, string> = { disabled: 'redis-server (disk load)', swapdb: 'redis-server (swapdb)', engine: 'engine' };
+
+function recordDataset(dataset: Dataset, runs: Record<Side, Sync[]>): void {
+  const s = (side: Side): number => median(runs[side].map((r) => r.seconds));
+  const mb = (side: Side): number => median(runs[side].map((r) => r.peakMb));
+  record({
+    measure: `full sync, ${dataset.name}, vs disk load`, real: `${s('disabled').toFixed(2)} s`, engine: `${s('engine').toFixed(2)} s`,
+    ratio: ratio(s('engine') / s('disabled')), goal: dataset.syncGoal ? '≤ 1.0×' : 'reported', met: dataset.syncGoal ? s('engine') <= s('disabled') : null,
+  });
+  record({
+    measure: `full sync, ${dataset.name}, vs swapdb`, real: `${s('swapdb').toFixed(2)} s`, engine: `${s('engine').toFixed(2)} s`,
+    ratio: ratio(s('engine') / s('swapdb')), goal: 'reported', met: null,
+  });
+  record({
+    measure: `peak RSS, ${dataset.name} (vs disk load)`, real: `${mb('disabled').toFixed(0)} MB`, engine: `${mb('engine').toFixed(0)} MB`,
+    ratio: ratio(mb('engine') / mb('disabled')), goal: '≤ 1.5×', met: mb('engine') <= 1.5 * mb('disabled'),
+  });
+}
+
 async function main(): Promise<void> {
-  process.stdout.write(`${KEYS.toLocaleString('en')} keys per dataset, ${ROUNDS} round(s), medians. Replicas use repl-diskless-load disabled (temp file, then load); the master is diskless with delay 0.\n`);
-  process.stdout.write('small strings = DEBUG POPULATE (16-byte values); mixed types = 80% strings, the rest hashes/lists/sets/zsets of 20 elements.\n\n');
+  process.stdout.write(`Full sync, medians of ${ROUNDS} round(s) (the 10M dataset: one). The master is diskless with delay 0; the redis-server replica runs with\n` +
+    'repl-diskless-load disabled (its default: the RDB to a temp file, then loaded) and with swapdb; the engine with its defaults.\n' +
+    'small strings = DEBUG POPULATE (16-byte values); mixed types = 80% strings, the rest hashes/lists/sets/zsets of 20 elements.\n\n');
   const syncRows: string[][] = [];
   const decodeRows: string[][] = [];
   for (const dataset of DATASETS) {
-    const master = await RedisServer.start({ args: ['--repl-diskless-sync', 'yes', '--repl-diskless-sync-delay', '0', '--enable-debug-command', 'yes'] });
+    const master = await RedisServer.start({ binary: BINARY, args: ['--repl-diskless-sync', 'yes', '--repl-diskless-sync-delay', '0', '--enable-debug-command', 'yes'] });
     const admin = await master.client();
     try {
-      await dataset.build(admin, KEYS);
+      await dataset.build(admin);
       await admin.call('SAVE');
       const rdb = path.join(master.dir, 'dump.rdb');
       const rdbMb = (fs.statSync(rdb).size / 1e6).toFixed(1);
-      const redisRuns: Sync[] = [];
-      const engineRuns: Sync[] = [];
-      for (let i = 0; i < ROUNDS; i++) {
-        // Alternate the order so neither side always gets the warmer caches.
-        if (i % 2 === 0) {
-          redisRuns.push(await redisReplicaSync(master.port));
-          engineRuns.push(await engineSync(master.port));
-        } else {
-          engineRuns.push(await engineSync(master.port));
-          redisRuns.push(await redisReplicaSync(master.port));
+      const runs: Record<Side, Sync[]> = { disabled: [], swapdb: [], engine: [] };
+      const sides: Side[] = ['disabled', 'engine', 'swapdb'];
+      for (let i = 0; i < dataset.rounds; i++) {
+        // Rotate the order so no side always gets the warmer caches.
+        for (const side of [...sides.slice(i % 3), ...sides.slice(0, i % 3)]) {
+          runs[side].push(side === 'engine' ? await engineSync(master.port) : await redisReplicaSync(master.port, side));
         }
       }
-      const rs = median(redisRuns.map((r) => r.seconds));
-      const es = median(engineRuns.map((r) => r.seconds));
-      syncRows.push(
-        [dataset.name, `${rdbMb} MB`, 'redis-server', rs.toFixed(3), redisRuns.map((r) => r.seconds.toFixed(2)).join(' '), median(redisRuns.map((r) => r.peakMb)).toFixed(0), '1.00'],
-        [dataset.name, `${rdbMb} MB`, 'engine', es.toFixed(3), engineRuns.map((r) => r.seconds.toFixed(2)).join(' '), median(engineRuns.map((r) => r.peakMb)).toFixed(0), (es / rs).toFixed(2)],
-      );
-      const decode = Array.from({ length: ROUNDS }, () => decodeThroughput(rdb));
-      const check = Array.from({ length: ROUNDS }, () => checkRdbThroughput(rdb));
-      decodeRows.push(
-        [dataset.name, 'redis-check-rdb', median(check).toFixed(0), check.map((x) => x.toFixed(0)).join(' ')],
-        [dataset.name, 'engine RdbDecoder', median(decode).toFixed(0), decode.map((x) => x.toFixed(0)).join(' ')],
-      );
+      const base = median(runs.disabled.map((r) => r.seconds));
+      for (const side of sides) {
+        const s = median(runs[side].map((r) => r.seconds));
+        syncRows.push([dataset.name, `${rdbMb} MB`, SIDE_LABEL[side], s.toFixed(3), runs[side].map((r) => r.seconds.toFixed(2)).join(' '), median(runs[side].map((r) => r.peakMb)).toFixed(0), (s / base).toFixed(2)]);
+      }
+      recordDataset(dataset, runs);
+      if (dataset.decode) {
+        const decode = Array.from({ length: ROUNDS }, () => decodeThroughput(rdb));
+        const check = Array.from({ length: ROUNDS }, () => checkRdbThroughput(rdb));
+        decodeRows.push(
+          [dataset.name, 'redis-check-rdb', median(check).toFixed(0), check.map((x) => x.toFixed(0)).join(' ')],
+          [dataset.name, 'engine RdbDecoder', median(decode).toFixed(0), decode.map((x) => x.toFixed(0)).join(' ')],
+        );
+      }
     } finally {
       admin.close();
       await master.stop();
     }
   }
   process.stdout.write('Full sync: REPLICAOF until master_link_status:up\n');
-  process.stdout.write(table(['dataset', 'RDB', 'replica', 'sync s', 'runs', 'peak RSS MB', 'vs redis'], syncRows));
+  process.stdout.write(table(['dataset', 'RDB', 'replica', 'sync s', 'runs', 'peak RSS MB', 'vs disk load'], syncRows));
   process.stdout.write('\nRDB decode throughput, same file (MB/s)\n');
   process.stdout.write(table(['dataset', 'decoder', 'MB/s', 'runs'], decodeRows));
-
-  // Stream apply on a fresh, empty master so the syncs are quick.
-  const streamMaster = await RedisServer.start({ args: ['--repl-diskless-sync-delay', '0'] });
-  const realReplica = await RedisServer.start({ args: ['--replicaof', '127.0.0.1', String(streamMaster.port)] });
-  const enginePort = await freePort();
-  const engine = spawn(process.execPath, [CLI, '--port', String(enginePort), '--replicaof', '127.0.0.1', String(streamMaster.port), '--log-format', 'json'], { stdio: 'ignore' });
-  try {
-    await poll(async () => {
-      const c = await RedisClient.connect(enginePort).catch(() => null);
-      if (!c) return false;
-      const up = (await c.info('replication')).get('master_link_status') === 'up';
-      c.close();
-      return up;
-    });
-    const rc = await realReplica.client();
-    await poll(async () => (await rc.info('replication')).get('master_link_status') === 'up');
-    rc.close();
-    process.stdout.write('\nStream apply: redis-benchmark -t set -n 1000000 -P 16 -c 50 -r 1000000 on the master, both replicas attached\n');
-    process.stdout.write(table(['replica', 'master SET/s', 'max lag MB', 'median lag KB', 'catch-up ms'], await streamApply(streamMaster.port, realReplica.port, enginePort)));
-  } finally {
-    engine.kill('SIGKILL');
-    await realReplica.stop();
-    await streamMaster.stop();
-  }
 }
 
 main().catch((err: unknown) => {
