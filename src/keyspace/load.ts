@@ -17,6 +17,7 @@ import { noteLoadedWithFieldExpiry, noteSetLoadedAsListpack } from './encoding';
 import { registerSubexpiry, type Keyspace } from './keyspace';
 import { SparseArray, splitIndex } from './sparseArray';
 import { toBytes, type Bytes, type StreamGroup, type StreamId, type StreamIdmp, type Value } from './values';
+import { Zset } from './zsetIndex';
 
 /** RDB types whose encoding survives a load where the content alone would say otherwise. */
 const RDB_TYPE_SET_LISTPACK = 20;
@@ -72,7 +73,7 @@ export function valueFromDecoded(v: DecodedValue): Value | null {
     case 'set':
       return v.members.size > 0 ? v : null;
     case 'zset':
-      return v.scores.size > 0 ? v : null;
+      return v.scores.size > 0 ? Zset.fromMap(v.scores) : null;
     case 'hash':
       return v.fields.size > 0 ? v : null;
     case 'stream':

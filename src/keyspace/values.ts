@@ -3,6 +3,7 @@
 // byte (latin1): binary-safe, compact in V8, comparable with < as memcmp compares.
 
 import type { SparseArray } from './sparseArray';
+import type { Zset } from './zsetIndex';
 
 /** Bytes as a latin1 string. */
 export type Bytes = string;
@@ -84,8 +85,8 @@ export type Value =
   | { type: 'string'; value: Bytes }
   | { type: 'list'; items: Bytes[] }
   | { type: 'set'; members: Set<Bytes> }
-  /** member → score; ordering (score, then member bytes) is computed where needed */
-  | { type: 'zset'; scores: Map<Bytes, number> }
+  /** member → score with its ordered index (zsetIndex.ts) */
+  | Zset
   /** field → value; fieldExpires: field → absolute unix ms (7.4 field expiry), only for fields that have one */
   | { type: 'hash'; fields: Map<Bytes, Bytes>; fieldExpires: Map<Bytes, number> }
   | { type: 'stream'; stream: StreamValue }

@@ -10,6 +10,7 @@ import { datasetDigest, valueDigest } from '../../src/keyspace/digest';
 import { infoKeyspace } from '../../src/keyspace/infoKeyspace';
 import { Keyspace } from '../../src/keyspace/keyspace';
 import { fromBytes, type Bytes, type StreamEntry, type Value } from '../../src/keyspace/values';
+import { Zset } from '../../src/keyspace/zsetIndex';
 import type { RedisClient } from '../../src/net/redisClient';
 import { RedisServer, waitFor } from '../support/redisServer';
 
@@ -152,7 +153,7 @@ function modelValue(s: Spec): Value {
     case 'set':
       return { type: 'set', members: new Set(s.members) };
     case 'zset':
-      return { type: 'zset', scores: new Map(s.entries) };
+      return Zset.fromEntries(s.entries.slice());
     case 'hash':
       return { type: 'hash', fields: new Map(s.fields), fieldExpires: new Map() };
     case 'stream': {

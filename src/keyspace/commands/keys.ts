@@ -104,7 +104,7 @@ export function cloneValue(v: Value): Value {
     case 'set':
       return { type: 'set', members: new Set(v.members) };
     case 'zset':
-      return { type: 'zset', scores: new Map(v.scores) };
+      return v.clone();
     case 'hash':
       return { type: 'hash', fields: new Map(v.fields), fieldExpires: new Map(v.fieldExpires) };
     case 'stream':

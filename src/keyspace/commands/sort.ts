@@ -18,7 +18,6 @@ import type { Bytes, KeyEntry } from '../values';
 import { fieldValue } from './hashes';
 import { orderedMembers } from './sets';
 import { bulk, diverged, ERR_NOT_INT, ERR_SYNTAX, fail, NIL, OK_OUTCOME, parseDouble, parseLong, readEntry, rerr, writeEntry, WRONGTYPE } from './util';
-import { sortedEntries } from './zsetRange';
 
 const SCORE_ERR = "ERR One or more scores can't be converted into double";
 
@@ -135,7 +134,7 @@ function sortGeneric(ctx: CommandContext, argv: Bytes[], a: SortArgs, forWrite: 
     alpha = true;
     by = null;
   }
-  let vectorLen = !v ? 0 : v.type === 'list' ? v.items.length : v.type === 'set' ? v.members.size : v.scores.size;
+  let vectorLen = !v ? 0 : v.type === 'list' ? v.items.length : v.type === 'set' ? v.members.size : v.size;
   let start = Math.min(Math.max(a.limitStart, 0), vectorLen);
   const count = Math.min(Math.max(a.limitCount, -1), vectorLen);
   let end = count < 0 ? vectorLen - 1 : start + count - 1;
@@ -150,8 +149,14 @@ function sortGeneric(ctx: CommandContext, argv: Bytes[], a: SortArgs, forWrite: 
   if (v && (v.type === 'list' || v.type === 'zset') && dontsort) {
     // Native order, only the LIMIT range.
     if (end >= start) {
-      const all = v.type === 'list' ? v.items : sortedEntries(v).map((e) => e[0]);
-      for (let i = start; i <= end; i++) objs.push(all[a.desc ? all.length - 1 - i : i]!);
+      if (v.type === 'list') {
+        const all = v.items;
+        for (let i = start; i <= end; i++) objs.push(all[a.desc ? all.length - 1 - i : i]!);
+      } else {
+        // Only the LIMIT range is walked, from its first rank (the last for DESC).
+        const want = end - start + 1;
+        v.walk(a.desc ? v.size - 1 - start : start, a.desc, (m) => objs.push(m) < want);
+      }
     }
     end -= start;
     start = 0;
@@ -160,7 +165,7 @@ function sortGeneric(ctx: CommandContext, argv: Bytes[], a: SortArgs, forWrite: 
     objs = orderedMembers(v, ctx.ks.dialect);
     orderKnown = objectEncoding(v, ctx.ks.dialect) !== 'hashtable';
   } else if (v?.type === 'zset') {
-    objs = [...v.scores.keys()];
+    for (const [m] of v.entries()) objs.push(m);
     orderKnown = false;
   }
 

@@ -7,13 +7,14 @@ import type { CommandContext } from '../command';
 import type { Bytes, KeyEntry } from '../values';
 import { ERR_NOT_INT, ERR_SYNTAX, parseDouble, parseLong, readEntry, writeEntry, WRONGTYPE } from './util';
 import type { ZEntry } from './zsetRange';
+import type { Zset } from '../zsetIndex';
 
 export type ZsetOp = 'union' | 'inter' | 'diff';
 type Aggregate = 'sum' | 'min' | 'max';
 
 interface Source {
-  /** member → score; null for a missing key */
-  scores: Map<Bytes, number> | Set<Bytes> | null;
+  /** a sorted set, a set (score 1), or null for a missing key */
+  scores: Zset | Set<Bytes> | null;
   weight: number;
 }
 
@@ -22,13 +23,13 @@ const size = (s: Source): number => (s.scores === null ? 0 : s.scores.size);
 function scoreIn(s: Source, m: Bytes): number | undefined {
   if (s.scores === null) return undefined;
   if (s.scores instanceof Set) return s.scores.has(m) ? 1 : undefined;
-  return s.scores.get(m);
+  return s.scores.score(m);
 }
 
 function* iterate(s: Source): Generator<ZEntry> {
   if (s.scores === null) return;
   if (s.scores instanceof Set) for (const m of s.scores) yield [m, 1];
-  else yield* s.scores;
+  else yield* s.scores.entries();
 }
 
 function aggregate(target: number, val: number, how: Aggregate): number {
@@ -42,7 +43,7 @@ function aggregate(target: number, val: number, how: Aggregate): number {
 
 function sourceOf(e: KeyEntry | undefined): Source | 'wrongtype' {
   if (!e) return { scores: null, weight: 1 };
-  if (e.value.type === 'zset') return { scores: e.value.scores, weight: 1 };
+  if (e.value.type === 'zset') return { scores: e.value, weight: 1 };
   if (e.value.type === 'set') return { scores: e.value.members, weight: 1 };
   return 'wrongtype';
 }
