@@ -9,9 +9,11 @@
 // lex bound are all O(log n), a range walks linked leaves in O(m), and the
 // memory per element is two array slots instead of a node with a level array.
 //
-// A small set (≤ SMALL_MAX elements, as a listpack is) is one leaf and no
-// dict: lookups by member scan it linearly (as a listpack does). Past that
-// size it becomes the tree plus a Map, and it never converts back.
+// A small set (≤ SMALL_MAX elements, as a listpack is) is packed as a listpack
+// is: its members in order in one latin1 string (each after its length as a
+// varint), its scores in one array, no dict. Lookups scan it linearly, reads
+// and writes unpack it into a temporary leaf (O(n), as listpack operations
+// are). Past that size it becomes the tree plus a Map, and never converts back.
 import type { Bytes } from './values';
 
 export type ZEntry = [member: Bytes, score: number];
@@ -84,24 +86,60 @@ function refreshKey(n: Inner, i: number): void {
 
 export class Zset {
   readonly type = 'zset' as const;
-  private root: Node;
-  /** member → score once past SMALL_MAX; null while the set is one small leaf. */
+  /** The B+tree once past SMALL_MAX; null while the set is packed. */
+  private tree: Node | null = null;
+  /** member → score once past SMALL_MAX; null while the set is packed. */
   private dict: Map<Bytes, number> | null = null;
-
-  constructor() {
-    this.root = new Leaf([], []);
-  }
+  /** While small: the members in order, each after its length (a varint of 7-bit chars). */
+  private packed = '';
+  /** While small: the scores in order. */
+  private ps: number[] = [];
 
   get size(): number {
-    return this.dict ? this.dict.size : (this.root as Leaf).m.length;
+    return this.dict ? this.dict.size : this.ps.length;
+  }
+
+  /** The tree, or a leaf unpacked from the small form (its member strings are new, its scores array is ps). */
+  private get root(): Node {
+    return this.tree ?? this.unpacked();
+  }
+
+  private unpacked(): Leaf {
+    const m: Bytes[] = new Array<Bytes>(this.ps.length);
+    const p = this.packed;
+    for (let i = 0, off = 0; i < m.length; i++) {
+      let len = 0, shift = 0, c: number;
+      do {
+        c = p.charCodeAt(off++);
+        len += (c & 127) * 2 ** shift;
+        shift += 7;
+      } while (c & 128);
+      m[i] = p.slice(off, off + len);
+      off += len;
+    }
+    return new Leaf(this.ps, m);
+  }
+
+  private pack(l: Leaf): void {
+    this.ps = l.s;
+    this.packed = l.m.map((x) => varint(x.length) + x).join('');
   }
 
   /** The member's score, or undefined. O(1), or O(n ≤ SMALL_MAX) while small. */
   score(member: Bytes): number | undefined {
     if (this.dict) return this.dict.get(member);
-    const l = this.root as Leaf;
-    const i = l.m.indexOf(member);
-    return i < 0 ? undefined : l.s[i];
+    const p = this.packed;
+    for (let i = 0, off = 0; i < this.ps.length; i++) {
+      let len = 0, shift = 0, c: number;
+      do {
+        c = p.charCodeAt(off++);
+        len += (c & 127) * 2 ** shift;
+        shift += 7;
+      } while (c & 128);
+      if (len === member.length && p.startsWith(member, off)) return this.ps[i];
+      off += len;
+    }
+    return undefined;
   }
 
   has(member: Bytes): boolean {
@@ -212,10 +250,11 @@ export class Zset {
 
   /** The first and last scores (the set must not be empty). */
   firstScore(): number {
-    return this.firstLeaf().s[0]!;
+    return this.dict ? this.firstLeaf().s[0]! : this.ps[0]!;
   }
 
   lastScore(): number {
+    if (!this.dict) return this.ps[this.ps.length - 1]!;
     let n = this.root;
     while (n instanceof Inner) n = n.kids[n.kids.length - 1]!;
     return n.s[n.s.length - 1]!;
@@ -227,6 +266,13 @@ export class Zset {
    */
   deleteRange(rank: number, count: number, removed?: (member: Bytes, score: number) => void): void {
     count = Math.min(count, this.size - rank);
+    if (count <= 0) return;
+    if (!this.dict) {
+      const l = this.unpacked();
+      this.removeRun(l, rank, count, removed);
+      this.pack(l);
+      return;
+    }
     while (count > 0) {
       const n = this.removeRun(this.root, rank, count, removed);
       count -= n;
@@ -238,8 +284,8 @@ export class Zset {
   clone(): Zset {
     const z = new Zset();
     if (!this.dict) {
-      const l = this.root as Leaf;
-      z.root = new Leaf(l.s.slice(), l.m.slice());
+      z.packed = this.packed;
+      z.ps = this.ps.slice();
       return z;
     }
     z.buildSorted([...this.entries()], new Map(this.dict));
@@ -290,6 +336,7 @@ export class Zset {
     };
     const e = visit(this.root, 0, true);
     if (e) return e;
+    if (!this.dict && (this.tree || this.unpacked().m.map((x) => varint(x.length) + x).join('') !== this.packed)) return 'packed form';
     let prev: ZEntry | null = null;
     let total = 0;
     for (let i = 0; i < leaves.length; i++) {
@@ -330,18 +377,25 @@ export class Zset {
 
   private insertKey(score: number, member: Bytes): void {
     if (!this.dict) {
-      const l = this.root as Leaf;
+      const l = this.unpacked();
       const i = leafLowerBound(l, score, member);
-      l.s.splice(i, 0, score);
+      // A scores array of the exact size, as a listpack is reallocated per insert:
+      // growing in place would leave V8's ~50% slack in every small set.
+      l.s = insertedCopy(l.s, i, score);
       l.m.splice(i, 0, member);
-      if (l.m.length > SMALL_MAX) this.buildSorted(l.m.map((m, j): ZEntry => [m, l.s[j]!]), new Map(l.m.map((m, j) => [m, l.s[j]!])));
+      if (l.m.length <= SMALL_MAX) this.pack(l);
+      else {
+        // Fresh member strings: slices of the packed string would keep it alive.
+        const entries = l.m.map((m, j): ZEntry => [ownString(m), l.s[j]!]);
+        this.buildSorted(entries, new Map(entries));
+      }
       return;
     }
     this.dict.set(member, score);
-    const right = this.insertInto(this.root, score, member);
+    const right = this.insertInto(this.tree!, score, member);
     if (right) {
-      const left = this.root;
-      this.root = new Inner([left, right], [count(left), count(right)], [left.s[0]!, right.s[0]!], [left.m[0]!, right.m[0]!]);
+      const left = this.tree!;
+      this.tree = new Inner([left, right], [count(left), count(right)], [left.s[0]!, right.s[0]!], [left.m[0]!, right.m[0]!]);
     }
   }
 
@@ -378,14 +432,15 @@ export class Zset {
 
   private removeKey(score: number, member: Bytes): void {
     if (!this.dict) {
-      const l = this.root as Leaf;
+      const l = this.unpacked();
       const i = leafLowerBound(l, score, member);
       l.s.splice(i, 1);
       l.m.splice(i, 1);
+      this.pack(l);
       return;
     }
     this.dict.delete(member);
-    this.removeFrom(this.root, score, member);
+    this.removeFrom(this.tree!, score, member);
     this.shrinkRoot();
   }
 
@@ -450,16 +505,19 @@ export class Zset {
   }
 
   private shrinkRoot(): void {
-    while (this.root instanceof Inner && this.root.kids.length === 1) this.root = this.root.kids[0]!;
+    while (this.tree instanceof Inner && this.tree.kids.length === 1) this.tree = this.tree.kids[0]!;
   }
 
   /** Replaces the content with ascending unique entries; a dict makes it the large form. */
   private buildSorted(entries: ZEntry[], dict: Map<Bytes, number> | null): void {
     this.dict = dict;
     if (!dict) {
-      this.root = new Leaf(entries.map((e) => e[1]), entries.map((e) => e[0]));
+      this.tree = null;
+      this.pack(new Leaf(entries.map((e) => e[1]), entries.map((e) => e[0])));
       return;
     }
+    this.packed = '';
+    this.ps = [];
     // Leaves filled to 3/4 so that the next inserts do not split them all at once.
     const per = (LEAF_MAX * 3) >> 2;
     const nLeaves = Math.max(1, Math.ceil(entries.length / per));
@@ -488,7 +546,7 @@ export class Zset {
       }
       level = up;
     }
-    this.root = level[0]!;
+    this.tree = level[0]!;
   }
 }
 
@@ -543,6 +601,28 @@ function balance(a: Node, b: Node): void {
     a.s.push(...r.s.splice(0, k));
     a.m.push(...r.m.splice(0, k));
   }
+}
+
+function varint(n: number): string {
+  let out = '';
+  while (n >= 128) {
+    out += String.fromCharCode(128 | (n % 128));
+    n = Math.floor(n / 128);
+  }
+  return out + String.fromCharCode(n);
+}
+
+/** A string with its own storage (not a slice of a larger one). */
+function ownString(s: Bytes): Bytes {
+  return s.length < 13 ? s : Buffer.from(s, 'latin1').toString('latin1');
+}
+
+function insertedCopy<T>(a: T[], at: number, x: T): T[] {
+  const out = new Array<T>(a.length + 1);
+  for (let j = 0; j < at; j++) out[j] = a[j]!;
+  out[at] = x;
+  for (let j = at; j < a.length; j++) out[j + 1] = a[j]!;
+  return out;
 }
 
 function isSorted(entries: ZEntry[]): boolean {

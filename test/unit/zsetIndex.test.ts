@@ -150,3 +150,23 @@ test('a decoded Map in file order (ascending, or descending as ZSET_2 writes it)
   assert.equal(copy.check(), null);
   assert.equal(copy.size, 999);
 });
+
+test('a small zset packs members of any length (multi-char length prefixes) and unpacks them intact, before and after it converts', () => {
+  const long = (n: number, c: string): string => c.repeat(n);
+  const z = new Zset();
+  const model = new Model();
+  const members = [long(127, 'a'), long(128, 'b'), long(20_000, '\xff'), '', 'x\x80\x00y', long(13, 'c')];
+  members.forEach((m, i) => {
+    z.set(m, i);
+    model.entries.push([m, i]);
+  });
+  model.sort();
+  checkAgainst(z, model, rng(5), 'packed');
+  for (let i = 0; i < 130; i++) {
+    z.set(`fill${i}`, -i);
+    model.entries.push([`fill${i}`, -i]);
+  }
+  model.sort();
+  checkAgainst(z, model, rng(6), 'converted');
+  assert.equal(z.score(long(20_000, '\xff')), 2);
+});
