@@ -122,7 +122,7 @@ export class Zset {
 
   private pack(l: Leaf): void {
     this.ps = l.s;
-    this.packed = l.m.map((x) => varint(x.length) + x).join('');
+    this.packed = packMembers(l.m);
   }
 
   /** The member's score, or undefined. O(1), or O(n ≤ SMALL_MAX) while small. */
@@ -303,6 +303,21 @@ export class Zset {
   /** Takes a decoded member → score Map over as the dict (no copy of it when large). */
   static fromMap(scores: Map<Bytes, number>): Zset {
     const z = new Zset();
+    if (scores.size <= SMALL_MAX) {
+      // The common case on a load (a listpack, in order): packed without intermediate entries.
+      const ps = new Array<number>(scores.size), ms = new Array<Bytes>(scores.size);
+      let i = 0, sorted = true;
+      for (const [m, s] of scores) {
+        if (i > 0 && sorted && cmpKey(ps[i - 1]!, ms[i - 1]!, s, m) >= 0) sorted = false;
+        ps[i] = s;
+        ms[i++] = m;
+      }
+      if (sorted) {
+        z.ps = ps;
+        z.packed = packMembers(ms);
+        return z;
+      }
+    }
     const entries = [...scores];
     if (!isSorted(entries)) entries.sort((a, b) => cmpKey(a[1], a[0], b[1], b[0]));
     z.buildSorted(entries, entries.length > SMALL_MAX ? scores : null);
@@ -601,6 +616,18 @@ function balance(a: Node, b: Node): void {
     a.s.push(...r.s.splice(0, k));
     a.m.push(...r.m.splice(0, k));
   }
+}
+
+const SHORT_LENGTHS = Array.from({ length: 128 }, (_, n) => String.fromCharCode(n));
+
+function packMembers(ms: Bytes[]): string {
+  const parts = new Array<string>(ms.length * 2);
+  for (let i = 0; i < ms.length; i++) {
+    const len = ms[i]!.length;
+    parts[2 * i] = len < 128 ? SHORT_LENGTHS[len]! : varint(len);
+    parts[2 * i + 1] = ms[i]!;
+  }
+  return parts.join('');
 }
 
 function varint(n: number): string {
