@@ -83,6 +83,7 @@ export class Zset {
 
   /** Adds the member or moves it to a new score. NaN must never reach here. */
   set(member: Bytes, score: number): void {
+    if (!this.tree) return this.setPacked(member, score);
     const old = this.score(member);
     if (old !== undefined) {
       if (Object.is(old, score)) return;
@@ -260,22 +261,34 @@ export class Zset {
     return this.dict?.size === total ? null : 'dict size';
   }
 
-  private insertKey(score: number, member: Bytes): void {
-    if (!this.tree) {
-      const l = this.unpacked();
-      const i = leafLowerBound(l, score, member);
-      // A scores array of the exact size, as a listpack is reallocated per insert:
-      // growing in place would leave V8's ~50% slack in every small set.
-      l.s = insertedCopy(l.s, i, score);
-      l.m.splice(i, 0, member);
-      if (l.m.length <= SMALL_MAX) this.pack(l);
-      else {
-        // Fresh member strings: slices of the packed string would keep it alive.
-        const entries = l.m.map((m, j): ZEntry => [ownString(m), l.s[j]!]);
-        this.buildSorted(entries, new Map(entries));
-      }
-      return;
+  /** set() on the packed form: one unpack and one pack whether the member is new or moves. */
+  private setPacked(member: Bytes, score: number): void {
+    const l = this.unpacked();
+    const at = l.m.indexOf(member);
+    if (at >= 0) {
+      if (Object.is(l.s[at], score)) return;
+      l.s.splice(at, 1);
+      l.m.splice(at, 1);
     }
+    this.insertUnpacked(l, score, member);
+  }
+
+  private insertUnpacked(l: Leaf, score: number, member: Bytes): void {
+    const i = leafLowerBound(l, score, member);
+    // A scores array of the exact size, as a listpack is reallocated per insert:
+    // growing in place would leave V8's ~50% slack in every small set.
+    l.s = insertedCopy(l.s, i, score);
+    l.m.splice(i, 0, member);
+    if (l.m.length <= SMALL_MAX) this.pack(l);
+    else {
+      // Fresh member strings: slices of the packed string would keep it alive.
+      const entries = l.m.map((m, j): ZEntry => [ownString(m), l.s[j]!]);
+      this.buildSorted(entries, new Map(entries));
+    }
+  }
+
+  private insertKey(score: number, member: Bytes): void {
+    if (!this.tree) return this.insertUnpacked(this.unpacked(), score, member);
     this.dict!.set(member, score);
     this.tree = insert(this.tree, score, member);
   }
