@@ -43,7 +43,7 @@ function length(v: Value): number {
     case 'string': return 0;
     case 'list': return v.length;
     case 'set': return v.members.size;
-    case 'zset': return v.scores.size;
+    case 'zset': return v.size;
     case 'hash': return v.fields.size;
     case 'stream': return v.stream.entries.length;
     case 'array': return v.array.count;
@@ -73,7 +73,8 @@ function elements(v: Value, start: number, count: number): PagedNode[] {
       for (const m of page(v.members, start, count)) out.push({ name: `[${i++}]`, value: `"${showBytes(m)}"` });
       break;
     case 'zset':
-      for (const [m, score] of page(v.scores, start, count)) out.push({ name: showBytes(m), value: String(score), type: 'score' });
+      // In rank order, from the page's first rank: O(log n + page).
+      if (count > 0) v.walk(start, false, (m, score) => out.push({ name: showBytes(m), value: String(score), type: 'score' }) < count);
       break;
     case 'hash':
       for (const [f, val] of page(v.fields, start, count)) out.push({ name: showBytes(f), value: `"${showBytes(val)}"` });

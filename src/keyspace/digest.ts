@@ -77,7 +77,7 @@ function objectDigest(d: Uint8Array, v: Value, expireAt: number, dialect: Keyspa
       for (const m of v.members) xorDigest(d, m);
       break;
     case 'zset':
-      for (const [member, score] of v.scores) {
+      for (const [member, score] of v.unordered()) {
         element.fill(0);
         mixDigest(element, member);
         mixDigest(element, digestDouble(dialect, score));

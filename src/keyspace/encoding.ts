@@ -137,8 +137,8 @@ function contentNeedsBig(v: Value): boolean {
       }
       return false;
     case 'zset':
-      if (v.scores.size > c.zsetMaxListpackEntries) return true;
-      for (const m of v.scores.keys()) if (m.length > c.zsetMaxListpackValue) return true;
+      if (v.size > c.zsetMaxListpackEntries) return true;
+      for (const [m] of v.unordered()) if (m.length > c.zsetMaxListpackValue) return true;
       return false;
     default:
       return false;
@@ -257,7 +257,7 @@ export function noteSetLoadedAsListpack(v: SetValue): void {
 export function noteZsetAdd(v: Extract<Value, { type: 'zset' }>, member: Bytes): void {
   if (state(v) === 'big') return;
   const c = encodingConfig;
-  if (v.scores.size > c.zsetMaxListpackEntries || member.length > c.zsetMaxListpackValue) aggStates.set(v, 'big');
+  if (v.size > c.zsetMaxListpackEntries || member.length > c.zsetMaxListpackValue) aggStates.set(v, 'big');
 }
 
 /**

@@ -21,6 +21,7 @@ import { SparseArray, splitIndex } from './sparseArray';
 import { FieldTtls, HashFields, SetMembers } from './packed';
 import { StreamEntries } from './streamStore';
 import { toBytes, type Bytes, type StreamGroup, type StreamId, type StreamIdmp, type Value } from './values';
+import { Zset } from './zsetIndex';
 
 /** RDB types whose encoding survives a load where the content alone would say otherwise. */
 const RDB_TYPE_SET_LISTPACK = 20;
@@ -77,7 +78,7 @@ export function valueFromDecoded(v: DecodedValue, dialect: KeyspaceDialect): Val
     case 'set':
       return v.members.size > 0 ? { type: 'set', members: SetMembers.fromSet(v.members) } : null;
     case 'zset':
-      return v.scores.size > 0 ? v : null;
+      return v.scores.size > 0 ? Zset.fromMap(v.scores) : null;
     case 'hash':
       return v.fields.size > 0 ? { type: 'hash', fields: HashFields.fromMap(v.fields), fieldExpires: FieldTtls.from(v.fieldExpires) } : null;
     case 'stream':

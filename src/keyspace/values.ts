@@ -6,6 +6,7 @@ import type { ListValue } from './quicklist';
 import type { SparseArray } from './sparseArray';
 import type { FieldTtls, HashFields, SetMembers } from './packed';
 import type { StreamEntries } from './streamStore';
+import type { Zset } from './zsetIndex';
 
 /** Bytes as a latin1 string. */
 export type Bytes = string;
@@ -88,8 +89,8 @@ export type Value =
   /** A quicklist (quicklist.ts), written through listEncoding.ts. */
   | ListValue
   | { type: 'set'; members: SetMembers }
-  /** member → score; ordering (score, then member bytes) is computed where needed */
-  | { type: 'zset'; scores: Map<Bytes, number> }
+  /** member → score with its ordered index (zsetIndex.ts) */
+  | Zset
   /** field → value; fieldExpires: field → absolute unix ms (7.4 field expiry), only for fields that have one */
   | { type: 'hash'; fields: HashFields; fieldExpires: FieldTtls }
   | { type: 'stream'; stream: StreamValue }

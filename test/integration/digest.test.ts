@@ -14,6 +14,7 @@ import { Keyspace } from '../../src/keyspace/keyspace';
 import { buildListByTailPush } from '../../src/keyspace/listEncoding';
 import { DEFAULT_DIALECT } from '../../src/versions/profiles';
 import { fromBytes, type Bytes, type StreamEntry, type Value } from '../../src/keyspace/values';
+import { Zset } from '../../src/keyspace/zsetIndex';
 import type { RedisClient } from '../../src/net/redisClient';
 import { RedisServer, waitFor } from '../support/redisServer';
 
@@ -156,7 +157,7 @@ function modelValue(s: Spec): Value {
     case 'set':
       return { type: 'set', members: SetMembers.from(s.members) };
     case 'zset':
-      return { type: 'zset', scores: new Map(s.entries) };
+      return Zset.fromEntries(s.entries.slice());
     case 'hash':
       return { type: 'hash', fields: HashFields.from(s.fields), fieldExpires: new FieldTtls() };
     case 'stream': {

@@ -15,6 +15,7 @@ import { buildListByTailPush } from '../../src/keyspace/listEncoding';
 import { DEFAULT_DIALECT } from '../../src/versions/profiles';
 import { sha1Into } from '../../src/keyspace/sha1';
 import type { Value } from '../../src/keyspace/values';
+import { Zset } from '../../src/keyspace/zsetIndex';
 import { asClientSees, runRead } from '../support/keyspaceReplay';
 
 function seeded(seed: number): () => number {
@@ -107,7 +108,7 @@ describe('what the digest depends on', () => {
     assert.equal(valueDigest(ks1([['s', set(['a', 'b', 'c'])]]), 0, 's'), valueDigest(ks1([['s', set(['c', 'a', 'b'])]]), 0, 's'));
     const hash = (f: [string, string][]): Value => ({ type: 'hash', fields: HashFields.from(f), fieldExpires: new FieldTtls() });
     assert.equal(valueDigest(ks1([['h', hash([['a', '1'], ['b', '2']])]]), 0, 'h'), valueDigest(ks1([['h', hash([['b', '2'], ['a', '1']])]]), 0, 'h'));
-    const zset = (e: [string, number][]): Value => ({ type: 'zset', scores: new Map(e) });
+    const zset = (e: [string, number][]): Value => Zset.fromEntries(e);
     assert.equal(valueDigest(ks1([['z', zset([['a', 1], ['b', 2]])]]), 0, 'z'), valueDigest(ks1([['z', zset([['b', 2], ['a', 1]])]]), 0, 'z'));
     const list = (i: string[]): Value => buildListByTailPush(DEFAULT_DIALECT, i);
     assert.notEqual(valueDigest(ks1([['l', list(['a', 'b'])]]), 0, 'l'), valueDigest(ks1([['l', list(['b', 'a'])]]), 0, 'l'));

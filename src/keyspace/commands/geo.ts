@@ -12,7 +12,7 @@ import {
   writeEntry, WRONGTYPE,
 } from './util';
 import { applyZadd, storeZset } from './zsets';
-import { sortedEntries, type ZEntry, type ZsetValue } from './zsetRange';
+import type { ZsetValue } from './zsetRange';
 
 const FLAG_RADIUS_COORDS = 1, FLAG_RADIUS_MEMBER = 2, FLAG_SEARCH = 4, FLAG_SEARCHSTORE = 8, FLAG_NOSTORE = 16;
 
@@ -73,7 +73,7 @@ interface Search {
 }
 
 function memberPos(z: ZsetValue | null, m: Bytes): [number, number] | null {
-  const s = z?.scores.get(m);
+  const s = z?.score(m);
   return s === undefined ? null : decodeScore(s);
 }
 
@@ -187,7 +187,6 @@ function parseSearch(ctx: CommandContext, argv: Bytes[], srcIdx: number, flags: 
 
 /** membersOfAllNeighbors: the points inside the shape, box by box, in Redis's visiting order. */
 function searchPoints(z: ZsetValue, shape: Shape, limit: number): GeoPoint[] {
-  const sorted = sortedEntries(z);
   const out: GeoPoint[] = [];
   const boxes = searchBoxes(shape);
   let last = 0;
@@ -199,27 +198,17 @@ function searchPoints(z: ZsetValue, shape: Shape, limit: number): GeoPoint[] {
     if (out.length && limit && out.length >= limit) break;
     const shift = BigInt(52 - b.step * 2);
     const min = Number(b.bits << shift), max = Number((b.bits + 1n) << shift);
-    let k = lowerBound(sorted, min);
-    for (; k < sorted.length && sorted[k]![1] < max; k++) {
-      const [member, score] = sorted[k]!;
+    // The box's score range, as geoGetPointsInRange walks it: [min, max).
+    z.walk(z.seek((s) => s >= min), false, (member, score) => {
+      if (score >= max) return false;
       const [x, y] = decodeScore(score);
       const d = withinShape(shape, x, y);
       if (d !== null) out.push({ member, score, dist: d });
-      if (out.length && limit && out.length >= limit) break;
-    }
+      return !(out.length && limit && out.length >= limit);
+    });
     last = i;
   }
   return out;
-}
-
-function lowerBound(sorted: ZEntry[], min: number): number {
-  let lo = 0, hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]![1] < min) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** The search's result, sorted and cut to COUNT as georadiusGeneric does. */

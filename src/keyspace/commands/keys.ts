@@ -107,7 +107,7 @@ export function cloneValue(v: Value): Value {
     case 'set':
       return { type: 'set', members: v.members.clone() };
     case 'zset':
-      return { type: 'zset', scores: new Map(v.scores) };
+      return v.clone();
     case 'hash':
       return { type: 'hash', fields: v.fields.clone(), fieldExpires: FieldTtls.from(v.fieldExpires) };
     case 'stream':

@@ -18,7 +18,6 @@ import { liveFields, type HashValue } from './hashes';
 import { typeName } from './keys';
 import { orderedMembers } from './sets';
 import { bulk, ERR_SYNTAX, parseLong, read, readEntry, rerr, WRONGTYPE } from './util';
-import { sortedEntries } from './zsetRange';
 
 const MAX_CURSORS = 4096;
 
@@ -151,10 +150,10 @@ function scanCollection(ctx: CommandContext, e: Value, cursor: Bytes, o: ScanOpt
       if (matches(o, m)) out.push(bulk(m), bulk(text(s)));
     };
     if (small) {
-      for (const ms of sortedEntries(v)) emit(ms);
+      for (const ms of v.entries()) emit(ms);
       return scanReply('0', out);
     }
-    return scanReply(step(cursor, v.scores, () => v.scores.entries(), o.count, emit), out);
+    return scanReply(step(cursor, v, () => v.scanEntries(), o.count, emit), out);
   }
   return EMPTY_SCAN();
 }

@@ -19,7 +19,6 @@ import type { Bytes, Value } from '../values';
 import { fieldValue } from './hashes';
 import { orderedMembers } from './sets';
 import { bulk, diverged, ERR_NOT_INT, ERR_SYNTAX, fail, NIL, OK_OUTCOME, parseDouble, parseLong, readEntry, rerr, WRONGTYPE } from './util';
-import { sortedEntries } from './zsetRange';
 
 const SCORE_ERR = "ERR One or more scores can't be converted into double";
 
@@ -136,7 +135,7 @@ function sortGeneric(ctx: CommandContext, argv: Bytes[], a: SortArgs, forWrite: 
     alpha = true;
     by = null;
   }
-  let vectorLen = !v ? 0 : v.type === 'list' ? v.length : v.type === 'set' ? v.members.size : v.scores.size;
+  let vectorLen = !v ? 0 : v.type === 'list' ? v.length : v.type === 'set' ? v.members.size : v.size;
   let start = Math.min(Math.max(a.limitStart, 0), vectorLen);
   const count = Math.min(Math.max(a.limitCount, -1), vectorLen);
   let end = count < 0 ? vectorLen - 1 : start + count - 1;
@@ -156,8 +155,9 @@ function sortGeneric(ctx: CommandContext, argv: Bytes[], a: SortArgs, forWrite: 
         const first = a.desc ? v.length - 1 - start : start;
         listWalk(v, first, a.desc, (el) => objs.push(el) <= end - start);
       } else {
-        const all = sortedEntries(v).map((e) => e[0]);
-        for (let i = start; i <= end; i++) objs.push(all[a.desc ? all.length - 1 - i : i]!);
+        // Only the LIMIT range is walked, from its first rank (the last for DESC).
+        const want = end - start + 1;
+        v.walk(a.desc ? v.size - 1 - start : start, a.desc, (m) => objs.push(m) < want);
       }
     }
     end -= start;
@@ -167,7 +167,7 @@ function sortGeneric(ctx: CommandContext, argv: Bytes[], a: SortArgs, forWrite: 
     objs = orderedMembers(v, ctx.ks.dialect);
     orderKnown = objectEncoding(v, ctx.ks.dialect) !== 'hashtable';
   } else if (v?.type === 'zset') {
-    objs = [...v.scores.keys()];
+    for (const [m] of v.entries()) objs.push(m);
     orderKnown = false;
   }
 

@@ -8,13 +8,14 @@ import { SetMembers } from '../packed';
 import type { Bytes, Value } from '../values';
 import { ERR_NOT_INT, ERR_SYNTAX, parseDouble, parseLong, readEntry, writeEntry, WRONGTYPE } from './util';
 import type { ZEntry } from './zsetRange';
+import type { Zset } from '../zsetIndex';
 
 export type ZsetOp = 'union' | 'inter' | 'diff';
 type Aggregate = 'sum' | 'min' | 'max';
 
 interface Source {
-  /** member → score; null for a missing key */
-  scores: Map<Bytes, number> | SetMembers | null;
+  /** a sorted set, a set (score 1), or null for a missing key */
+  scores: Zset | SetMembers | null;
   weight: number;
 }
 
@@ -23,13 +24,13 @@ const size = (s: Source): number => (s.scores === null ? 0 : s.scores.size);
 function scoreIn(s: Source, m: Bytes): number | undefined {
   if (s.scores === null) return undefined;
   if (s.scores instanceof SetMembers) return s.scores.has(m) ? 1 : undefined;
-  return s.scores.get(m);
+  return s.scores.score(m);
 }
 
 function* iterate(s: Source): Generator<ZEntry> {
   if (s.scores === null) return;
   if (s.scores instanceof SetMembers) for (const m of s.scores) yield [m, 1];
-  else yield* s.scores;
+  else yield* s.scores.entries();
 }
 
 function aggregate(target: number, val: number, how: Aggregate): number {
@@ -43,7 +44,7 @@ function aggregate(target: number, val: number, how: Aggregate): number {
 
 function sourceOf(e: Value | undefined): Source | 'wrongtype' {
   if (!e) return { scores: null, weight: 1 };
-  if (e.type === 'zset') return { scores: e.scores, weight: 1 };
+  if (e.type === 'zset') return { scores: e, weight: 1 };
   if (e.type === 'set') return { scores: e.members, weight: 1 };
   return 'wrongtype';
 }

@@ -1,19 +1,14 @@
-// Sorted-set ordering and ranges (t_zset.c zslParseRange, zslParseLexRange,
-// the rank/score/lex walkers). The value model keeps member → score; the order
-// (score, then member bytes as memcmp) is computed here when a command needs it.
-import type { Bytes, Value } from '../values';
+// Sorted-set ranges (t_zset.c zslParseRange, zslParseLexRange, the rank/score/lex
+// walkers) over the ordered index (zsetIndex.ts): a range is found as a span of
+// ranks by O(log n) seeks, then walked or removed in O(m).
+import type { Bytes } from '../values';
+import { cmpKey, type KeyTest, type ZEntry, Zset } from '../zsetIndex';
 
-export type ZsetValue = Extract<Value, { type: 'zset' }>;
-export type ZEntry = [member: Bytes, score: number];
+export type ZsetValue = Zset;
+export type { ZEntry };
 
 export function cmpEntry(a: ZEntry, b: ZEntry): number {
-  if (a[1] < b[1]) return -1;
-  if (a[1] > b[1]) return 1;
-  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
-}
-
-export function sortedEntries(z: ZsetValue): ZEntry[] {
-  return [...z.scores].sort(cmpEntry);
+  return cmpKey(a[1], a[0], b[1], b[0]);
 }
 
 export interface ScoreRange { min: number; max: number; minex: boolean; maxex: boolean }
@@ -105,13 +100,28 @@ export function rankBounds(start: number, end: number, len: number): [number, nu
   return [start, end];
 }
 
-export function byRank(sorted: ZEntry[], start: number, end: number, rev: boolean): ZEntry[] {
-  const b = rankBounds(start, end, sorted.length);
-  if (!b) return [];
-  if (!rev) return sorted.slice(b[0], b[1] + 1);
-  const n = sorted.length;
+/** `count` elements from rank `start`, towards the head when `rev`. */
+export interface Span { start: number; count: number; rev: boolean }
+
+/** The ascending rank range [first, first + count) a span covers. */
+export function ascending(s: Span): [first: number, count: number] {
+  return s.rev ? [s.start - s.count + 1, s.count] : [s.start, s.count];
+}
+
+export function rankSpan(z: Zset, start: number, end: number, rev: boolean): Span | null {
+  const b = rankBounds(start, end, z.size);
+  if (!b) return null;
+  return { start: rev ? z.size - 1 - b[0] : b[0], count: b[1] - b[0] + 1, rev };
+}
+
+/** The elements of a span, in its direction. */
+export function spanEntries(z: Zset, s: Span | null): ZEntry[] {
   const out: ZEntry[] = [];
-  for (let i = b[0]; i <= b[1]; i++) out.push(sorted[n - 1 - i]!);
+  if (!s) return out;
+  z.walk(s.start, s.rev, (m, score) => {
+    out.push([m, score]);
+    return out.length < s.count;
+  });
   return out;
 }
 
@@ -121,35 +131,58 @@ export function byRank(sorted: ZEntry[], start: number, end: number, rev: boolea
  * side; then skip `offset` elements unchecked and take up to `limit` (-1 = all)
  * while they stay within the far side. A negative offset yields nothing and a
  * negative limit means all (`while (offset--)` / `while (limit--)`).
+ * When both tests are monotone along the order (score ranges, lex ranges over
+ * equal scores) both ends are O(log n) seeks; otherwise (a lex range over
+ * mixed scores) the walk is linear, as a listpack's is.
  */
-function walk(sorted: ZEntry[], near: (e: ZEntry) => boolean, far: (e: ZEntry) => boolean, offset: number, limit: number, rev: boolean): ZEntry[] {
-  const out: ZEntry[] = [];
-  const n = sorted.length;
-  if (offset > 0 && offset >= n) return out;
-  const at = (k: number): ZEntry => sorted[rev ? n - 1 - k : k]!;
-  let k = 0;
-  while (k < n && !near(at(k))) k++;
-  if (k === n || !far(at(k))) return out;
-  if (offset < 0) return out;
-  k += offset;
-  for (; k < n && limit !== 0; k++, limit--) {
-    const e = at(k);
-    if (!far(e)) break;
-    out.push(e);
+function span(z: Zset, near: KeyTest, far: KeyTest, offset: number, limit: number, rev: boolean, monotone: boolean): Span | null {
+  const n = z.size;
+  if (n === 0 || offset < 0) return null;
+  let k: number;
+  if (monotone) k = rev ? z.seek((s, m) => !near(s, m)) - 1 : z.seek(near);
+  else k = linearFind(z, near, rev);
+  if (k < 0 || k >= n) return null;
+  const [m0, s0] = z.at(k);
+  if (!far(s0, m0)) return null;
+  const start = rev ? k - offset : k + offset;
+  if (start < 0 || start >= n) return null;
+  const want = limit < 0 ? n : limit;
+  let count: number;
+  if (monotone) {
+    const end = rev ? z.seek(far) - 1 : z.seek((s, m) => !far(s, m));
+    count = Math.min(want, rev ? start - end : end - start);
+  } else {
+    count = 0;
+    z.walk(start, rev, (m, s) => far(s, m) && ++count < want);
   }
-  return out;
+  return count > 0 ? { start, count, rev } : null;
 }
 
-export function byScore(sorted: ZEntry[], r: ScoreRange, offset: number, limit: number, rev: boolean): ZEntry[] {
-  const min = (e: ZEntry) => gteMin(e[1], r), max = (e: ZEntry) => lteMax(e[1], r);
-  if (r.min > r.max || (r.min === r.max && (r.minex || r.maxex))) return [];
-  return rev ? walk(sorted, max, min, offset, limit, true) : walk(sorted, min, max, offset, limit, false);
+function linearFind(z: Zset, test: KeyTest, rev: boolean): number {
+  let k = -1, i = 0;
+  z.walk(rev ? z.size - 1 : 0, rev, (m, s) => {
+    if (test(s, m)) {
+      k = rev ? z.size - 1 - i : i;
+      return false;
+    }
+    i++;
+    return true;
+  });
+  return k;
 }
 
-export function byLex(sorted: ZEntry[], r: LexRange, offset: number, limit: number, rev: boolean): ZEntry[] {
-  const min = (e: ZEntry) => lexGteMin(e[0], r.min), max = (e: ZEntry) => lexLteMax(e[0], r.max);
-  if (lexRangeEmpty(r)) return [];
-  return rev ? walk(sorted, max, min, offset, limit, true) : walk(sorted, min, max, offset, limit, false);
+export function scoreSpan(z: Zset, r: ScoreRange, offset: number, limit: number, rev: boolean): Span | null {
+  if (r.min > r.max || (r.min === r.max && (r.minex || r.maxex))) return null;
+  const min: KeyTest = (s) => gteMin(s, r), max: KeyTest = (s) => lteMax(s, r);
+  return rev ? span(z, max, min, offset, limit, true, true) : span(z, min, max, offset, limit, false, true);
+}
+
+export function lexSpan(z: Zset, r: LexRange, offset: number, limit: number, rev: boolean): Span | null {
+  if (lexRangeEmpty(r)) return null;
+  const min: KeyTest = (_s, m) => lexGteMin(m, r.min), max: KeyTest = (_s, m) => lexLteMax(m, r.max);
+  // Member order is lex order only when every score is equal.
+  const monotone = z.size === 0 || z.firstScore() === z.lastScore();
+  return rev ? span(z, max, min, offset, limit, true, monotone) : span(z, min, max, offset, limit, false, monotone);
 }
 
 /** zslIsInLexRange's first test: min above max, or equal with an exclusive side. */
@@ -167,22 +200,21 @@ function cmpLex(a: LexBound, b: LexBound): number {
 }
 
 /**
- * Whether redis-server's lex walk has one answer. A lex range over members
- * with different scores is "undefined" in Redis: a listpack is scanned from
- * the head (deterministic, what byLex does), but a skiplist is entered by a
- * descent whose path depends on the nodes' random levels. That descent lands
- * on the same node whatever the levels only when the near-side test is
- * monotone along the order (all failing elements before all passing ones).
+ * Whether the near-side lex test is monotone along the walk (all failing
+ * elements before all passing ones). Always so when every score is equal (the
+ * only case Redis defines); otherwise checked by a linear pass. A listpack is
+ * scanned from the head by redis-server, which the linear walk reproduces; a
+ * skiplist is entered by a descent whose landing node depends on its random
+ * levels unless the test is monotone.
  */
-export function lexWalkIsDeterministic(sorted: ZEntry[], r: LexRange, rev: boolean, listpack: boolean): boolean {
-  if (listpack) return true;
-  const near = rev ? (e: ZEntry) => lexLteMax(e[0], r.max) : (e: ZEntry) => lexGteMin(e[0], r.min);
-  const n = sorted.length;
-  let passed = false;
-  for (let k = 0; k < n; k++) {
-    const ok = near(sorted[rev ? n - 1 - k : k]!);
-    if (ok) passed = true;
-    else if (passed) return false;
-  }
-  return true;
+export function lexNearIsMonotone(z: Zset, r: LexRange, rev: boolean): boolean {
+  if (z.size === 0 || z.firstScore() === z.lastScore()) return true;
+  const near = rev ? (m: Bytes) => lexLteMax(m, r.max) : (m: Bytes) => lexGteMin(m, r.min);
+  let passed = false, monotone = true;
+  z.walk(rev ? z.size - 1 : 0, rev, (m) => {
+    if (near(m)) passed = true;
+    else if (passed) monotone = false;
+    return monotone;
+  });
+  return monotone;
 }

@@ -10,9 +10,10 @@ import {
   bulk, ERR_NOT_FLOAT, ERR_NOT_INT, ERR_OUT_OF_RANGE, ERR_SYNTAX, fail, int, NIL, OK_OUTCOME, parseDouble, parseLong, read, readEntry, rerr, wrongArity, write, writeEntry, WRONGTYPE, optionalCount, timeoutError, parseMultiPop,
 } from './util';
 import {
-  byLex, byRank, byScore, lexWalkIsDeterministic, parseLexRange, parseScoreRange, sortedEntries, type LexRange,
-  type ZEntry, type ZsetValue,
+  ascending, cmpEntry, lexNearIsMonotone, lexSpan, parseLexRange, parseScoreRange, rankSpan, scoreSpan, spanEntries, type LexRange,
+  type Span, type ZEntry, type ZsetValue,
 } from './zsetRange';
+import { Zset } from '../zsetIndex';
 import { zsetAlgebra, type ZsetOp } from './zsetAlgebra';
 
 export type { ZsetValue };
@@ -27,7 +28,7 @@ const NAN_ERR = 'ERR resulting score is not a number (NaN)';
 
 /** zsetAdd for one element; false when the result would be NaN. */
 function zsetAdd(z: ZsetValue, member: Bytes, score: number, flags: number): boolean {
-  const cur = z.scores.get(member);
+  const cur = z.score(member);
   if (cur !== undefined) {
     if (flags & Z_NX) return true;
     if (flags & Z_INCR) {
@@ -35,13 +36,13 @@ function zsetAdd(z: ZsetValue, member: Bytes, score: number, flags: number): boo
       if (Number.isNaN(score)) return false;
     }
     if ((flags & Z_LT && score >= cur) || (flags & Z_GT && score <= cur)) return true;
-    if (score !== cur) z.scores.set(member, listpackScore(z, score));
+    if (score !== cur) z.set(member, listpackScore(z, score));
     return true;
   }
   if (flags & Z_XX) return true;
-  z.scores.set(member, score);
+  z.set(member, score);
   noteZsetAdd(z, member);
-  if (Object.is(score, -0)) z.scores.set(member, listpackScore(z, score));
+  if (Object.is(score, -0)) z.set(member, listpackScore(z, score));
   return true;
 }
 
@@ -84,7 +85,7 @@ function zaddGeneric(ctx: CommandContext, argv: Bytes[], flags: number): ApplyOu
   if (z === 'wrongtype') return fail(WRONGTYPE);
   if (!z) {
     if (flags & Z_XX) return OK_OUTCOME;
-    z = { type: 'zset', scores: new Map() };
+    z = new Zset();
     noteZsetSizeHint(ctx.ks.dialect, z, true, pairs, argv[i + 1]!.length, longestMember(argv, i, pairs));
     ctx.ks.db(ctx.db).set(key, z);
   } else {
@@ -109,7 +110,7 @@ const zadd = write('zadd', -4, applyZadd);
 const zincrby = write('zincrby', 4, (ctx, argv) => zaddGeneric(ctx, argv, Z_INCR));
 
 function deleteIfEmpty(ctx: CommandContext, key: Bytes, z: ZsetValue): void {
-  if (z.scores.size === 0) ctx.ks.db(ctx.db).delete(key);
+  if (z.size === 0) ctx.ks.db(ctx.db).delete(key);
 }
 
 const zrem = write('zrem', -3, (ctx, argv) => {
@@ -117,7 +118,7 @@ const zrem = write('zrem', -3, (ctx, argv) => {
   if (!z) return OK_OUTCOME;
   if (z === 'wrongtype') return fail(WRONGTYPE);
   pinEncoding(z, ctx.ks.dialect);
-  for (let j = 2; j < argv.length; j++) z.scores.delete(argv[j]!);
+  for (let j = 2; j < argv.length; j++) z.delete(argv[j]!);
   deleteIfEmpty(ctx, argv[1]!, z);
   return OK_OUTCOME;
 });
@@ -126,29 +127,29 @@ type RangeKind = 'rank' | 'score' | 'lex';
 
 function zremrange(name: string, kind: RangeKind): WriteCommand {
   return write(name, 4, (ctx, argv) => {
-    let pick: (sorted: ZEntry[]) => ZEntry[];
+    let pick: (z: ZsetValue) => Span | null;
     let lex: LexRange | null = null;
     if (kind === 'rank') {
       const s = parseLong(argv[2]!), e = parseLong(argv[3]!);
       if (s === null || e === null) return fail(ERR_NOT_INT);
-      pick = (sorted) => byRank(sorted, s, e, false);
+      pick = (z) => rankSpan(z, s, e, false);
     } else if (kind === 'score') {
       const r = parseScoreRange(argv[2]!, argv[3]!);
       if (!r) return fail('ERR min or max is not a float');
-      pick = (sorted) => byScore(sorted, r, 0, -1, false);
+      pick = (z) => scoreSpan(z, r, 0, -1, false);
     } else {
       const r = parseLexRange(argv[2]!, argv[3]!);
       if (!r) return fail('ERR min or max not valid string range item');
       lex = r;
-      pick = (sorted) => byLex(sorted, r, 0, -1, false);
+      pick = (z) => lexSpan(z, r, 0, -1, false);
     }
     const z = zsetOf(writeEntry(ctx, argv[1]!));
     if (!z) return OK_OUTCOME;
     if (z === 'wrongtype') return fail(WRONGTYPE);
     pinEncoding(z, ctx.ks.dialect);
-    const sorted = sortedEntries(z);
-    if (lex && !lexWalkIsDeterministic(sorted, lex, false, zsetIsListpack(z))) return lexDiverged(argv[1]!);
-    for (const [m] of pick(sorted)) z.scores.delete(m);
+    if (lex && !zsetIsListpack(z) && !lexNearIsMonotone(z, lex, false)) return lexDiverged(argv[1]!);
+    const span = pick(z);
+    if (span) z.deleteRange(...ascending(span));
     deleteIfEmpty(ctx, argv[1]!, z);
     return OK_OUTCOME;
   });
@@ -162,9 +163,8 @@ function zpopFrom(ctx: CommandContext, keys: Bytes[], max: boolean, count: numbe
     if (z === 'wrongtype') return fail(WRONGTYPE);
     if (count === 0) return OK_OUTCOME;
     pinEncoding(z, ctx.ks.dialect);
-    const sorted = sortedEntries(z);
-    const n = Math.min(count, sorted.length);
-    for (let i = 0; i < n; i++) z.scores.delete(sorted[max ? sorted.length - 1 - i : i]![0]);
+    const n = Math.min(count, z.size);
+    z.deleteRange(max ? z.size - n : 0, n);
     deleteIfEmpty(ctx, key, z);
     return OK_OUTCOME;
   }
@@ -200,16 +200,15 @@ function zmpop(name: string, blocking: boolean): WriteCommand {
 }
 
 /** Stores a computed zset (setKey: TTL cleared) or deletes dst when it is empty. */
-export function storeZset(ctx: CommandContext, dst: Bytes, entries: Iterable<ZEntry>): void {
-  const scores = new Map<Bytes, number>(entries);
+export function storeZset(ctx: CommandContext, dst: Bytes, entries: ZEntry[]): void {
   const db = ctx.ks.db(ctx.db);
-  if (scores.size === 0) {
+  if (entries.length === 0) {
     db.delete(dst);
     return;
   }
-  const z: ZsetValue = { type: 'zset', scores };
+  const z = Zset.fromEntries(entries);
   // Built as a skiplist, converted to a listpack when small enough (zsetConvertToListpackIfNeeded).
-  if (zsetIsListpack(z)) for (const [m, s] of scores) if (Object.is(s, -0)) scores.set(m, 0);
+  if (zsetIsListpack(z)) for (const [m, s] of entries) if (Object.is(s, -0)) z.set(m, 0);
   db.set(dst, z);
 }
 
@@ -227,7 +226,8 @@ function algebraStore(name: string, op: ZsetOp): WriteCommand {
 interface RangeRequest {
   key: Bytes;
   kind: RangeKind;
-  entries: ZEntry[] | null; // null: the key is missing
+  zset: ZsetValue | null; // null: the key is missing
+  span: Span | null;
   withScores: boolean;
   /** A lex range over a skiplist whose result depends on its random node levels. */
   undefinedLex: boolean;
@@ -266,29 +266,28 @@ function zrangeGeneric(ctx: CommandContext, argv: Bytes[], at: number, store: bo
   if (withScores && kind === 'lex') return 'ERR syntax error, WITHSCORES not supported in combination with BYLEX';
   let minArg = argv[at + 1]!, maxArg = argv[at + 2]!;
   if (rev && kind !== 'rank') [minArg, maxArg] = [maxArg, minArg];
-  let pick: (sorted: ZEntry[]) => ZEntry[];
+  let pick: (z: ZsetValue) => Span | null;
   let lex: LexRange | null = null;
   if (kind === 'rank') {
     const s = parseLong(minArg), e = parseLong(maxArg);
     if (s === null || e === null) return ERR_NOT_INT;
-    pick = (sorted) => byRank(sorted, s, e, rev!);
+    pick = (z) => rankSpan(z, s, e, rev!);
   } else if (kind === 'score') {
     const r = parseScoreRange(minArg, maxArg);
     if (!r) return 'ERR min or max is not a float';
-    pick = (sorted) => byScore(sorted, r, offset, limit, rev!);
+    pick = (z) => scoreSpan(z, r, offset, limit, rev!);
   } else {
     const r = parseLexRange(minArg, maxArg);
     if (!r) return 'ERR min or max not valid string range item';
     lex = r;
-    pick = (sorted) => byLex(sorted, r, offset, limit, rev!);
+    pick = (z) => lexSpan(z, r, offset, limit, rev!);
   }
   const key = argv[at]!;
   const z = zsetOf(forWrite ? writeEntry(ctx, key) : readEntry(ctx, key));
   if (z === 'wrongtype') return WRONGTYPE;
-  if (!z) return { key, kind, entries: null, withScores, undefinedLex: false };
-  const sorted = sortedEntries(z);
-  const undefinedLex = lex !== null && !lexWalkIsDeterministic(sorted, lex, rev, zsetIsListpack(z));
-  return { key, kind, entries: pick(sorted), withScores, undefinedLex };
+  if (!z) return { key, kind, zset: null, span: null, withScores, undefinedLex: false };
+  const undefinedLex = lex !== null && !zsetIsListpack(z) && !lexNearIsMonotone(z, lex, rev);
+  return { key, kind, zset: z, span: pick(z), withScores, undefinedLex };
 }
 
 /**
@@ -300,13 +299,13 @@ const zrangestore = write('zrangestore', -5, (ctx, argv) => {
   const r = zrangeGeneric(ctx, argv, 2, true, null, null, true);
   if (typeof r === 'string') return fail(r);
   if (r.undefinedLex) return lexDiverged(argv[1]!);
-  const entries = r.entries ?? [];
+  const entries = r.zset ? spanEntries(r.zset, r.span) : [];
   const db = ctx.ks.db(ctx.db);
   if (entries.length === 0) {
     db.delete(argv[1]!);
     return OK_OUTCOME;
   }
-  const z: ZsetValue = { type: 'zset', scores: new Map() };
+  const z = new Zset();
   noteZsetCreatedFor(z, r.kind === 'rank' ? entries.length : 0);
   for (const [m, score] of entries) zsetAdd(z, m, score, 0);
   db.set(argv[1]!, z);
@@ -335,7 +334,7 @@ function rangeRead(name: string, arity: number, kind: RangeKind | null, rev: boo
   return read(name, arity, (ctx, argv) => {
     const r = zrangeGeneric(ctx, argv, 1, false, kind, rev, false);
     if (typeof r === 'string') return rerr(r);
-    return entriesReply(ctx, r.entries ?? [], r.withScores);
+    return entriesReply(ctx, r.zset ? spanEntries(r.zset, r.span) : [], r.withScores);
   });
 }
 
@@ -346,7 +345,7 @@ function readZset(ctx: CommandContext, key: Bytes): ZsetValue | undefined | 'wro
 const zscore = read('zscore', 3, (ctx, argv) => {
   const z = readZset(ctx, argv[1]!);
   if (z === 'wrongtype') return rerr(WRONGTYPE);
-  const s = z ? z.scores.get(argv[2]!) : undefined;
+  const s = z ? z.score(argv[2]!) : undefined;
   return s === undefined ? NIL : bulk(replyDouble(ctx.ks.dialect, s));
 });
 
@@ -354,7 +353,7 @@ const zmscore = read('zmscore', -3, (ctx, argv) => {
   const z = readZset(ctx, argv[1]!);
   if (z === 'wrongtype') return rerr(WRONGTYPE);
   return reply.array(argv.slice(2).map((m) => {
-    const s = z ? z.scores.get(m) : undefined;
+    const s = z ? z.score(m) : undefined;
     return s === undefined ? NIL : bulk(replyDouble(ctx.ks.dialect, s));
   }));
 });
@@ -362,7 +361,7 @@ const zmscore = read('zmscore', -3, (ctx, argv) => {
 const zcard = read('zcard', 2, (ctx, argv) => {
   const z = readZset(ctx, argv[1]!);
   if (z === 'wrongtype') return rerr(WRONGTYPE);
-  return int(z ? z.scores.size : 0);
+  return int(z ? z.size : 0);
 });
 
 /** ZRANK/ZREVRANK key member [WITHSCORE] (WITHSCORE from 7.2, feature `zrank-withscore`). */
@@ -376,11 +375,10 @@ function zrank(name: string, rev: boolean): ReadCommand {
     const z = readZset(ctx, argv[1]!);
     if (!z) return missing;
     if (z === 'wrongtype') return rerr(WRONGTYPE);
-    const s = z.scores.get(argv[2]!);
+    const s = z.score(argv[2]!);
     if (s === undefined) return missing;
-    let rank = 0;
-    for (const [m, v] of z.scores) if (v < s || (v === s && m < argv[2]!)) rank++;
-    const r = int(rev ? z.scores.size - 1 - rank : rank);
+    const rank = z.rank(argv[2]!);
+    const r = int(rev ? z.size - 1 - rank : rank);
     return withScore ? reply.array([r, bulk(replyDouble(ctx.ks.dialect, s))]) : r;
   });
 }
@@ -390,7 +388,7 @@ const zcount = read('zcount', 4, (ctx, argv) => {
   if (!r) return rerr('ERR min or max is not a float');
   const z = readZset(ctx, argv[1]!);
   if (z === 'wrongtype') return rerr(WRONGTYPE);
-  return int(z ? byScore(sortedEntries(z), r, 0, -1, false).length : 0);
+  return int(z ? scoreSpan(z, r, 0, -1, false)?.count ?? 0 : 0);
 });
 
 const zlexcount = read('zlexcount', 4, (ctx, argv) => {
@@ -398,14 +396,14 @@ const zlexcount = read('zlexcount', 4, (ctx, argv) => {
   if (!r) return rerr('ERR min or max not valid string range item');
   const z = readZset(ctx, argv[1]!);
   if (z === 'wrongtype') return rerr(WRONGTYPE);
-  return int(z ? byLex(sortedEntries(z), r, 0, -1, false).length : 0);
+  return int(z ? lexSpan(z, r, 0, -1, false)?.count ?? 0 : 0);
 });
 
 function algebraRead(name: string, op: ZsetOp): ReadCommand {
   return read(name, -3, (ctx, argv) => {
     const r = zsetAlgebra(ctx, argv, 1, op, false, name);
     if (typeof r === 'string') return rerr(r);
-    return entriesReply(ctx, r.result.sort((a, b) => (a[1] - b[1]) || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)), r.withScores);
+    return entriesReply(ctx, r.result.sort(cmpEntry), r.withScores);
   });
 }
 
