@@ -74,7 +74,7 @@ export function listpackEntrySize(s: Bytes): number {
 }
 
 /** The bytes an integer element adds to a listpack (lpAppendInteger). */
-export function listpackIntEntrySize(v: bigint): number {
+export function listpackIntEntrySize(v: bigint | number): number {
   const l = intEncodedSize(v);
   return l + backlenSize(l);
 }

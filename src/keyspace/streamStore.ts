@@ -206,6 +206,24 @@ export class StreamEntries implements Iterable<StreamEntry> {
     return this.walk({ c: this.lo, j: this.chunks[this.lo]?.head ?? 0 }, false);
   }
 
+  /** Whether every ID is held as exact numbers (no chunk holds an ID of 2^53 or more). */
+  idsExact(): boolean {
+    for (let c = this.lo; c < this.chunks.length; c++) if (this.chunks[c]!.wide) return false;
+    return true;
+  }
+
+  /** Every live entry in order, IDs as numbers; only when idsExact(). */
+  forEachExact(visit: (ms: number, seq: number, fields: Bytes[]) => void): void {
+    for (let c = this.lo; c < this.chunks.length; c++) {
+      const ch = this.chunks[c]!;
+      const ms = ch.ms!, seq = ch.seq!;
+      for (let j = ch.head; j < ch.fields.length; j++) {
+        const f = ch.fields[j];
+        if (f) visit(ms[j]!, seq[j]!, f);
+      }
+    }
+  }
+
   /** A deep-enough copy: chunks are new, IDs and field lists are shared (never mutated in place). */
   clone(): StreamEntries {
     const s = new StreamEntries();

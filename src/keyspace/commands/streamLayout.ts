@@ -45,7 +45,8 @@ export function layoutOf(s: StreamValue): StreamLayout {
   if (!layout) {
     // With no entries there is no node to know about (short of a MINID-trimmed node left empty, which we accept not to see).
     layout = { nodes: [], exact: s.entries.length === 0 };
-    for (const e of s.entries) appendToLayout(layout, e);
+    if (s.entries.idsExact()) rebuildExact(layout, s);
+    else for (const e of s.entries) appendToLayout(layout, e);
     layouts.set(s, layout);
   }
   return layout;
@@ -99,6 +100,56 @@ export function appendToLayout(layout: StreamLayout, e: StreamEntry): void {
   node.bytes += bytes;
   node.live++;
   node.lastId = e.id;
+}
+
+/**
+ * appendToLayout for every entry of a stream whose IDs are all below 2^53, in
+ * numbers: the first write after a load rebuilds the layout of the whole
+ * stream, and a BigInt (or an ID object) per entry made that pause last
+ * ~150 ms on a million entries. Each node's last ID is made once, when the
+ * node is complete.
+ */
+function rebuildExact(layout: StreamLayout, s: StreamValue): void {
+  let node: StreamNode | undefined;
+  let masterMs = 0, masterSeq = 0, lastMs = 0, lastSeq = 0;
+  const close = (): void => {
+    if (node) node.lastId = { ms: BigInt(lastMs), seq: BigInt(lastSeq) };
+  };
+  s.entries.forEachExact((ms, seq, fields) => {
+    const numFields = fields.length / 2;
+    let totelelen = 0;
+    for (const f of fields) totelelen += f.length;
+    if (node && (node.bytes + totelelen >= NODE_MAX_BYTES || node.live + node.deleted >= NODE_MAX_ENTRIES)) {
+      close();
+      node = undefined;
+    }
+    if (!node) {
+      const masterFields: Bytes[] = [];
+      for (let i = 0; i < numFields; i++) masterFields.push(fields[i * 2]!);
+      let bytes = LP_EMPTY + intElement(1) + intElement(0) + intElement(numFields);
+      for (const f of masterFields) bytes += strElement(f);
+      bytes += intElement(0);
+      const id = { ms: BigInt(ms), seq: BigInt(seq) };
+      node = { masterId: id, masterFields, live: 0, deleted: 0, bytes, lastId: id };
+      layout.nodes.push(node);
+      masterMs = ms;
+      masterSeq = seq;
+    }
+    const same = sameFields(fields, node.masterFields);
+    // Both IDs are below 2^53, so the differences are exact and equal the int64 the C code stores.
+    let bytes = intElement(same ? 2 : 0) + intElement(ms - masterMs) + intElement(seq - masterSeq);
+    if (!same) bytes += intElement(numFields);
+    for (let i = 0; i < numFields; i++) {
+      if (!same) bytes += strElement(fields[i * 2]!);
+      bytes += strElement(fields[i * 2 + 1]!);
+    }
+    bytes += intElement(numFields + 3 + (same ? 0 : numFields + 1));
+    node.bytes += bytes;
+    node.live++;
+    lastMs = ms;
+    lastSeq = seq;
+  });
+  close();
 }
 
 /** Index of the node holding `id`: the last node whose master ID is <= id, or -1. */
