@@ -10,6 +10,7 @@ import type { DecodedKey, DecodedStreamEntry, DecodedStreamGroup, DecodedStreamI
 import { cText } from './commands/replyText';
 import { createLibrary, installLibrary } from './commands/functionLibrary';
 import { formatId } from './commands/streamId';
+import { layoutOf } from './commands/streamLayout';
 import { newGroup, newIdmp } from './commands/streamOps';
 import { formatInlineDouble, truncateTagBits } from './arrayElements';
 import { SLICE_SIZE } from './arraySlices';
@@ -20,7 +21,7 @@ import type { KeyspaceDialect } from '../versions/profile';
 import { SparseArray, splitIndex } from './sparseArray';
 import { FieldTtls, HashFields, SetMembers } from './packed';
 import { StreamEntries } from './streamStore';
-import { toBytes, type Bytes, type StreamGroup, type StreamId, type StreamIdmp, type Value } from './values';
+import { toBytes, type Bytes, type StreamGroup, type StreamId, type StreamIdmp, type StreamValue, type Value } from './values';
 import { Zset } from './zsetIndex';
 
 /** RDB types whose encoding survives a load where the content alone would say otherwise. */
@@ -81,19 +82,21 @@ export function valueFromDecoded(v: DecodedValue, dialect: KeyspaceDialect): Val
       return v.scores.size > 0 ? Zset.fromMap(v.scores) : null;
     case 'hash':
       return v.fields.size > 0 ? { type: 'hash', fields: HashFields.fromMap(v.fields), fieldExpires: FieldTtls.from(v.fieldExpires) } : null;
-    case 'stream':
-      return {
-        type: 'stream',
-        stream: {
-          entries: loadEntries(v.entries),
-          lastId: { ...v.lastId },
-          firstId: { ...v.firstId },
-          maxDeletedId: { ...v.maxDeletedId },
-          entriesAdded: Number(v.entriesAdded),
-          groups: new Map(v.groups.map((g) => [g.name, toGroup(g)])),
-          idmp: v.idmp === null ? newIdmp() : toIdmp(v.idmp),
-        },
+    case 'stream': {
+      const stream: StreamValue = {
+        entries: loadEntries(v.entries),
+        lastId: { ...v.lastId },
+        firstId: { ...v.firstId },
+        maxDeletedId: { ...v.maxDeletedId },
+        entriesAdded: Number(v.entriesAdded),
+        groups: new Map(v.groups.map((g) => [g.name, toGroup(g)])),
+        idmp: v.idmp === null ? newIdmp() : toIdmp(v.idmp),
       };
+      // redis-server has its node layout once the load has read the nodes: made
+      // here, its O(n) is part of the load, not a pause on the first write after it.
+      layoutOf(stream);
+      return { type: 'stream', stream };
+    }
     case 'array':
       return { type: 'array', array: arrayFromDecoded(v) };
     case 'module':

@@ -7,8 +7,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { applyWrite } from '../../src/keyspace/commands/registry';
 import { cloneStream } from '../../src/keyspace/commands/streamOps';
-import { layoutOf } from '../../src/keyspace/commands/streamLayout';
+import { layoutKnown, layoutOf } from '../../src/keyspace/commands/streamLayout';
 import { Keyspace } from '../../src/keyspace/keyspace';
+import { valueFromDecoded } from '../../src/keyspace/load';
+import { DEFAULT_DIALECT } from '../../src/versions/profiles';
 import type { StreamValue } from '../../src/keyspace/values';
 
 function rng(seed: number): (n: number) => number {
@@ -56,3 +58,15 @@ for (const [name, start] of [['IDs as exact numbers', 1_700_000_000_000n], ['IDs
     }
   });
 }
+
+test('a stream loaded from an RDB has its node layout from the load, equal to the one XADD built', () => {
+  const original = built(1_700_000_000_000n, 4);
+  const entries = [...original.entries].map((e) => ({ id: { ms: e.id.ms, seq: e.id.seq }, fields: e.fields }));
+  const loaded = valueFromDecoded({
+    type: 'stream', entries, length: BigInt(entries.length), lastId: original.lastId, firstId: original.firstId,
+    maxDeletedId: original.maxDeletedId, entriesAdded: BigInt(original.entriesAdded), groups: [], idmp: null,
+  }, DEFAULT_DIALECT);
+  assert.ok(loaded?.type === 'stream');
+  assert.ok(layoutKnown(loaded.stream), 'made by the load, not by the first write after it');
+  assert.deepEqual(layoutOf(loaded.stream).nodes, layoutOf(original).nodes);
+});

@@ -39,6 +39,11 @@ export interface StreamLayout {
 
 const layouts = new WeakMap<StreamValue, StreamLayout>();
 
+/** Whether the stream's layout is made already (a load makes it; a copy makes it when first needed). */
+export function layoutKnown(s: StreamValue): boolean {
+  return layouts.has(s);
+}
+
 /** The layout of a stream value, rebuilt if the value was made elsewhere (RDB load, COPY). */
 export function layoutOf(s: StreamValue): StreamLayout {
   let layout = layouts.get(s);
