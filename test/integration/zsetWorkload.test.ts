@@ -11,18 +11,8 @@ import { RawReplica } from '../support/captureStream';
 import { normalizeReply, normalizeValue, parseCommands, StreamApplier } from '../support/keyspaceHarness';
 import { RedisServer } from '../support/redisServer';
 import { liveServer } from '../support/servers';
+import { seeded as rng } from '../support/datasets';
 
-/** A deterministic PRNG (mulberry32) so a failure replays. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const BIG = 100_000;
 const LEX = 20_000;

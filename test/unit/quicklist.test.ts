@@ -18,17 +18,8 @@ import { listFind, listIndex, listIndexOf, listWalk } from '../../src/keyspace/q
 import { profileById } from '../../src/versions/profiles';
 import type { KeyspaceDialect } from '../../src/versions/profile';
 import * as model from '../support/listLayoutModel';
+import { seeded as rng } from '../support/datasets';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const dialect = (id: string): KeyspaceDialect => profileById(id)!;
 const SEED = Number(process.env.QUICKLIST_SEED ?? 1000);

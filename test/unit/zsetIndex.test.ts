@@ -5,18 +5,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cmpKey, Zset, type ZEntry } from '../../src/keyspace/zsetIndex';
+import { seeded as rng } from '../support/datasets';
 
-/** A deterministic PRNG (mulberry32) so a failure replays. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SCORES = [-Infinity, Infinity, -0, 0, 1, 1.5, -2, 1e300, -1e-300, 3];
 
