@@ -83,18 +83,21 @@ export function exceedsLimit(sz: number, count: number): boolean {
 }
 
 /** isLargeElement: such an element gets a PLAIN node of its own. */
-function isLarge(d: KeyspaceDialect, sz: number): boolean {
+export function isLarge(d: KeyspaceDialect, sz: number): boolean {
   if (!d.has('list-large-plain-nodes')) return sz >= PACKED_THRESHOLD_72;
   const [szLimit] = nodeLimit();
   return szLimit === Infinity ? sz > SIZE_SAFETY_LIMIT : sz > szLimit;
 }
 
-function allowInsert(d: KeyspaceDialect, node: QlNode | null, sz: number): boolean {
+/** What the fill rules read of a node (the test oracle's nodes have this shape too). */
+type NodeSize = Pick<QlNode, 'count' | 'sz' | 'plain'>;
+
+export function allowInsert(d: KeyspaceDialect, node: NodeSize | null | undefined, sz: number): boolean {
   if (!node || node.plain || isLarge(d, sz)) return false;
   return !exceedsLimit(node.sz + sz + ESTIMATE_OVERHEAD, node.count + 1);
 }
 
-function allowMerge(a: QlNode | null, b: QlNode | null): boolean {
+export function allowMerge(a: NodeSize | null | undefined, b: NodeSize | null | undefined): boolean {
   if (!a || !b || a.plain || b.plain) return false;
   return !exceedsLimit(a.sz + b.sz - LISTPACK_EMPTY_BYTES, a.count + b.count);
 }

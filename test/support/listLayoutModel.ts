@@ -5,8 +5,10 @@
 // servers (test/integration/versionEncodings.test.ts); it is kept here as the
 // oracle the quicklist's content and node layout are checked against.
 import type { KeyspaceDialect } from '../../src/versions/profile';
-import { encodingConfig } from '../../src/keyspace/encodingConfig';
 import { LISTPACK_EMPTY_BYTES, listpackEntrySize } from '../../src/keyspace/listpackSize';
+// The node fill rules are quicklist.c's, shared with the structure: what this oracle checks is
+// where the structure puts elements, splits and merges under them.
+import { allowInsert, allowMerge, exceedsLimit, isLarge, nodeLimit } from '../../src/keyspace/quicklist';
 import type { Bytes } from '../../src/keyspace/values';
 
 export interface ListValue {
@@ -29,46 +31,7 @@ interface Layout {
 
 const layouts = new WeakMap<ListValue, Layout>();
 
-/** quicklist.c SIZE_SAFETY_LIMIT and the listpack sizes a negative fill names. */
-const SIZE_SAFETY_LIMIT = 8192;
-const OPTIMIZATION_LEVEL = [4096, 8192, 16384, 32768, 65536];
-/** SIZE_ESTIMATE_OVERHEAD: what _quicklistNodeAllowInsert adds for an entry's headers. */
-const ESTIMATE_OVERHEAD = 8;
-const PACKED_THRESHOLD_72 = 1 << 30;
-
 const tracked = (d: KeyspaceDialect): boolean => d.has('listpack-lists');
-
-/** quicklistNodeLimit: [size limit, count limit] of a node (and of a listpack list). */
-function nodeLimit(): [number, number] {
-  const fill = encodingConfig.listMaxListpackSize;
-  if (fill >= 0) return [Infinity, fill === 0 ? 1 : fill];
-  return [OPTIMIZATION_LEVEL[Math.min(-fill - 1, OPTIMIZATION_LEVEL.length - 1)]!, Infinity];
-}
-
-/** quicklistNodeExceedsLimit. */
-function exceedsLimit(sz: number, count: number): boolean {
-  const [szLimit, countLimit] = nodeLimit();
-  if (szLimit !== Infinity) return sz > szLimit;
-  if (sz > SIZE_SAFETY_LIMIT) return true;
-  return count > countLimit;
-}
-
-/** isLargeElement: such an element gets a PLAIN node of its own. */
-function isLarge(d: KeyspaceDialect, sz: number): boolean {
-  if (!d.has('list-large-plain-nodes')) return sz >= PACKED_THRESHOLD_72;
-  const [szLimit] = nodeLimit();
-  return szLimit === Infinity ? sz > SIZE_SAFETY_LIMIT : sz > szLimit;
-}
-
-function allowInsert(d: KeyspaceDialect, node: QlNode | undefined, sz: number): boolean {
-  if (!node || node.plain || isLarge(d, sz)) return false;
-  return !exceedsLimit(node.sz + sz + ESTIMATE_OVERHEAD, node.count + 1);
-}
-
-function allowMerge(a: QlNode | undefined, b: QlNode | undefined): boolean {
-  if (!a || !b || a.plain || b.plain) return false;
-  return !exceedsLimit(a.sz + b.sz - LISTPACK_EMPTY_BYTES, a.count + b.count);
-}
 
 const packed = (items: readonly Bytes[], from: number, to: number): QlNode => {
   let sz = LISTPACK_EMPTY_BYTES;
