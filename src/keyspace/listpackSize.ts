@@ -4,7 +4,7 @@
 // other string as a 1, 2 or 5 byte length header plus its bytes; every entry
 // ends with its own length written backwards in 1–5 bytes.
 import type { Bytes } from './values';
-import { parseInt64 } from './commands/util';
+import { parseLong } from './commands/util';
 
 /** LP_HDR_SIZE (total bytes + element count) plus the end byte. */
 export const LISTPACK_EMPTY_BYTES = 7;
@@ -27,30 +27,6 @@ function intEncodedSize(v: bigint | number): number {
   return 9;
 }
 
-/**
- * string2ll for at most 15 characters, as a number (exact below 2^53): the
- * common short integers are sized without making a BigInt each time a list
- * element is pushed or popped.
- */
-function shortInt(s: Bytes): number | null {
-  const n = s.length;
-  if (n === 1 && s.charCodeAt(0) === 48) return 0;
-  let i = 0;
-  if (s.charCodeAt(0) === 45) {
-    if (n === 1) return null;
-    i = 1;
-  }
-  const first = s.charCodeAt(i);
-  if (first < 49 || first > 57) return null;
-  let v = first - 48;
-  for (let j = i + 1; j < n; j++) {
-    const c = s.charCodeAt(j);
-    if (c < 48 || c > 57) return null;
-    v = v * 10 + (c - 48);
-  }
-  return i === 1 ? -v : v;
-}
-
 /** lpEncodeGetType's size for an element. */
 function encodedSize(s: Bytes): number {
   const n = s.length;
@@ -58,7 +34,8 @@ function encodedSize(s: Bytes): number {
     const c = s.charCodeAt(n - 1);
     // Cheap reject before the exact string2ll test.
     if (c >= 48 && c <= 57) {
-      const v = n <= 15 ? shortInt(s) : parseInt64(s);
+      // string2ll's test; short integers without a BigInt (a 16+ digit one is 9 bytes, however rounded).
+      const v = parseLong(s);
       if (v !== null) return intEncodedSize(v);
     }
   }
