@@ -29,7 +29,7 @@ function flat(s: string): string {
  * a slice of 13 chars or more a view of its parent, which would keep a
  * converted container's whole old string alive in its Map/Set.
  */
-const own = (x: Bytes): Bytes => (x.length < 13 ? x : Buffer.from(x, 'latin1').toString('latin1'));
+export const ownBytes = (x: Bytes): Bytes => (x.length < 13 ? x : Buffer.from(x, 'latin1').toString('latin1'));
 
 /** Offset of the entry whose element (at `stride`-entry steps, the first of each) equals `x`, or -1. */
 function findPacked(lp: string, x: Bytes, stride: 1 | 2): number {
@@ -188,7 +188,7 @@ export class HashFields implements Iterable<[Bytes, Bytes]> {
 
   private toMap(): Map<Bytes, Bytes> {
     const m = new Map<Bytes, Bytes>();
-    for (const [f, v] of this.entries()) m.set(own(f), own(v));
+    for (const [f, v] of this.entries()) m.set(ownBytes(f), ownBytes(v));
     this.map = m;
     this.lp = null;
     this.n = 0;
@@ -307,7 +307,7 @@ export class SetMembers implements Iterable<Bytes> {
 
   private toSet(): Set<Bytes> {
     const s = new Set<Bytes>();
-    for (const m of this.values()) s.add(own(m));
+    for (const m of this.values()) s.add(ownBytes(m));
     this.set = s;
     this.lp = null;
     this.n = 0;

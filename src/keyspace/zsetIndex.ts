@@ -3,12 +3,14 @@
 // has them), ties go by member as memcmp (latin1 strings compare so with `<`).
 //
 // A small set (≤ SMALL_MAX elements, as a listpack is) is packed as a listpack
-// is: its members in order in one latin1 string (each after its length as a
-// varint), its scores in one array, no dict. Lookups scan it linearly, reads
+// is: its members in order in one latin1 string (packedEntries.ts's entries, as
+// a list node packs them), its scores in one array, no dict. Lookups scan it linearly, reads
 // and writes unpack it into a temporary leaf (O(n), as listpack operations
 // are). Past that size it becomes a Map (Redis's dict: O(1) score lookups) and
 // the counted B+tree of zsetTree.ts (O(log n) insert, delete, rank, element at
 // rank, score and lex bounds; ranges in O(m)), and never converts back.
+import { ownBytes } from './packed';
+import { elementAt, entryEquals, nextEntry, pushEntryParts } from './packedEntries';
 import type { Bytes } from './values';
 import {
   build, checkOrder, checkTree, cmpKey, firstLeaf, insert, lastLeaf, Leaf, leafLowerBound, locate, rankOf, remove, removeRun,
@@ -43,14 +45,8 @@ export class Zset {
     const m: Bytes[] = new Array<Bytes>(this.ps.length);
     const p = this.packed;
     for (let i = 0, off = 0; i < m.length; i++) {
-      let len = 0, shift = 0, c: number;
-      do {
-        c = p.charCodeAt(off++);
-        len += (c & 127) * 2 ** shift;
-        shift += 7;
-      } while (c & 128);
-      m[i] = p.slice(off, off + len);
-      off += len;
+      m[i] = elementAt(p, off);
+      off = nextEntry(p, off);
     }
     return new Leaf(this.ps, m);
   }
@@ -65,14 +61,8 @@ export class Zset {
     if (this.dict) return this.dict.get(member);
     const p = this.packed;
     for (let i = 0, off = 0; i < this.ps.length; i++) {
-      let len = 0, shift = 0, c: number;
-      do {
-        c = p.charCodeAt(off++);
-        len += (c & 127) * 2 ** shift;
-        shift += 7;
-      } while (c & 128);
-      if (len === member.length && p.startsWith(member, off)) return this.ps[i];
-      off += len;
+      if (entryEquals(p, off, member)) return this.ps[i];
+      off = nextEntry(p, off);
     }
     return undefined;
   }
@@ -282,7 +272,7 @@ export class Zset {
     if (l.m.length <= SMALL_MAX) this.pack(l);
     else {
       // Fresh member strings: slices of the packed string would keep it alive.
-      const entries = l.m.map((m, j): ZEntry => [ownString(m), l.s[j]!]);
+      const entries = l.m.map((m, j): ZEntry => [ownBytes(m), l.s[j]!]);
       this.buildSorted(entries, new Map(entries));
     }
   }
@@ -320,30 +310,10 @@ export class Zset {
   }
 }
 
-const SHORT_LENGTHS = Array.from({ length: 128 }, (_, n) => String.fromCharCode(n));
-
 function packMembers(ms: Bytes[]): string {
-  const parts = new Array<string>(ms.length * 2);
-  for (let i = 0; i < ms.length; i++) {
-    const len = ms[i]!.length;
-    parts[2 * i] = len < 128 ? SHORT_LENGTHS[len]! : varint(len);
-    parts[2 * i + 1] = ms[i]!;
-  }
+  const parts: string[] = [];
+  for (const m of ms) pushEntryParts(parts, m);
   return parts.join('');
-}
-
-function varint(n: number): string {
-  let out = '';
-  while (n >= 128) {
-    out += String.fromCharCode(128 | (n % 128));
-    n = Math.floor(n / 128);
-  }
-  return out + String.fromCharCode(n);
-}
-
-/** A string with its own storage (not a slice of a larger one). */
-function ownString(s: Bytes): Bytes {
-  return s.length < 13 ? s : Buffer.from(s, 'latin1').toString('latin1');
 }
 
 function insertedCopy<T>(a: T[], at: number, x: T): T[] {
