@@ -53,15 +53,39 @@ export function decrId(id: StreamId): StreamId | null {
   return { ms: id.ms, seq: id.seq - 1n };
 }
 
+/**
+ * The value of a canonical decimal int64 ("0", no sign on 0, no leading
+ * zeros, no spaces) as a JS number when it has at most 15 digits (exact),
+ * NaN when it is not canonical, and Infinity when it is canonical but longer
+ * (the caller needs a BigInt). Every XADD the master sends carries two of
+ * these (its ID) and usually a third (MAXLEN): BigInt(string) costs them
+ * ~100 ns each, this loop a few.
+ */
+function canonicalShort(s: string): number {
+  const n = s.length;
+  if (n === 0 || n > 20) return Number.NaN;
+  let i = 0;
+  const negative = s.charCodeAt(0) === 0x2d;
+  if (negative) i++;
+  if (i >= n) return Number.NaN;
+  let c = s.charCodeAt(i) - 0x30;
+  if (c === 0 && n === 1) return 0;
+  if (c < 1 || c > 9) return Number.NaN;
+  let v = c;
+  for (let j = i + 1; j < n; j++) {
+    c = s.charCodeAt(j) - 0x30;
+    if (c < 0 || c > 9) return Number.NaN;
+    v = v * 10 + c;
+  }
+  if (n - i > 15) return Number.POSITIVE_INFINITY;
+  return negative ? -v : v;
+}
+
 /** string2ll: a canonical decimal int64 ("0", no sign on 0, no leading zeros, no spaces). */
 export function string2ll(s: string): bigint | null {
-  if (s.length === 0 || s.length > 20) return null;
-  if (s === '0') return 0n;
-  let i = 0;
-  const negative = s[0] === '-';
-  if (negative) i++;
-  if (i >= s.length || s[i]! < '1' || s[i]! > '9') return null;
-  for (let j = i + 1; j < s.length; j++) if (s[j]! < '0' || s[j]! > '9') return null;
+  const short = canonicalShort(s);
+  if (Number.isNaN(short)) return null;
+  if (short !== Number.POSITIVE_INFINITY) return BigInt(short);
   const v = BigInt(s);
   return v > LLONG_MAX || v < LLONG_MIN ? null : v;
 }
@@ -130,6 +154,9 @@ export function parseRangeBound(s: Bytes, isStart: boolean): StreamId | string {
 
 /** getLongLongFromObjectOrReply: an int64 as a JS number (exact below 2^53; counts beyond that saturate harmlessly). */
 export function parseLongLong(s: Bytes): number | null {
+  const short = canonicalShort(s);
+  if (Number.isNaN(short)) return null;
+  if (short !== Number.POSITIVE_INFINITY) return short;
   const v = string2ll(s);
   return v === null ? null : Number(v);
 }

@@ -7,7 +7,7 @@ import type { Bytes, StreamId } from '../values';
 import type { IdmpRequest } from './streamIdmp';
 import { NOT_INTEGER, INVALID_ID, parseId, parseLongLong, parseStrictId, SYNTAX_ERROR } from './streamId';
 import type { TrimSpec } from './streamOps';
-import { parseDeleteStrategy, type DeleteStrategy } from './streamRefs';
+import type { DeleteStrategy } from './streamRefs';
 
 export interface AddTrimArgs {
   trim: TrimSpec | null;
@@ -21,22 +21,32 @@ export interface AddTrimArgs {
 
 const IDMP_TWICE = 'ERR syntax error, IDMP/IDMPAUTO specified multiple times';
 
+/** KEEPREF, DELREF or ACKED, from an argument already in lower case. */
+function deleteStrategyOf(lower: string): DeleteStrategy | null {
+  return lower === 'keepref' || lower === 'delref' || lower === 'acked' ? lower : null;
+}
+
+/**
+ * Runs for every XADD of the stream, so it allocates only its result: each
+ * argument is lowered once, and the trim is built with one fixed shape.
+ */
 export function parseAddTrimArgs(argv: Bytes[], xadd: boolean): AddTrimArgs | string {
   const out: AddTrimArgs = { trim: null, idIndex: argv.length, id: null, seqGiven: true, noMkStream: false, idmp: null };
   let limit = 0;
   let refs: DeleteStrategy | null = null;
-  let trim: { strategy: 'maxlen'; maxlen: number; approx: boolean } | { strategy: 'minid'; minid: StreamId; approx: boolean } | null = null;
+  let strategy: 'maxlen' | 'minid' | null = null;
+  let maxlen = 0;
+  let minid: StreamId | null = null;
+  let approx = false;
   let i = 2;
   for (; i < argv.length; i++) {
     const moreargs = argv.length - 1 - i;
     const opt = argv[i]!;
+    if (xadd && opt === '*') break;
     const lower = opt.toLowerCase();
-    const strategy: DeleteStrategy | null = refs === null ? parseDeleteStrategy(opt) : null;
-    if (xadd && opt === '*') {
-      break;
-    } else if ((lower === 'maxlen' || lower === 'minid') && moreargs) {
-      if (trim) return 'ERR syntax error, MAXLEN and MINID options at the same time are not compatible';
-      let approx = false;
+    const deleteStrategy: DeleteStrategy | null = refs === null ? deleteStrategyOf(lower) : null;
+    if ((lower === 'maxlen' || lower === 'minid') && moreargs) {
+      if (strategy !== null) return 'ERR syntax error, MAXLEN and MINID options at the same time are not compatible';
       const next = argv[i + 1]!;
       if (moreargs >= 2 && next === '~') {
         approx = true;
@@ -45,14 +55,15 @@ export function parseAddTrimArgs(argv: Bytes[], xadd: boolean): AddTrimArgs | st
         i++;
       }
       if (lower === 'maxlen') {
-        const maxlen = parseLongLong(argv[i + 1]!);
-        if (maxlen === null) return NOT_INTEGER;
-        if (maxlen < 0) return 'ERR The MAXLEN argument must be >= 0.';
-        trim = { strategy: 'maxlen', maxlen, approx };
+        const n = parseLongLong(argv[i + 1]!);
+        if (n === null) return NOT_INTEGER;
+        if (n < 0) return 'ERR The MAXLEN argument must be >= 0.';
+        strategy = 'maxlen';
+        maxlen = n;
       } else {
-        const minid = parseStrictId(argv[i + 1]!);
+        minid = parseStrictId(argv[i + 1]!);
         if (!minid) return INVALID_ID;
-        trim = { strategy: 'minid', minid, approx };
+        strategy = 'minid';
       }
       i++;
     } else if (lower === 'limit' && moreargs) {
@@ -61,8 +72,8 @@ export function parseAddTrimArgs(argv: Bytes[], xadd: boolean): AddTrimArgs | st
       if (l < 0) return 'ERR The LIMIT argument must be >= 0.';
       limit = l;
       i++;
-    } else if (strategy !== null) {
-      refs = strategy;
+    } else if (deleteStrategy !== null) {
+      refs = deleteStrategy;
     } else if (xadd && lower === 'nomkstream') {
       out.noMkStream = true;
     } else if (xadd && lower === 'idmpauto' && moreargs) {
@@ -87,8 +98,9 @@ export function parseAddTrimArgs(argv: Bytes[], xadd: boolean): AddTrimArgs | st
     }
   }
   out.idIndex = i;
-  if (limit && !trim) return 'ERR syntax error, LIMIT cannot be used without specifying a trimming strategy';
-  if (!xadd && !trim) return 'ERR syntax error, XTRIM must be called with a trimming strategy';
-  if (trim) out.trim = { ...trim, refs: refs ?? 'keepref' };
+  if (limit && strategy === null) return 'ERR syntax error, LIMIT cannot be used without specifying a trimming strategy';
+  if (!xadd && strategy === null) return 'ERR syntax error, XTRIM must be called with a trimming strategy';
+  if (strategy === 'maxlen') out.trim = { strategy, maxlen, approx, refs: refs ?? 'keepref' };
+  else if (strategy === 'minid') out.trim = { strategy, minid: minid!, approx, refs: refs ?? 'keepref' };
   return out;
 }
