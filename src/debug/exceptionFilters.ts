@@ -218,15 +218,15 @@ function stepException(r: StepResult, exceptionId: string, cause: 'buffer-limit'
 }
 
 /** The command as text, cut short: a replicated SET may carry megabytes. */
-function commandText(argv: readonly Buffer[]): string {
-  const text = argv.map((a) => a.toString('latin1')).join(' ');
+function commandText(argv: readonly string[]): string {
+  const text = argv.join(' ');
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
 /** A divergence: a replicated command whose effect the replica could not reproduce. */
 export function classifyCommand(point: StepPoint): Classified | null {
   if (point.kind !== 'command' || point.outcome.kind !== 'diverged') return null;
-  const name = point.argv[0]?.toString('latin1').toLowerCase() ?? '';
+  const name = point.argv[0]?.toLowerCase() ?? '';
   const keys = point.outcome.keys.map((k) => `'${k}'`).join(', ') || 'keys it cannot name';
   const description = `Divergence: '${name}' on ${keys} in db ${point.db} at offset ${point.offsetBefore} could not be applied (${point.outcome.reason})`;
   return {

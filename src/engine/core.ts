@@ -10,6 +10,7 @@ import { wording, type Wording } from '../versions/wording';
 import { encodeCommand } from '../resp/encode';
 import { ByteQueue } from './byteQueue';
 import { MasterQueryBuffer } from './masterQueryBuffer';
+import type { Bytes } from '../rdb/bytes';
 import type { Action, FileId, LinkId, LogEntry, LogLevel, StepPoint, TransitionRecord } from './io';
 import type { LoadState } from './rdbLoad';
 import { RecentEvents, redactedWords, type RecentTimeoutId } from './recentEvents';
@@ -139,7 +140,7 @@ export class ReplicaCore {
   /** server.master->querybuf: the stream read but not yet executed. */
   readonly masterQuery = new MasterQueryBuffer({ allowInline: false, maxBulkLength: Infinity });
   /** Commands queued inside MULTI, run at EXEC. */
-  multiQueue: Buffer[][] = [];
+  multiQueue: Bytes[][] = [];
   readonly transitions: TransitionRecord[] = [];
   /** The replica's dataset. */
   readonly keyspace: Keyspace;

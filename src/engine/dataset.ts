@@ -4,7 +4,6 @@
 import type { ApplyOutcome } from '../keyspace/command';
 import { applyWrite, findWrite } from '../keyspace/commands/registry';
 import type { Bytes } from '../keyspace/values';
-import { latin1 } from '../rdb/bytes';
 import type { ReplicaCore } from './core';
 import { afterErrorReply, loggedError } from './masterErrors';
 
@@ -12,15 +11,12 @@ export type DatasetOutcome = ApplyOutcome;
 
 const OK: DatasetOutcome = { kind: 'ok' };
 
-/** `given` is argv[0] as Bytes, already read by the caller. */
-export function applyToDataset(core: ReplicaCore, db: number, argv: readonly Buffer[], given: Bytes, writes = true): DatasetOutcome {
+/** `given` is argv[0]. */
+export function applyToDataset(core: ReplicaCore, db: number, argv: Bytes[], given: Bytes, writes = true): DatasetOutcome {
   // A command of the version that does not write (a read, an admin command) changes no key:
   // the engine need not model it to know its effect on the dataset.
   if (!writes && findWrite(given) === undefined) return OK;
-  const args: Bytes[] = new Array<Bytes>(argv.length);
-  args[0] = given;
-  for (let i = 1; i < argv.length; i++) args[i] = latin1(argv[i]!, 0, argv[i]!.length);
-  const outcome = applyWrite({ ks: core.keyspace, db, now: core.now() }, args);
+  const outcome = applyWrite({ ks: core.keyspace, db, now: core.now() }, argv);
   if (outcome.kind === 'ok') return outcome;
   const name = given.toLowerCase();
   if (outcome.kind === 'error') return errorToMaster(core, outcome.error);

@@ -2,6 +2,7 @@
 // lines) and what one step reports (the observable point it reached).
 import type { RdbPosition } from '../rdb/decoder';
 import type { ApplyOutcome } from '../keyspace/command';
+import type { Bytes } from '../rdb/bytes';
 import type { ReplyValue } from '../resp/encode';
 import type { AnyState, Machine, ReplState, TransitionCause } from './states';
 
@@ -87,7 +88,8 @@ export type StepPoint =
   /** Bytes of the replication stream read into the master client's query buffer. */
   | { kind: 'read'; bytes: number; read_reploff: number; callPath: readonly string[] }
   | {
-      kind: 'command'; argv: readonly Buffer[]; db: number; offsetBefore: number; offsetAfter: number; queued: boolean;
+      /** The command's arguments as latin1 strings (one character per byte, as the keyspace holds them). */
+      kind: 'command'; argv: readonly Bytes[]; db: number; offsetBefore: number; offsetAfter: number; queued: boolean;
       /** What the dataset made of it: ok, Redis's own error, or a divergence. */
       outcome: ApplyOutcome; callPath: readonly string[];
     }

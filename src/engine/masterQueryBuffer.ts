@@ -10,7 +10,8 @@
 // The bytes are not copied: the chunks read are kept by reference until they
 // fall out of the last 256 applied bytes (an open MULTI keeps them all, as
 // its queued arguments already do).
-import { RequestParser, type RequestParserOptions } from '../resp/requestParser';
+import { latin1, type Bytes } from '../rdb/bytes';
+import { RequestParserOf, type RequestParserOptions } from '../resp/requestParser';
 
 /** showLatestBacklog() dumps at most this many bytes. */
 export const BACKLOG_DUMP_LEN = 256;
@@ -46,7 +47,8 @@ export function sdsRepr(bytes: Buffer): string {
   return `${out}"`;
 }
 
-export class MasterQueryBuffer extends RequestParser {
+/** Its requests' arguments are Bytes (latin1 strings), what the keyspace applies. */
+export class MasterQueryBuffer extends RequestParserOf<Bytes> {
   // Positions count the bytes pushed since this object was made (the stream as read).
   /** The chunks read, oldest first, and where each starts. */
   private chunks: Buffer[] = [];
@@ -64,7 +66,7 @@ export class MasterQueryBuffer extends RequestParser {
   private firstBlock = 0;
 
   constructor(opts: RequestParserOptions = {}) {
-    super(opts);
+    super(opts, latin1);
   }
 
   override push(chunk: Buffer): void {

@@ -7,7 +7,7 @@ import { applyToDataset, errorToMaster, type DatasetOutcome } from './dataset';
 import { afterErrorReply, masterClientInfo, sampleQueryBuffer, serverLogLine } from './masterErrors';
 import { arityError, lookupCommand } from '../versions/commandTable';
 import type { CommandPoint } from './recentEvents';
-import { latin1 } from '../rdb/bytes';
+import type { Bytes } from '../rdb/bytes';
 
 const READ = ['readQueryFromClient'];
 const PROCESS = ['readQueryFromClient', 'processInputBuffer', 'processCommand'];
@@ -68,8 +68,8 @@ export function* processInputBuffer(core: ReplicaCore): Work {
     const offsetBefore = master.reploff;
     const argv = parsed.request.argv;
     let result: CommandResult = NOT_QUEUED_OK;
-    // The name as sent, read once per command: the lookups, the dataset and the call path share it.
-    const given = argv.length > 0 ? latin1(argv[0]!, 0, argv[0]!.length) : '';
+    // The name as sent: the lookups, the dataset and the call path share it.
+    const given = argv.length > 0 ? argv[0]! : '';
     const names = argv.length > 0 ? commandNames(given) : null;
     if (names !== null) result = processCommand(core, argv, given, names.lower);
     // commandProcessed(), outside MULTI: the applied offset catches up with what was parsed. An
@@ -144,7 +144,7 @@ const NOT_QUEUED_OK: CommandResult = { queued: false, outcome: OK };
  * Runs one command of the master (queued inside MULTI). The replica never
  * replies to its master; an error is logged as Redis does.
  */
-function processCommand(core: ReplicaCore, argv: Buffer[], given: string, name: string): CommandResult {
+function processCommand(core: ReplicaCore, argv: Bytes[], given: string, name: string): CommandResult {
   const master = core.info.master!;
   // processCommand() looks every command up and checks it, a queued one too, before anything runs.
   const found = lookupCommand(core.profile, argv, given);
@@ -176,7 +176,7 @@ function processCommand(core: ReplicaCore, argv: Buffer[], given: string, name: 
       if (dirty) return { queued: false, outcome: errorToMaster(core, 'EXECABORT Transaction discarded because of previous errors.') };
       let outcome = OK;
       for (const queuedArgv of queue) {
-        const queuedName = queuedArgv[0]!.toString('latin1');
+        const queuedName = queuedArgv[0]!;
         const queued = lookupCommand(core.profile, queuedArgv, queuedName);
         const r = execute(core, queuedArgv, queuedName, commandNames(queuedName).lower, queued.kind !== 'found' || queued.write);
         if (outcome.kind === 'ok') outcome = r;
@@ -198,11 +198,11 @@ function processCommand(core: ReplicaCore, argv: Buffer[], given: string, name: 
 }
 
 /** `given` is argv[0] as sent, `name` the same in lower case. */
-function execute(core: ReplicaCore, argv: Buffer[], given: string, name: string, writes: boolean): DatasetOutcome {
+function execute(core: ReplicaCore, argv: Bytes[], given: string, name: string, writes: boolean): DatasetOutcome {
   const master = core.info.master!;
   core.info.stat_commands_applied++;
   if (name === 'select') {
-    const db = Number(argv[1]?.toString('latin1'));
+    const db = Number(argv[1]);
     if (argv.length !== 2 || !Number.isInteger(db)) return errorToMaster(core, 'ERR value is not an integer or out of range');
     if (db < 0 || db >= core.config.databases) return errorToMaster(core, 'ERR DB index is out of range');
     master.db = db;
@@ -219,19 +219,19 @@ function execute(core: ReplicaCore, argv: Buffer[], given: string, name: string,
  * before commandProcessed()); a malformed one is an error reply, which a
  * replica logs as CRITICAL and never sends.
  */
-function replconfCommand(core: ReplicaCore, argv: Buffer[]): DatasetOutcome {
+function replconfCommand(core: ReplicaCore, argv: Bytes[]): DatasetOutcome {
   if (argv.length % 2 === 0) return errorToMaster(core, 'ERR syntax error');
   const options = core.profile.replconfOptions;
   for (let j = 1; j < argv.length; j += 2) {
-    const option = argv[j]!.toString('latin1').toLowerCase();
+    const option = argv[j]!.toLowerCase();
     if (option === 'getack') {
       core.sendAck(GETACK);
       return OK;
     }
     // ACK and FACK come from replicas; a master client's are ignored.
     if (option === 'ack') return OK;
-    if (!options.has(option)) return errorToMaster(core, `ERR Unrecognized REPLCONF option: ${argv[j]!.toString('latin1')}`);
-    if (option === 'listening-port' && !/^-?\d+$/.test(argv[j + 1]!.toString('latin1'))) return errorToMaster(core, 'ERR value is not an integer or out of range');
+    if (!options.has(option)) return errorToMaster(core, `ERR Unrecognized REPLCONF option: ${argv[j]!}`);
+    if (option === 'listening-port' && !/^-?\d+$/.test(argv[j + 1]!)) return errorToMaster(core, 'ERR value is not an integer or out of range');
   }
   return OK;
 }

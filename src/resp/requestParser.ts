@@ -15,23 +15,30 @@
 // * Once an error is returned the parser stays failed (Redis closes the link)
 //   until clear().
 //
-// argv entries are views into buffered memory, not copies. The parser never
+// RequestParser's argv entries are views into buffered memory, not copies. The parser never
 // writes to memory it has handed out (it appends only past the buffered end and
 // grows into fresh buffers), so a view stays valid and unchanged after later
 // pushes. Pushed chunks are adopted without copying when the buffer is empty: do
 // not modify a chunk after pushing it. A view keeps its whole backing chunk
 // alive, so copy (Buffer.from) any argument stored for long, such as a value.
+// RequestParserOf<A> makes each argument with a function of its own instead:
+// the master's stream takes them as latin1 strings, the keyspace's Bytes, made
+// straight from the buffered bytes (a view per argument was a Buffer object
+// allocated, and collected, for every argument of every command).
 import { splitArgs } from './splitArgs';
 
-export interface ParsedRequest {
-  argv: Buffer[];
+/** Makes one argument from buffered bytes [start, end). */
+export type ArgMaker<A> = (buf: Buffer, start: number, end: number) => A;
+
+export interface ParsedRequest<A = Buffer> {
+  argv: A[];
   /** Exact bytes consumed from the stream by this request, including the final CRLF/LF. */
   bytes: number;
   inline: boolean;
 }
 
-export type ParseResult =
-  | { kind: 'request'; request: ParsedRequest }
+export type ParseResult<A = Buffer> =
+  | { kind: 'request'; request: ParsedRequest<A> }
   | { kind: 'need-more' }
   /** message is Redis's reply text without "ERR ", e.g. "Protocol error: invalid multibulk length". */
   | { kind: 'error'; message: string };
@@ -56,9 +63,11 @@ const MIN_CAPACITY = 64 * 1024;
 // Fast-path numbers stay below 2^53, so they are exact as JS numbers.
 const FAST_MAX_DIGITS = 15;
 const EMPTY = Buffer.alloc(0);
-const NEED_MORE: ParseResult = Object.freeze({ kind: 'need-more' });
+const NEED_MORE: { kind: 'need-more' } = Object.freeze({ kind: 'need-more' });
 
-export class RequestParser {
+const bufferView: ArgMaker<Buffer> = (buf, start, end) => buf.subarray(start, end);
+
+export class RequestParserOf<A> {
   private readonly maxBulkLength: number;
   private readonly maxMultibulkLength: number;
   private readonly allowInline: boolean;
@@ -75,15 +84,15 @@ export class RequestParser {
   private pos = 0;
   private pendingArgs = 0; // 0: no `*<n>` line read yet for the current request
   private bulkLen = -1; // -1: the current bulk's `$<len>` line is not read yet
-  private argv: Buffer[] = [];
+  private argv: A[] = [];
   private scan = 0; // where the search for the current line's terminator resumes
   // A NUL hides the current line's terminator from Redis's strchr for good;
   // remembered so that waiting on such a line does not rescan it on every call.
   private hidden = false;
   private fastCr = 0; // CR index found by fastNumber
-  private failure: ParseResult | null = null;
+  private failure: ParseResult<A> | null = null;
 
-  constructor(opts: RequestParserOptions = {}) {
+  constructor(opts: RequestParserOptions, private readonly arg: ArgMaker<A>) {
     this.maxBulkLength = opts.maxBulkLength ?? 512 * 1024 * 1024;
     this.maxMultibulkLength = opts.maxMultibulkLength ?? INT_MAX;
     this.allowInline = opts.allowInline ?? true;
@@ -151,7 +160,7 @@ export class RequestParser {
     this.failure = null;
   }
 
-  next(): ParseResult {
+  next(): ParseResult<A> {
     if (this.failure) return this.failure;
     if (this.start === this.end) return NEED_MORE;
     if (this.pendingArgs === 0) {
@@ -160,7 +169,7 @@ export class RequestParser {
     return this.bulks();
   }
 
-  private multibulkHeader(): ParseResult {
+  private multibulkHeader(): ParseResult<A> {
     let count = this.fastNumber(this.start + 1);
     let after = this.fastCr + 2;
     if (count <= 0 || count > this.maxMultibulkLength) {
@@ -181,7 +190,7 @@ export class RequestParser {
     return this.bulks();
   }
 
-  private bulks(): ParseResult {
+  private bulks(): ParseResult<A> {
     const b = this.buf;
     while (this.pendingArgs > 0) {
       if (this.bulkLen < 0) {
@@ -204,7 +213,7 @@ export class RequestParser {
         this.bulkLen = len;
       }
       if (this.end - this.pos < this.bulkLen + 2) return NEED_MORE;
-      this.argv.push(b.subarray(this.pos, this.pos + this.bulkLen));
+      this.argv.push(this.arg(b, this.pos, this.pos + this.bulkLen));
       this.pos += this.bulkLen + 2;
       this.scan = this.pos;
       this.bulkLen = -1;
@@ -215,7 +224,7 @@ export class RequestParser {
     return this.complete(argv, this.pos, false);
   }
 
-  private inline(): ParseResult {
+  private inline(): ParseResult<A> {
     const b = this.buf;
     const s = this.start;
     let nl = this.hidden ? -1 : b.indexOf(LF, Math.max(s, this.scan));
@@ -233,10 +242,10 @@ export class RequestParser {
     if (argv === null) return this.fail('Protocol error: unbalanced quotes in request');
     // Checked after splitting, as Redis checks a master's inline line only after sdssplitargs.
     if (lineEnd > s && !this.allowInline) return this.fail('Protocol error: inline request not allowed');
-    return this.complete(argv, nl + 1, true);
+    return this.complete(argv.map((a) => this.arg(a, 0, a.length)), nl + 1, true);
   }
 
-  private complete(argv: Buffer[], next: number, inline: boolean): ParseResult {
+  private complete(argv: A[], next: number, inline: boolean): ParseResult<A> {
     const bytes = next - this.start;
     this.start = this.pos = this.scan = next;
     this.pendingArgs = 0;
@@ -244,7 +253,7 @@ export class RequestParser {
     return { kind: 'request', request: { argv, bytes, inline } };
   }
 
-  private fail(message: string): ParseResult {
+  private fail(message: string): ParseResult<A> {
     this.failure = { kind: 'error', message };
     return this.failure;
   }
@@ -288,6 +297,13 @@ export class RequestParser {
     }
     this.scan = cr;
     return cr + 1 < this.end ? cr : -2;
+  }
+}
+
+/** Arguments as views into the buffered bytes (the RESP port's requests). */
+export class RequestParser extends RequestParserOf<Buffer> {
+  constructor(opts: RequestParserOptions = {}) {
+    super(opts, bufferView);
   }
 }
 

@@ -49,11 +49,12 @@ const PLAIN_LOOKUPS_KEPT = 4096;
 const oneLine = (s: string): string => s.replace(/[\r\n]/g, ' ');
 
 /**
- * lookupCommand() and commandCheckExistence(): the command `argv` names in
+ * lookupCommand() and commandCheckExistence(): the command `argv` (latin1
+ * strings, one character per byte) names in
  * this version, or the error reply (as a client reads it) for a name the
  * version does not have. Arity is the caller's check (commandCheckArity).
  */
-export function lookupCommand(profile: VersionProfile, argv: readonly Buffer[], given = argv[0]!.toString('latin1')): CommandLookup {
+export function lookupCommand(profile: VersionProfile, argv: readonly string[], given = argv[0]!): CommandLookup {
   const build = profile.commandTable;
   // The stream repeats a handful of names: a plain command's answer is kept by the name as sent.
   let known = plainLookups.get(build);
@@ -72,7 +73,7 @@ export function lookupCommand(profile: VersionProfile, argv: readonly Buffer[], 
     }
     // A container alone is the container (its arity then fails); with an argument, its subcommand.
     if (argv.length === 1) return { kind: 'found', fullname: name, arity: spec[0], write: spec[1] === 1 };
-    const subGiven = argv[1]!.toString('latin1');
+    const subGiven = argv[1]!;
     const sub = subs[subGiven.toLowerCase()];
     if (sub !== undefined) return { kind: 'found', fullname: `${name}|${subGiven.toLowerCase()}`, arity: sub[0], write: sub[1] === 1 };
     return { kind: 'unknown', error: oneLine(`ERR unknown subcommand '${subGiven.slice(0, 128)}'. Try ${given.toUpperCase()} HELP.`) };
@@ -81,7 +82,7 @@ export function lookupCommand(profile: VersionProfile, argv: readonly Buffer[], 
   let error = `ERR unknown command '${given.slice(0, 128)}'`;
   if (argv.length >= 2 || !profile.has('unknown-command-args-only-when-given')) {
     let args = '';
-    for (let i = 1; i < argv.length && args.length < 128; i++) args += `'${argv[i]!.toString('latin1').slice(0, 128 - args.length)}' `;
+    for (let i = 1; i < argv.length && args.length < 128; i++) args += `'${argv[i]!.slice(0, 128 - args.length)}' `;
     error += `, with args beginning with: ${args}`;
   }
   return { kind: 'unknown', error: oneLine(error) };

@@ -662,7 +662,7 @@ export function appliedCommands(results: readonly StepResult[]): string[] {
     const p = r.point;
     if (p.kind === 'transition' && p.transition.from === ReplState.CONNECTED) queued = [];
     if (p.kind !== 'command') continue;
-    const words = p.argv.map((a) => a.toString('latin1'));
+    const words = p.argv;
     const name = words[0]!.toLowerCase();
     const line = `${p.db} ${words.join(' ')}`;
     if (p.queued) queued.push(line);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { arityError, commandTableOf, lookupCommand } from '../../src/versions/commandTable';
 import { PROFILES, profileById } from '../../src/versions/profiles';
 
-const argv = (...words: string[]): Buffer[] => words.map((w) => Buffer.from(w, 'latin1'));
+const argv = (...words: string[]): string[] => words;
 const p = (id: string) => profileById(id)!;
 
 describe('command tables per version', () => {

@@ -174,8 +174,8 @@ describe('ACKs', () => {
   test('answers REPLCONF GETACK at once with the offset from before the GETACK', () => {
     for (const name of ['disk-full-sync', 'diskless-full-sync']) {
       const r = replay(name);
-      const feed = r.feeds.find((f) => f.results.some((s) => s.point.kind === 'command' && s.point.argv[1]?.toString() === 'GETACK'))!;
-      const getack = feed.results.find((s) => s.point.kind === 'command' && s.point.argv[1]?.toString() === 'GETACK')!;
+      const feed = r.feeds.find((f) => f.results.some((s) => s.point.kind === 'command' && s.point.argv[1] === 'GETACK'))!;
+      const getack = feed.results.find((s) => s.point.kind === 'command' && s.point.argv[1] === 'GETACK')!;
       assert.ok(getack.point.kind === 'command');
       const before = getack.point.offsetBefore;
       assert.equal(getack.point.offsetAfter, before + 37, 'GETACK is 37 bytes of stream');

@@ -21,7 +21,7 @@ function describePoint(r: StepResult): string {
   switch (p.kind) {
     case 'transition': return `transition ${shortStateName(p.transition.from)}->${shortStateName(p.transition.to)}`;
     case 'line': return `line ${JSON.stringify(p.line)}`;
-    case 'command': return `command ${p.argv.map((a) => a.toString('latin1')).join(' ')}`;
+    case 'command': return `command ${p.argv.join(' ')}`;
     default: return p.kind;
   }
 }

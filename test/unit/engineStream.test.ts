@@ -15,7 +15,7 @@ function commandPoints(r: SessionReplay): CommandPoint[] {
 }
 
 function words(p: CommandPoint): string {
-  return p.argv.map((a) => a.toString('latin1')).join(' ');
+  return p.argv.join(' ');
 }
 
 function checkpoint(name: string, label: string): Record<string, string> {
