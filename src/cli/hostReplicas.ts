@@ -30,6 +30,9 @@ export async function hostReplicas(base: ReplicaConfig, opts: HostOptions): Prom
       configFile: opts.configFile,
       onShutdown: opts.onShutdown,
       onStep: (r) => {
+        // Most steps are commands that print nothing: they cost no lookup here.
+        const printsTransition = r.point.kind === 'transition' && (opts.logFormat === 'json' || opts.showTransitions);
+        if (r.logs.length === 0 && !printsTransition) return;
         const replica = fleet.replicas.get(index);
         if (replica) {
           label.port = replica.port;
