@@ -1,6 +1,6 @@
 // The VS Code extension: a thin layer over the debug session (DESIGN
-// principle 7). It registers the adapter (inline for launch, the process's
-// port for attach), the launch.json help, the state-machine document, the
+// principle 7). It registers the adapter (a process of its own for launch,
+// the running process's port for attach), the launch.json help, the state-machine document, the
 // Replicas view, the status bar and the state-machine panel; everything they
 // show comes from the adapter through DAP and its custom requests/events.
 import * as vscode from 'vscode';
@@ -27,7 +27,7 @@ export function activate(context: vscode.ExtensionContext): vscode.LogOutputChan
     tree,
     panel,
     new StatusBar(model),
-    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new AdapterFactory()),
+    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new AdapterFactory(context.extensionPath)),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new ConfigurationProvider()),
     vscode.workspace.registerTextDocumentContentProvider(STATE_MACHINE_SCHEME, new StateMachineContentProvider()),
     vscode.window.createTreeView(REPLICAS_VIEW, { treeDataProvider: tree, showCollapseAll: true }),

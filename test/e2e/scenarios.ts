@@ -15,6 +15,7 @@ import {
   type CodeServer, type Rgba, type ScenarioEnv, type ThemeKind, type Workbench,
 } from './harness';
 import type { Locator } from './playwright';
+import { alive, ancestors, cpuSeconds, processes, type ProcessEntry } from './processes';
 
 // ---------------------------------------------------------------------------------------------------------------
 // What the .vsix contributes (read from its extension/package.json), so the feature steps find their names.
@@ -149,6 +150,11 @@ export async function expectReplicaCaughtUp(wb: Workbench, viewName: string, mas
 }
 
 /** The state-machine document's line for the transition the transfer breakpoint stops at. */
+/** adapter-process: enough keys that loading them takes seconds, so a command can run during the load. */
+const BIG_MASTER_KEYS = 4_000_000;
+/** adapter-process: how long a command the extension host serves may take while the adapter loads (typically ~1 s, palette included). */
+const EDITOR_COMMAND_MS = 5_000;
+
 export const TRANSFER_LINE = /^\s*REPL_STATE_RECEIVE_PSYNC_REPLY\s*->\s*REPL_STATE_TRANSFER\b/;
 
 /**
@@ -591,6 +597,67 @@ export const scenarios: Scenario[] = [
           assert.deepEqual(leftover, [], `notifications: ${JSON.stringify(leftover)}`);
           await wb.screenshot('bad-launch-valid-stopped-connected');
           await wb.stopDebugging();
+        });
+      } finally {
+        await master.stop();
+        if (!process.env.E2E_KEEP) fs.rmSync(ws, { recursive: true, force: true });
+      }
+    },
+  },
+  {
+    name: 'adapter-process',
+    title: 'a sync of millions of keys loads in the adapter\'s own process while the extension host answers a command at once',
+    missing: (m) => (stateMachineDocumentCommand(m) ? undefined : 'no command to open the state-machine document'),
+    async run(ctx) {
+      const command = stateMachineDocumentCommand(ctx.manifest)!;
+      const master = await startMaster(['--repl-diskless-sync', 'no', '--enable-debug-command', 'yes']);
+      const ws = makeWorkspace([replicationLaunchConfig(master.port, { name: 'Big master' })]);
+      try {
+        const c = await master.client();
+        try {
+          await c.send('DEBUG', 'POPULATE', String(BIG_MASTER_KEYS), 'key', '32');
+        } finally {
+          c.close();
+        }
+        log(`master holds ${BIG_MASTER_KEYS} keys`);
+        await withWorkbench(this.name, { vsix: ctx.vsix, workspace: ws }, async ({ wb, server }) => {
+          await wb.showRunAndDebug();
+          await wb.startDebugging();
+          // The adapter: a process of its own under code-server, started from the .vsix's bundle, whose parent is the
+          // extension host (which stays a separate process).
+          let adapter: ProcessEntry | undefined;
+          await waitFor('the debug adapter\'s process', async () => {
+            adapter = processes().find((p) => /dist\/debugAdapter\.js\b/.test(p.cmd) && ancestors(p.pid).some((a) => a.pid === server.pid));
+            return adapter !== undefined;
+          }, 15_000, 100);
+          const parents = ancestors(adapter!.pid);
+          log(`adapter pid ${adapter!.pid}: ${adapter!.cmd}`);
+          log(`its parent pid ${parents[0]!.pid}: ${parents[0]!.cmd.slice(0, 200)}`);
+          assert.match(parents[0]!.cmd, /extensionHost|bootstrap-fork/, 'the adapter\'s parent is not the extension host');
+          assert.doesNotMatch(adapter!.cmd, /extensionHost/);
+
+          // While the RDB loads in the adapter (its CPU busy), a command the extension host serves (the state-machine
+          // document comes from its content provider) opens at once.
+          await wb.waitForDebugConsole(/Loading DB in memory/, 120_000);
+          const cpu0 = cpuSeconds(adapter!.pid)!;
+          const t0 = Date.now();
+          await wb.runCommand(command);
+          await wb.page.locator('.part.editor .monaco-editor .view-line', { hasText: /REPL_STATE_CONNECT\s*->\s*REPL_STATE_CONNECTING\b/ }).first()
+            .waitFor({ state: 'visible', timeout: 10_000 });
+          const ms = Date.now() - t0;
+          const busy = (cpuSeconds(adapter!.pid)! - cpu0) / (ms / 1000);
+          const loadedMeanwhile = /Done loading RDB/.test(await wb.debugConsoleText());
+          log(`state-machine document opened in ${ms} ms while the adapter loaded (adapter CPU ${(busy * 100).toFixed(0)}% of that time; load done meanwhile: ${loadedMeanwhile})`);
+          await wb.screenshot('adapter-process-document-during-load');
+          assert.equal(loadedMeanwhile, false, 'the load ended before the command ran: it proves nothing about responsiveness');
+          assert.ok(busy > 0.5, `the adapter was not busy loading while the command ran (${(busy * 100).toFixed(0)}% CPU)`);
+          assert.ok(ms < EDITOR_COMMAND_MS, `the command took ${ms} ms during the load`);
+
+          log(`debug console: ${await wb.waitForDebugConsole(new RegExp(`keys loaded: ${BIG_MASTER_KEYS}\\b`), 180_000)}`);
+          const status = fs.readFileSync(`/proc/${adapter!.pid}/status`, 'latin1');
+          log(`adapter peak RSS ${/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? '?'} kB`);
+          await wb.stopDebugging();
+          await waitFor('the adapter process to exit', async () => !alive(adapter!.pid), 15_000, 100);
         });
       } finally {
         await master.stop();
