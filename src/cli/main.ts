@@ -36,6 +36,11 @@ Options of this tool:
   --emulate V            the version to be a replica of: auto (the default: the
                          master's own, asked with INFO before the handshake) or
                          one of ${PROFILE_IDS.join(', ')}
+  --dataset D            how much of the dataset to keep: auto (the default:
+                         full when the master's dataset fits this process's
+                         heap with room to spare, else none), full (every
+                         value), none (decode and verify everything, keep no
+                         keys); replication is the same in each
   --help, --version
 `;
 
@@ -65,7 +70,7 @@ const includeReader: IncludeReader = {
 /** Reads redis.conf (if given) and the flags, in redis-server's order: the flags come after the file. */
 export function loadConfiguration(argv: string[]): LoadedConfig {
   const cli = parseCommandLine(argv);
-  let config: ReplicaConfig = { ...defaultConfig(), emulate: cli.tool.emulate };
+  let config: ReplicaConfig = { ...defaultConfig(), emulate: cli.tool.emulate, dataset: cli.tool.dataset };
   // An explicit version's configs only; under auto, those of any version (the master decides later).
   const profile = cli.tool.emulate === 'auto' ? undefined : profileById(cli.tool.emulate);
   const ignored: string[] = [];

@@ -6,6 +6,7 @@ import { splitArgsText } from '../resp/splitArgs';
 import { PROFILE_IDS } from '../versions/profiles';
 import { isEmulate, type Emulate } from '../versions/resolve';
 import { parseConfigLines, type ConfigDirective } from './redisConf';
+import { DATASET_CHOICES, isDatasetChoice, type DatasetChoice } from './replicaConfig';
 
 export interface ToolOptions {
   /** How many replicas to host (ports port, port+1, ...). */
@@ -15,6 +16,8 @@ export interface ToolOptions {
   debugPort: number | null;
   /** Which version's replica to be (auto: the master's own). */
   emulate: Emulate;
+  /** How much of the dataset to keep. */
+  dataset: DatasetChoice;
   help: boolean;
   version: boolean;
 }
@@ -37,12 +40,12 @@ export class CommandLineError extends Error {
 }
 
 export const COMMAND_LINE_SOURCE = 'command line';
-const TOOL_FLAGS = new Set(['replicas', 'log-format', 'debug-port', 'emulate', 'help', 'version']);
+const TOOL_FLAGS = new Set(['replicas', 'log-format', 'debug-port', 'emulate', 'dataset', 'help', 'version']);
 /** Flags that never take a value, so the word after them is not theirs (like redis-server's --sentinel). */
 const VALUELESS = new Set(['--help', '--version', '--sentinel']);
 
 function defaultToolOptions(): ToolOptions {
-  return { replicas: 1, logFormat: 'text', debugPort: null, emulate: 'auto', help: false, version: false };
+  return { replicas: 1, logFormat: 'text', debugPort: null, emulate: 'auto', dataset: 'auto', help: false, version: false };
 }
 
 /**
@@ -122,6 +125,12 @@ function applyToolFlag(tool: ToolOptions, d: ConfigDirective): void {
       const v = d.args.length === 1 ? d.args[0]! : '';
       if (!isEmulate(v)) throw new CommandLineError(flag, `${flag} expects auto or one of ${PROFILE_IDS.join(', ')}, got ${got}`);
       tool.emulate = v;
+      return;
+    }
+    case 'dataset': {
+      const v = d.args.length === 1 ? d.args[0]! : '';
+      if (!isDatasetChoice(v)) throw new CommandLineError(flag, `${flag} expects one of ${DATASET_CHOICES.join(', ')}, got ${got}`);
+      tool.dataset = v;
       return;
     }
     default:

@@ -7,6 +7,22 @@ import type { Emulate } from '../versions/resolve';
 /** `flushdb` (Redis 8.6+): always diskless, the dataset flushed first. */
 export type DisklessLoad = 'disabled' | 'on-empty-db' | 'swapdb' | 'flushdb';
 
+/**
+ * How much of the dataset a replica keeps (the tool's setting, not a Redis
+ * config). Replication itself (states, offsets, ACKs, timeouts, INFO
+ * replication) is the same in each: `full` keeps every value (reads, DEBUG
+ * DIGEST); `none` decodes and verifies the RDB and the stream completely and
+ * keeps nothing.
+ */
+export type DatasetFootprint = 'full' | 'none';
+/** `auto` picks the footprint before each full sync from what the master will send and the memory this process may use. */
+export type DatasetChoice = 'auto' | DatasetFootprint;
+export const DATASET_CHOICES: readonly DatasetChoice[] = ['auto', 'full', 'none'];
+
+export function isDatasetChoice(v: string): v is DatasetChoice {
+  return (DATASET_CHOICES as readonly string[]).includes(v);
+}
+
 /** One class of client-output-buffer-limit, in bytes and seconds. */
 export interface OutputBufferLimit {
   hard: number;
@@ -46,6 +62,8 @@ export interface ReplicaConfig {
    * auto, the master's own version. The tool's setting, not a Redis config.
    */
   emulate: Emulate;
+  /** How much of the dataset to keep (auto by default). The tool's setting, not a Redis config. */
+  dataset: DatasetChoice;
   /**
    * Hidden: bytes of load between two runs of the event loop while a load
    * blocks (a "\n" to the master each time); null = the version's default.
@@ -87,6 +105,7 @@ export function defaultConfig(): ReplicaConfig {
     'repl-diskless-load': 'disabled',
     'repl-backlog-size': null,
     emulate: 'auto',
+    dataset: 'auto',
     'loading-process-events-interval-bytes': null,
     'repl-rdb-channel': true,
     'replica-full-sync-buffer-limit': 0,

@@ -4,7 +4,7 @@
 import type { Feature, VersionProfile } from '../versions/profile';
 import { isEmulate, type Emulate } from '../versions/resolve';
 import { PROFILE_IDS } from '../versions/profiles';
-import { type DisklessLoad, type OutputBufferLimit, type ProtectedAction, type ReplicaConfig } from './replicaConfig';
+import { DATASET_CHOICES, isDatasetChoice, type DatasetChoice, type DisklessLoad, type OutputBufferLimit, type ProtectedAction, type ReplicaConfig } from './replicaConfig';
 import {
   INT_MAX,
   parseMemory,
@@ -150,6 +150,10 @@ function parseEmulate(s: string): Parsed<Emulate> {
   return isEmulate(s) ? ok(s) : fail(`argument must be auto or one of ${PROFILE_IDS.join(', ')}`);
 }
 
+function parseDataset(s: string): Parsed<DatasetChoice> {
+  return isDatasetChoice(s) ? ok(s) : fail(`argument must be one of ${DATASET_CHOICES.join(', ')}`);
+}
+
 function parseBind(args: string[]): Parsed<string> {
   if (args.length > BINDADDR_MAX) return fail('Too many bind addresses specified.');
   // A single empty argument means "no addresses", like no arguments at all.
@@ -183,6 +187,7 @@ export const FIELD_SPECS: FieldSpecs = {
     afterSet: (v) => (v === null ? v : Math.max(v, REPL_BACKLOG_MIN_SIZE)),
   },
   emulate: { ...single(parseEmulate, (v) => v, { mutable: false }), toolOnly: true },
+  dataset: { ...single(parseDataset, (v) => v, { mutable: false }), toolOnly: true },
   'loading-process-events-interval-bytes': single<number | null>((s) => {
     const r = parseIntInRange(s, 1024n, INT_MAX);
     return r.ok ? ok(Number(r.value)) : r;

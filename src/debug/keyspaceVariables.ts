@@ -98,6 +98,8 @@ function elements(v: Value, start: number, count: number): PagedNode[] {
  */
 export function keyspaceChildren(ks: Keyspace, path: readonly string[], start = 0, count = Infinity, nowMs = Date.now()): PagedNode[] {
   if (path.length === 0) {
+    // dataset none: one line that says why, never an empty Keyspace that reads as an empty master.
+    if (!ks.keepsValues) return [{ name: 'dataset', value: `${ks.footprint}: no keys kept (${ks.footprintReason})` }];
     return ks.dbs.flatMap((d, i) => (d.size === 0 ? [] : [{ name: `db${i}`, value: `${d.size} keys${d.expires ? `, ${d.expires} with an expiry` : ''}`, indexed: d.size, step: String(i) }]));
   }
   const db = ks.dbs[Number(path[0])];

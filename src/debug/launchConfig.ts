@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import { ConfigError } from '../config/configError';
 import { applyDirectives, parseRedisConf, type ConfigDirective } from '../config/redisConf';
-import { defaultConfig, type ReplicaConfig } from '../config/replicaConfig';
+import { DATASET_CHOICES, defaultConfig, isDatasetChoice, type ReplicaConfig } from '../config/replicaConfig';
 import type { PauseMode } from '../net/replicaShell';
 import { AdapterError, errors } from './errors';
 import { ATTACH_ATTRIBUTES, LAUNCH_ATTRIBUTES, MAX_REPLICAS } from './launchSchema';
@@ -140,8 +140,11 @@ export function parseLaunchArguments(args: Readonly<Record<string, unknown>>): L
   if (typeof emulate !== 'string' || !isEmulate(emulate)) throw errors.launchConfig(`'emulate' must be auto or one of ${PROFILE_IDS.join(', ')}`);
   const profile = emulate === 'auto' ? undefined : profileById(emulate);
 
+  const dataset = args['dataset'] ?? 'auto';
+  if (typeof dataset !== 'string' || !isDatasetChoice(dataset)) throw errors.launchConfig(`'dataset' must be one of ${DATASET_CHOICES.join(', ')}`);
+
   // Port 0: each replica's RESP port is picked by the OS, so replicas never clash with a local redis.
-  let config = readRedisConf(args['redisConf'], { ...defaultConfig(), port: 0, emulate }, profile);
+  let config = readRedisConf(args['redisConf'], { ...defaultConfig(), port: 0, emulate, dataset }, profile);
   const extra = args['config'] ?? {};
   if (typeof extra !== 'object' || extra === null || Array.isArray(extra)) throw errors.launchConfig("'config' must be an object of redis.conf names to values");
   const directives: ConfigDirective[] = [];

@@ -67,6 +67,12 @@ export const LAUNCH_ATTRIBUTES: { required: readonly string[]; properties: Recor
       enum: ['auto', ...PROFILE_IDS],
       default: 'auto',
     },
+    dataset: {
+      type: 'string',
+      description: 'How much of the dataset each engine keeps. Replication itself (states, offsets, ACKs, timeouts, log lines, INFO replication) is the same in each. full: every value (reads, DEBUG DIGEST, the Keyspace view). none: the RDB and the stream are decoded and verified completely, nothing is kept (memory stays small whatever the master holds). auto: before each full sync, full when the master\'s dataset fits this process\'s heap with room to spare, else none; a heap guard switches a load down if the estimate was wrong.',
+      enum: ['auto', 'full', 'none'],
+      default: 'auto',
+    },
   },
 };
 

@@ -10,6 +10,7 @@ import { wording, type Wording } from '../versions/wording';
 import { encodeCommand } from '../resp/encode';
 import { ByteQueue } from './byteQueue';
 import { MasterQueryBuffer } from './masterQueryBuffer';
+import type { MemoryBudget } from './footprint';
 import type { Bytes } from '../rdb/bytes';
 import type { Action, FileId, LinkId, LogEntry, LogLevel, StepPoint, TransitionRecord } from './io';
 import type { LoadState } from './rdbLoad';
@@ -35,6 +36,8 @@ export interface EngineDeps {
   newReplid: () => string;
   /** While loading an RDB, a step point every this many bytes (0 = only at each read). */
   loadPauseBytes?: number;
+  /** The heap this process may use (dataset auto and the load's guard); none: unknown, auto keeps everything. */
+  memory?: MemoryBudget;
 }
 
 export type Work = Generator<StepPoint, void, void>;
@@ -106,6 +109,8 @@ export interface Emulation {
   masterVersion: string | null;
   /** The master could not be asked: the first RDB's producer refines the choice. */
   refineFromRdb: boolean;
+  /** The master's INFO memory when it was asked (used_memory_dataset, else used_memory): dataset auto's evidence. */
+  masterUsedMemory: number | null;
 }
 
 export class ReplicaCore {
@@ -145,6 +150,7 @@ export class ReplicaCore {
   /** The replica's dataset. */
   readonly keyspace: Keyspace;
   readonly loadPauseBytes: number;
+  readonly memory: MemoryBudget | null;
   /** What the debugger lists under Recent events: a bounded ring, recorded by reference. */
   readonly recent = new RecentEvents();
   /** Samples of the payload received, for the transfer's rate. */
@@ -183,11 +189,13 @@ export class ReplicaCore {
       reason: fixed ? `emulate ${fixed.id} (configured)` : 'emulate auto: the master has not been asked yet',
       masterVersion: null,
       refineFromRdb: false,
+      masterUsedMemory: null,
     };
     this.keyspace = new Keyspace(config.databases, this.profile);
     this.words = wording(this.profile);
     this.info.repl_rdb_ch_state = channelNone(this.profile);
     this.loadPauseBytes = deps.loadPauseBytes ?? 0;
+    this.memory = deps.memory ?? null;
   }
 
   /** How this version names its master in the log (MASTER, or Valkey 8's PRIMARY). */

@@ -16,6 +16,8 @@ export function applyToDataset(core: ReplicaCore, db: number, argv: Bytes[], giv
   // A command of the version that does not write (a read, an admin command) changes no key:
   // the engine need not model it to know its effect on the dataset.
   if (!writes && findWrite(given) === undefined) return OK;
+  // dataset none: the command was parsed, looked up and counted in the offsets; there is nothing to apply it to.
+  if (!core.keyspace.keepsValues) return OK;
   const outcome = applyWrite({ ks: core.keyspace, db, now: core.now() }, argv);
   if (outcome.kind === 'ok') return outcome;
   const name = given.toLowerCase();

@@ -17,6 +17,8 @@ export function* onMasterVersion(core: ReplicaCore, input: { host: string; port:
     const resolution = resolveFromInfo(input.info);
     const fields = parseInfoFields(input.info);
     emulation.masterVersion = fields.get('valkey_version') ?? fields.get('redis_version') ?? null;
+    const memory = Number(fields.get('used_memory_dataset') ?? fields.get('used_memory') ?? Number.NaN);
+    emulation.masterUsedMemory = Number.isFinite(memory) && memory > 0 ? memory : null;
     emulation.refineFromRdb = false;
     emulation.reason = resolution.reason;
     core.setProfile(resolution.profile);

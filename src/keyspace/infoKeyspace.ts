@@ -16,6 +16,8 @@ import type { Keyspace } from './keyspace';
 export function infoKeyspace(ks: Keyspace): string {
   const subexpiry = ks.dialect.has('hash-field-expiry');
   let out = '# Keyspace\r\n';
+  // dataset none: no db lines would read as an empty dataset; say what is not kept instead.
+  if (!ks.keepsValues) return `${out}replica_debugger_dataset:${ks.footprint} (no keys kept: ${ks.footprintReason})\r\n`;
   ks.dbs.forEach((db, j) => {
     if (!db.size && !db.expires) return;
     out += `db${j}:keys=${db.size},expires=${db.expires},avg_ttl=0`;

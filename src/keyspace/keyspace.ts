@@ -212,6 +212,12 @@ export interface FunctionLibrary {
   functions: { name: string; flags: string[]; description: string | null }[];
 }
 
+/** How much of the dataset a Keyspace holds: the config's `dataset` once `auto` has chosen. */
+export type Footprint = 'full' | 'none';
+
+/** A read of a dataset the replica does not keep: said plainly, never an empty answer. */
+export const NO_DATASET_ERROR = 'ERR this replica keeps no dataset (dataset none): it replicates and verifies every byte of the RDB and the stream but keeps no keys, so it cannot answer reads; use dataset full, or auto with more memory';
+
 export class Keyspace {
   dbs: Database[];
   /** Libraries by name. */
@@ -224,6 +230,15 @@ export class Keyspace {
    * commands exist (the replica's version profile; the 7.0 baseline by default).
    */
   dialect: KeyspaceDialect;
+
+  /**
+   * How much of the dataset this holds (config/replicaConfig.ts). `none`: no
+   * key is ever stored; loads and replicated writes pass through it, and its
+   * reads are refused (NO_DATASET_ERROR) rather than answered empty.
+   */
+  footprint: Footprint = 'full';
+  /** Why this footprint was chosen, for views and INFO. */
+  footprintReason = 'the default';
 
   constructor(readonly databases = 16, dialect: KeyspaceDialect = DEFAULT_DIALECT) {
     this.dbs = Array.from({ length: databases }, () => new Database(this));
@@ -273,5 +288,12 @@ export class Keyspace {
     for (const d of this.dbs) d.owner = this;
     this.functions = other.functions;
     this.divergences = other.divergences;
+    this.footprint = other.footprint;
+    this.footprintReason = other.footprintReason;
+  }
+
+  /** Whether values are kept at all. */
+  get keepsValues(): boolean {
+    return this.footprint === 'full';
   }
 }

@@ -98,6 +98,7 @@ function serverSection(ctx: CommandContext): string {
     ...product,
     `replica_debugger_version:${TOOL_VERSION}`,
     `replica_debugger_emulate:${profile.id}${engine.emulation.resolved ? '' : ' (not resolved yet)'}`,
+    `replica_debugger_dataset:${engine.keyspace.footprint}`,
     `${profile.wording.modeField}:standalone`,
     `os:${process.platform} ${process.arch}`,
     'arch_bits:64',

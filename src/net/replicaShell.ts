@@ -5,8 +5,10 @@
 // to the link (pauseMode).
 import * as net from 'node:net';
 import * as tls from 'node:tls';
+import * as v8 from 'node:v8';
 import type { ReplicaConfig } from '../config/replicaConfig';
 import { ReplicaEngine } from '../engine/engine';
+import type { MemoryBudget } from '../engine/footprint';
 import type { Action, EngineInput, LinkId, StepResult } from '../engine/io';
 import { ReplState } from '../engine/states';
 import type { ReplyValue } from '../resp/encode';
@@ -37,6 +39,8 @@ export interface ReplicaShellOptions {
   tempDir?: string;
   /** The clock a turn's time budget is measured with, in ms (default: performance.now); tests inject one. */
   turnClock?: () => number;
+  /** The heap the dataset footprint weighs (default: this process's V8 heap); tests inject a small one. */
+  memory?: MemoryBudget;
 }
 
 /** How long the version question (emulate auto) may take before the replica goes on without an answer. */
@@ -49,6 +53,36 @@ const STEPS_PER_TURN = 1024;
  * step that crossed the budget) while a backlog drains.
  */
 export const TURN_BUDGET_MS = 4;
+
+/** V8's semi-space default on 64-bit hosts (MB), unless --max-semi-space-size says otherwise. */
+const DEFAULT_SEMI_SPACE_MB = 16;
+const YOUNG_SPACES = new Set(['new_space', 'new_large_object_space']);
+
+/** --max-semi-space-size from the process's flags or NODE_OPTIONS, in MB. */
+function semiSpaceMb(): number {
+  const flags = [...process.execArgv, ...(process.env['NODE_OPTIONS'] ?? '').split(/\s+/)];
+  for (const f of flags) {
+    const m = /^--max-semi-space-size=(\d+)$/.exec(f);
+    if (m) return Number(m[1]);
+  }
+  return DEFAULT_SEMI_SPACE_MB;
+}
+
+/**
+ * This process's V8 heap, as dataset auto and the load's guard weigh it (one
+ * heap for every replica the process hosts). What runs out is the old
+ * generation: heap_size_limit also counts the young generation's reserve
+ * (three semi-spaces), which a dataset never fills, so the limit is the old
+ * generation's and the use is what lives outside the young generation.
+ */
+const PROCESS_HEAP: MemoryBudget = {
+  limit: () => v8.getHeapStatistics().heap_size_limit - 3 * semiSpaceMb() * 1024 * 1024,
+  used: () => {
+    let used = 0;
+    for (const space of v8.getHeapSpaceStatistics()) if (!YOUNG_SPACES.has(space.space_name)) used += space.space_used_size;
+    return used;
+  },
+};
 /** Unread input above which the shell stops reading the socket (as a busy redis-server would). */
 const READ_HIGH_WATER = 8 * 1024 * 1024;
 
@@ -71,6 +105,7 @@ export class ReplicaShell {
       clock: this.clock,
       newReplid: options.newReplid ?? randomReplid,
       ...(options.loadPauseBytes ? { loadPauseBytes: options.loadPauseBytes } : {}),
+      memory: options.memory ?? PROCESS_HEAP,
     });
     this.turnClock = options.turnClock ?? (() => performance.now());
     this.tempFiles = new RdbTempFiles(options.tempDir ?? RdbTempFiles.defaultDir(), (input) => {

@@ -25,6 +25,14 @@ describe('launch configuration', () => {
     assert.deepEqual(parseMaster('rediss://:pw@db.local'), { host: 'db.local', port: 6379, tls: true, user: null, password: 'pw' });
   });
 
+  test('dataset is auto by default, full or none when named, and anything else is refused with the choices', () => {
+    assert.equal(parseLaunchArguments({ master: '127.0.0.1:7001' }).base.dataset, 'auto');
+    assert.equal(parseLaunchArguments({ master: '127.0.0.1:7001', dataset: 'none' }).base.dataset, 'none');
+    assert.equal(parseLaunchArguments({ master: '127.0.0.1:7001', dataset: 'full' }).base.dataset, 'full');
+    assert.match(refused({ master: '127.0.0.1:7001', dataset: 'some' }), /'dataset' must be one of auto, full, none/);
+    assert.match(refused({ master: '127.0.0.1:7001', dataset: 1 }), /'dataset' must be one of auto, full, none/);
+  });
+
   test('a URL sets masteruser, masterauth and tls-replication; config applies after it', () => {
     const s = parseLaunchArguments({ master: 'rediss://bob:pw@127.0.0.1:7001', replicas: 2, config: { 'repl-timeout': 5, 'repl-diskless-load': 'swapdb' } });
     assert.deepEqual(s.base.replicaof, { host: '127.0.0.1', port: 7001 });

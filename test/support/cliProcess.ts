@@ -15,8 +15,9 @@ export class CliProcess {
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   }
 
-  static start(args: string[]): CliProcess {
-    return new CliProcess(spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }));
+  /** `nodeFlags`: for Node itself, before the script (a small --max-old-space-size, say). */
+  static start(args: string[], nodeFlags: string[] = []): CliProcess {
+    return new CliProcess(spawn(process.execPath, [...nodeFlags, MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }));
   }
 
   get output(): string {

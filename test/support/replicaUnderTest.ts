@@ -3,7 +3,7 @@
 import { defaultConfig, type ReplicaConfig } from '../../src/config/replicaConfig';
 import type { LogEntry, TransitionRecord } from '../../src/engine/io';
 import { ReplState, shortStateName } from '../../src/engine/states';
-import { HostedReplica } from '../../src/net/hostedReplica';
+import { HostedReplica, type HostedReplicaOptions } from '../../src/net/hostedReplica';
 import { RedisClient } from '../../src/net/redisClient';
 import { freePort } from '../../src/net/redisProcess';
 import { waitFor } from './redisServer';
@@ -15,13 +15,14 @@ export class ReplicaUnderTest {
     readonly transitions: TransitionRecord[],
   ) {}
 
-  static async start(overrides: Partial<ReplicaConfig>): Promise<ReplicaUnderTest> {
+  static async start(overrides: Partial<ReplicaConfig>, shellOptions: Pick<HostedReplicaOptions, 'memory'> = {}): Promise<ReplicaUnderTest> {
     const port = overrides.port ?? (await freePort());
     // The Redis 7.0 behaviour these tests check is Debian's 7.0.15's; emulate auto has tests of its own.
     const config: ReplicaConfig = { ...defaultConfig(), emulate: 'redis-7.0', ...overrides, port };
     const logs: LogEntry[] = [];
     const transitions: TransitionRecord[] = [];
     const hosted = new HostedReplica(config, {
+      ...shellOptions,
       onStep: (r) => {
         logs.push(...r.logs);
         if (r.point.kind === 'transition') transitions.push(r.point.transition);

@@ -115,12 +115,12 @@ describe('command line', () => {
 
 describe('tool flags', () => {
   test('defaults', () => {
-    assert.deepEqual(parseCommandLine([]).tool, { replicas: 1, logFormat: 'text', debugPort: null, emulate: 'auto', help: false, version: false });
+    assert.deepEqual(parseCommandLine([]).tool, { replicas: 1, logFormat: 'text', debugPort: null, emulate: 'auto', dataset: 'auto', help: false, version: false });
   });
 
   test('tool flags are taken out of the redis directives', () => {
-    const cl = parseCommandLine(['r.conf', '--replicas', '3', '--port', '7000', '--log-format', 'json', '--debug-port', '7100', '--emulate', 'valkey-8.0']);
-    assert.deepEqual(cl.tool, { replicas: 3, logFormat: 'json', debugPort: 7100, emulate: 'valkey-8.0', help: false, version: false });
+    const cl = parseCommandLine(['r.conf', '--replicas', '3', '--port', '7000', '--log-format', 'json', '--debug-port', '7100', '--emulate', 'valkey-8.0', '--dataset', 'none']);
+    assert.deepEqual(cl.tool, { replicas: 3, logFormat: 'json', debugPort: 7100, emulate: 'valkey-8.0', dataset: 'none', help: false, version: false });
     assert.deepEqual(cl.directives.map((d) => d.name), ['port']);
   });
 
@@ -139,6 +139,7 @@ describe('tool flags', () => {
       [['--replicas', '0'], '--replicas', /--replicas expects one whole number from 1 to 65535, got '0'/],
       [['--emulate', 'redis-6.2'], '--emulate', /--emulate expects auto or one of redis-7\.0, .*valkey-8\.0, got 'redis-6\.2'/],
       [['--replicas', 'two'], '--replicas', /got 'two'/],
+      [['--dataset', 'keys'], '--dataset', /--dataset expects one of auto, full, none, got 'keys'/],
       [['--replicas'], '--replicas', /got nothing/],
       [['--replicas', '1', '2'], '--replicas', /got '1' '2'/],
       [['--log-format', 'xml'], '--log-format', /--log-format expects 'text' or 'json', got 'xml'/],

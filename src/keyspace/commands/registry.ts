@@ -26,6 +26,7 @@ import { arrayGrepCommands } from './arraysGrep';
 import { arrayOpCommands } from './arraysOp';
 import { arrayReadCommands } from './arraysRead';
 import { increxWriteCommands } from './increx';
+import { NO_DATASET_ERROR } from '../keyspace';
 import type { Bytes } from '../values';
 import type { Feature } from '../../versions/profile';
 
@@ -120,5 +121,6 @@ export function runRead(ctx: CommandContext, argv: Bytes[]): ReplyValue {
     return reply.error(`ERR unknown command '${name.slice(0, 128)}', with args beginning with: ${args}`);
   }
   if (!arityOk(cmd.arity, argv.length)) return reply.error(`ERR wrong number of arguments for '${cmd.name}' command`);
+  if (!ctx.ks.keepsValues) return reply.error(NO_DATASET_ERROR);
   return cmd.run(ctx, argv);
 }

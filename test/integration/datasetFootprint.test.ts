@@ -1,0 +1,184 @@
+// Dataset footprints (issue 11): a replica that keeps no dataset replicates
+// exactly as one that keeps every value, against a real master; `auto` under a
+// heap too small for the master's dataset keeps no keys and says why; an
+// explicit `full` under that heap is stopped by the load's guard before the
+// heap runs out, and the process lives; a wrong estimate caught by the guard
+// switches the load down and the sync completes.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { NO_DATASET_ERROR } from '../../src/keyspace/keyspace';
+import type { MemoryBudget } from '../../src/engine/footprint';
+import { ReplState } from '../../src/engine/states';
+import { RedisClient } from '../../src/net/redisClient';
+import { CliProcess } from '../support/cliProcess';
+import { freePort, RedisServer, waitFor } from '../support/redisServer';
+import { ReplicaUnderTest } from '../support/replicaUnderTest';
+
+/** INFO replication fields that two replicas of one master must agree on, whatever they keep. */
+const SHARED_FIELDS = [
+  'role', 'master_host', 'master_port', 'master_link_status', 'master_sync_in_progress', 'slave_read_repl_offset', 'slave_repl_offset',
+  'master_replid', 'master_replid2', 'master_repl_offset', 'second_repl_offset', 'repl_backlog_active', 'repl_backlog_size',
+  'repl_backlog_first_byte_offset', 'repl_backlog_histlen',
+];
+
+async function replyError(c: RedisClient, ...args: string[]): Promise<string> {
+  try {
+    const r = await c.send(...args);
+    return r instanceof Error ? r.message : `no error: ${JSON.stringify(r)}`;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
+const offsetOf = async (c: RedisClient, field: string): Promise<number> => Number((await c.info('replication')).get(field));
+
+/** Log lines as a sequence to compare between replicas: the footprint's own line out, numbers that vary between two syncs masked. */
+function logShape(r: ReplicaUnderTest): string[] {
+  return r.logs
+    .map((l) => l.message)
+    .filter((m) => !m.startsWith('Dataset footprint') && !m.startsWith('RDB age'))
+    .map((m) => m.replace(/\d+/g, '#'));
+}
+
+describe('dataset none replicates exactly as dataset full', () => {
+  let master: RedisServer;
+  let m: RedisClient;
+  let full: ReplicaUnderTest;
+  let none: ReplicaUnderTest;
+
+  before(async () => {
+    master = await RedisServer.start({ args: ['--repl-diskless-sync-delay', '0', '--enable-debug-command', 'yes'] });
+    m = await master.client();
+    await m.send('DEBUG', 'POPULATE', '20000', 'key', '32');
+    for (let i = 0; i < 200; i++) await m.send('HSET', `h:${i}`, 'a', String(i), 'b', 'x');
+    const replicaof = { host: '127.0.0.1', port: master.port };
+    full = await ReplicaUnderTest.start({ replicaof, dataset: 'full' });
+    none = await ReplicaUnderTest.start({ replicaof, dataset: 'none' });
+  });
+
+  after(async () => {
+    m.close();
+    await full.hosted.stop();
+    await none.hosted.stop();
+    await master.stop();
+  });
+
+  test('same transitions, offsets, INFO replication and log lines through a full sync, the stream and a partial resync', async () => {
+    for (const r of [full, none]) await waitFor('CONNECTED', () => r.state === ReplState.CONNECTED, 20_000);
+    for (let i = 0; i < 300; i++) {
+      await m.send('SET', `s:${i}`, 'v'.repeat(i % 50));
+      await m.send('LPUSH', 'list', String(i));
+      if (i % 10 === 0) await m.send('EXPIRE', `s:${i}`, '1000');
+      if (i % 7 === 0) await m.send('DEL', `key:${i}`);
+    }
+    // Both links dropped by the master: each replica resumes with PSYNC from its cached master.
+    await m.send('CLIENT', 'KILL', 'TYPE', 'replica');
+    for (const r of [full, none]) await r.waitForLog('Successful partial resynchronization with master.', 20_000);
+    for (let i = 0; i < 100; i++) await m.send('INCR', 'counter');
+    const target = await offsetOf(m, 'master_repl_offset');
+    const clients = [await full.client(), await none.client()];
+    try {
+      for (const c of clients) await waitFor('caught up', async () => (await offsetOf(c, 'slave_repl_offset')) === target, 15_000);
+      const [fi, ni] = [await clients[0]!.info('replication'), await clients[1]!.info('replication')];
+      for (const field of SHARED_FIELDS) assert.equal(ni.get(field), fi.get(field), `INFO replication ${field}`);
+      const shape = (r: ReplicaUnderTest): string[] => r.transitions.map((t) => `${t.from}->${t.to} ${t.cause}`);
+      assert.deepEqual(shape(none), shape(full));
+      assert.deepEqual(logShape(none), logShape(full));
+      assert.ok(full.hasLog('Dataset footprint full: dataset full is configured'));
+      assert.ok(none.hasLog('Dataset footprint none: dataset none is configured'));
+      assert.equal(none.logs.find((l) => l.message.includes('keys loaded'))?.message, full.logs.find((l) => l.message.includes('keys loaded'))?.message);
+
+      // What each keeps: full answers as the master does; none says it keeps nothing, never an empty answer.
+      const [fc, nc] = clients as [RedisClient, RedisClient];
+      assert.equal(await fc.send('DEBUG', 'DIGEST'), await m.send('DEBUG', 'DIGEST'));
+      for (const read of [['GET', 's:1'], ['DBSIZE'], ['DEBUG', 'DIGEST'], ['SCAN', '0'], ['TYPE', 'list']]) {
+        assert.equal(await replyError(nc, ...read), NO_DATASET_ERROR, read.join(' '));
+      }
+      assert.match(String(await nc.send('INFO', 'keyspace')), /replica_debugger_dataset:none \(no keys kept: dataset none is configured\)/);
+      assert.match(String(await nc.send('INFO', 'server')), /replica_debugger_dataset:none/);
+      assert.equal(none.engine.keyspace.keyCount(), 0);
+      // Errors a client gets regardless of the dataset stay Redis's own.
+      assert.match(await replyError(nc, 'SET', 'k', 'v'), /^READONLY/);
+      assert.match(await replyError(nc, 'GET'), /wrong number of arguments/);
+    } finally {
+      for (const c of clients) c.close();
+    }
+  });
+});
+
+describe('dataset auto and the heap guard', () => {
+  /** About 90 MB in redis-server: far past a 40 MB old generation. */
+  const BIG = 600_000;
+  let master: RedisServer;
+  let m: RedisClient;
+
+  before(async () => {
+    master = await RedisServer.start({ args: ['--repl-diskless-sync-delay', '0', '--enable-debug-command', 'yes'] });
+    m = await master.client();
+    await m.send('DEBUG', 'POPULATE', String(BIG), 'key', '64');
+  });
+
+  after(async () => {
+    m.close();
+    await master.stop();
+  });
+
+  test('auto under a heap smaller than the master\'s dataset keeps no keys, syncs, and says why', async () => {
+    const port = await freePort();
+    const cli = CliProcess.start(['--port', String(port), '--replicaof', '127.0.0.1', String(master.port)], ['--max-old-space-size=40']);
+    try {
+      await cli.waitForOutput(/Dataset footprint none: the master's dataset \(\d+ MB in redis-server, by the RDB's used-mem\) should take about \d+ MB here, more than 75% of the \d+ MB this process may still use/, 20_000);
+      await cli.waitForOutput(`Done loading RDB, keys loaded: ${BIG}`, 30_000);
+      await cli.waitForOutput('MASTER <-> REPLICA sync: Finished with success', 30_000);
+      const c = await RedisClient.connect(port);
+      try {
+        assert.equal((await c.info('replication')).get('master_link_status'), 'up');
+        assert.equal(await replyError(c, 'DBSIZE'), NO_DATASET_ERROR);
+      } finally {
+        c.close();
+      }
+    } finally {
+      await cli.stop();
+    }
+  });
+
+  test('dataset full under that heap: the guard stops each load before the heap runs out, and the process lives and retries', async () => {
+    const port = await freePort();
+    const cli = CliProcess.start(['--port', String(port), '--replicaof', '127.0.0.1', String(master.port), '--dataset', 'full'], ['--max-old-space-size=40']);
+    try {
+      const guard = /This process's heap is nearly full \(\d+ MB of its \d+ MB heap in use\) after \d+ keys: dataset full cannot hold this master's dataset; the load is discarded before the heap runs out and the replica reconnects/g;
+      // A second load after the first was stopped: Redis's retry, in a process that did not run out of memory.
+      await waitFor('two loads stopped by the guard', () => (cli.output.match(guard) ?? []).length >= 2, 60_000);
+      assert.doesNotMatch(cli.output, /heap out of memory|FATAL ERROR/);
+      const c = await RedisClient.connect(port);
+      try {
+        assert.equal(await c.send('PING'), 'PONG');
+        assert.notEqual((await c.info('replication')).get('master_link_status'), 'up');
+      } finally {
+        c.close();
+      }
+    } finally {
+      await cli.stop();
+    }
+  });
+
+  test('a wrong estimate caught by the guard during the load switches it to none, and the sync completes', async () => {
+    // A budget whose estimate fits (900 MB free) and which then reports the heap past the guard (85%) from its third reading.
+    let readings = 0;
+    const memory: MemoryBudget = { limit: () => 1e9, used: () => (++readings > 2 ? 0.9e9 : 1e8) };
+    const r = await ReplicaUnderTest.start({ replicaof: { host: '127.0.0.1', port: master.port }, dataset: 'auto' }, { memory });
+    try {
+      await waitFor('CONNECTED', () => r.state === ReplState.CONNECTED, 60_000);
+      assert.ok(r.hasLog(/^Dataset footprint full: the master's dataset \(\d+ MB in redis-server, by the RDB's used-mem\) should take about \d+ MB here, within the 858 MB/), r.logText());
+      assert.ok(r.hasLog(/^Dataset footprint none: switched from full during the load: 858 MB of its 954 MB heap was in use after \d+ keys, past the guard's 85%.*the keys loaded so far are dropped, the load and replication go on$/), r.logText());
+      assert.ok(r.hasLog(`Done loading RDB, keys loaded: ${BIG}, keys expired: 0.`));
+      assert.equal(r.engine.keyspace.footprint, 'none');
+      assert.equal(r.engine.keyspace.keyCount(), 0);
+      await m.send('SET', 'after', 'switch');
+      const target = await offsetOf(m, 'master_repl_offset');
+      await waitFor('caught up', () => r.engine.info.master?.reploff === target, 10_000);
+    } finally {
+      await r.hosted.stop();
+    }
+  });
+});
