@@ -6,13 +6,11 @@
 //   2. RDB decode throughput: the engine's decoder vs redis-check-rdb on the same file.
 //   node out/bench/fullSync.js [keys] [rounds] [--10m] [--binary path/to/redis-server]
 //   (1,000,000 keys, 3 rounds by default; the 10M dataset is synced once per replica)
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { RdbDecoder } from '../src/rdb/decoder';
 import type { RedisClient } from '../src/net/redisClient';
 import { RedisServer } from '../src/net/redisProcess';
-import { buildMixed, EngineProcess, flags, median, peakRssMb, table, waitLinkUp } from './harness';
+import { buildMixed, checkRdbThroughput, decodeThroughput, EngineProcess, flags, median, peakRssMb, table, waitLinkUp } from './harness';
 import { record, ratio } from './results';
 
 const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -58,27 +56,6 @@ async function engineSync(masterPort: number): Promise<Sync> {
   } finally {
     await engine.stop();
   }
-}
-
-function decodeThroughput(file: string): number {
-  const data = fs.readFileSync(file);
-  const t0 = process.hrtime.bigint();
-  const decoder = new RdbDecoder();
-  for (let at = 0; at < data.length; at += 64 * 1024) {
-    decoder.write(data.subarray(at, at + 64 * 1024));
-    for (let r = decoder.next(); r.status === 'event' || r.status === 'paused'; r = decoder.next());
-  }
-  const r = decoder.next();
-  if (r.status === 'error') throw new Error(r.error);
-  return data.length / 1e6 / (Number(process.hrtime.bigint() - t0) / 1e9);
-}
-
-function checkRdbThroughput(file: string): number {
-  const size = fs.statSync(file).size;
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync('redis-check-rdb', [file], { stdio: 'ignore' });
-  if (r.status !== 0) throw new Error('redis-check-rdb failed');
-  return size / 1e6 / (Number(process.hrtime.bigint() - t0) / 1e9);
 }
 
 interface Dataset {

@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { RedisClient } from '../src/net/redisClient';
 import { freePort } from '../src/net/redisProcess';
+import { RdbDecoder } from '../src/rdb/decoder';
 
 const CLI = path.resolve(__dirname, '../src/cli/main.js');
 
@@ -121,12 +122,12 @@ export class EngineProcess {
     return this.child.pid ?? -1;
   }
 
-  /** `args` are the CLI's own (e.g. --replicaof host port); --port and --log-format are added. */
-  static async start(args: string[]): Promise<EngineProcess> {
+  /** `args` are the CLI's own (e.g. --replicaof host port); --port and --log-format are added; `nodeFlags` go to Node. */
+  static async start(args: string[], nodeFlags: string[] = []): Promise<EngineProcess> {
     const port = await freePort();
     const logFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rrd-engine-')), 'engine.log');
     const out = fs.openSync(logFile, 'w');
-    const child = spawn(process.execPath, [CLI, '--port', String(port), '--log-format', 'json', ...args], { stdio: ['ignore', out, out] });
+    const child = spawn(process.execPath, [...nodeFlags, CLI, '--port', String(port), '--log-format', 'json', ...args], { stdio: ['ignore', out, out] });
     fs.closeSync(out);
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     return new EngineProcess(port, logFile, child, exited);
@@ -142,6 +143,17 @@ export class EngineProcess {
 
   resume(): void {
     process.kill(this.pid, 'SIGCONT');
+  }
+
+  /** The messages of its log lines (JSON lines), oldest first. */
+  logMessages(): string[] {
+    const out: string[] = [];
+    for (const line of fs.readFileSync(this.logFile, 'utf8').split('\n')) {
+      if (!line.startsWith('{')) continue;
+      const entry = JSON.parse(line) as { message?: unknown };
+      if (typeof entry.message === 'string') out.push(entry.message);
+    }
+    return out;
   }
 
   /** The log's transitions out of REPL_STATE_CONNECTED: each one is a lost link. */
@@ -207,4 +219,27 @@ export function flags(argv: readonly string[]): Map<string, string> {
     } else out.set(a.slice(2), 'true');
   }
   return out;
+}
+
+/** The engine's RdbDecoder over a whole RDB file in 64 KB writes, MB/s (no dataset: decoding alone). */
+export function decodeThroughput(file: string): number {
+  const data = fs.readFileSync(file);
+  const t0 = process.hrtime.bigint();
+  const decoder = new RdbDecoder();
+  for (let at = 0; at < data.length; at += 64 * 1024) {
+    decoder.write(data.subarray(at, at + 64 * 1024));
+    for (let r = decoder.next(); r.status === 'event' || r.status === 'paused'; r = decoder.next());
+  }
+  const r = decoder.next();
+  if (r.status === 'error') throw new Error(r.error);
+  return data.length / 1e6 / (Number(process.hrtime.bigint() - t0) / 1e9);
+}
+
+/** redis-check-rdb over the same file, MB/s: it loads every key, the bar an RDB reader has to meet. */
+export function checkRdbThroughput(file: string): number {
+  const size = fs.statSync(file).size;
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync('redis-check-rdb', [file], { stdio: 'ignore' });
+  if (r.status !== 0) throw new Error('redis-check-rdb failed');
+  return size / 1e6 / (Number(process.hrtime.bigint() - t0) / 1e9);
 }

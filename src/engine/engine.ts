@@ -25,6 +25,8 @@ import { transferProgress, type TransferProgress } from './transferProgress';
 export type ReplicaEngineOptions = EngineDeps;
 
 const IDLE: StepPoint = Object.freeze({ kind: 'idle' });
+/** What a taken inbox slot holds until the inbox is compacted. */
+const TAKEN: EngineInput = Object.freeze({ type: 'cron' });
 
 export class ReplicaEngine {
   private readonly core: ReplicaCore;
@@ -160,8 +162,14 @@ export class ReplicaEngine {
 
   private nextInput(): EngineInput | undefined {
     if (this.inboxHead >= this.inbox.length) return undefined;
-    const input = this.inbox[this.inboxHead++]!;
-    if (this.inboxHead > 1024 && this.inboxHead * 2 > this.inbox.length) {
+    const input = this.inbox[this.inboxHead]!;
+    // The taken slot lets go of its input at once: while inputs keep arriving the inbox may never
+    // empty, and a load's file chunks held before the head would add up to the whole RDB.
+    this.inbox[this.inboxHead++] = TAKEN;
+    if (this.inboxHead === this.inbox.length) {
+      this.inbox.length = 0;
+      this.inboxHead = 0;
+    } else if (this.inboxHead > 1024 && this.inboxHead * 2 > this.inbox.length) {
       this.inbox = this.inbox.slice(this.inboxHead);
       this.inboxHead = 0;
     }

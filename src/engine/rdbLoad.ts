@@ -132,8 +132,9 @@ export function* feedLoad(core: ReplicaCore, load: LoadState, chunkPoint: StepPo
 /**
  * The dataset footprint of this load (config `dataset`; auto weighs the RDB's
  * used-mem, the master's INFO memory and the payload's size against the heap
- * this process may still use). Logged in every footprint, so the log differs
- * between footprints by this line only.
+ * this process may still use). Logged only when auto keeps less than a
+ * redis-server replica would: otherwise the log stays redis-server's, line for
+ * line, and INFO and the views show the footprint and why.
  */
 function decideFootprint(core: ReplicaCore, load: LoadState): void {
   load.decided = true;
@@ -146,7 +147,7 @@ function decideFootprint(core: ReplicaCore, load: LoadState): void {
   }, core.memory);
   load.target.footprint = choice.footprint;
   load.target.footprintReason = choice.reason;
-  core.log('notice', `Dataset footprint ${choice.footprint}: ${choice.reason}`);
+  if (core.config.dataset === 'auto' && choice.footprint !== 'full') core.log('notice', `Dataset footprint ${choice.footprint}: ${choice.reason}`);
 }
 
 /**

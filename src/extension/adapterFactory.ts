@@ -4,11 +4,23 @@
 // every other extension shares, and a dataset past its heap ends that process
 // alone (DESIGN.md principle 12). Attach connects straight to the running
 // `redis-replica-debugger --debug-port` process, whose own session answers.
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 
 /** The adapter bundle, beside the extension's own in the .vsix. */
 export const ADAPTER_BUNDLE = path.join('dist', 'debugAdapter.js');
+
+/**
+ * The adapter's old-generation limit: half the machine's memory (at least
+ * 1 GB), where Node's default stops near 4 GB whatever the machine. dataset
+ * auto weighs each master against it, so a master that fits is kept whole and
+ * a larger one is followed without its dataset; the load's guard keeps the
+ * process inside it either way.
+ */
+export function adapterHeapMb(totalMemBytes = os.totalmem()): number {
+  return Math.max(1024, Math.floor(totalMemBytes / 2 / 1024 / 1024));
+}
 
 export class AdapterFactory implements vscode.DebugAdapterDescriptorFactory {
   constructor(private readonly extensionPath: string) {}
@@ -19,7 +31,7 @@ export class AdapterFactory implements vscode.DebugAdapterDescriptorFactory {
     // The editor's own runtime runs it, so nothing needs installing: Node in code-server, and in the
     // desktop app Electron, which ELECTRON_RUN_AS_NODE turns into a plain Node (VS Code merges `env`
     // into its own environment).
-    return new vscode.DebugAdapterExecutable(process.execPath, [path.join(this.extensionPath, ADAPTER_BUNDLE)], {
+    return new vscode.DebugAdapterExecutable(process.execPath, [`--max-old-space-size=${adapterHeapMb()}`, path.join(this.extensionPath, ADAPTER_BUNDLE)], {
       env: { ELECTRON_RUN_AS_NODE: '1' },
     });
   }

@@ -99,6 +99,7 @@ function serverSection(ctx: CommandContext): string {
     `replica_debugger_version:${TOOL_VERSION}`,
     `replica_debugger_emulate:${profile.id}${engine.emulation.resolved ? '' : ' (not resolved yet)'}`,
     `replica_debugger_dataset:${engine.keyspace.footprint}`,
+    `replica_debugger_dataset_reason:${engine.keyspace.footprintReason}`,
     `${profile.wording.modeField}:standalone`,
     `os:${process.platform} ${process.arch}`,
     'arch_bits:64',

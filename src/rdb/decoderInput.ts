@@ -4,6 +4,8 @@
 import { Crc64 } from './crc64';
 import type { RdbReader } from './reader';
 
+const EMPTY = Buffer.alloc(0);
+
 export class DecoderInput {
   // A head index keeps taking from the front O(1).
   private readonly pending: Buffer[] = [];
@@ -45,7 +47,10 @@ export class DecoderInput {
     let total = r.buf.length - r.start;
     if (total > 0) parts.push(r.buf.subarray(r.start));
     while (base + total < r.needEnd) {
-      const chunk = this.pending[this.head++];
+      const chunk = this.pending[this.head]!;
+      // Let go of it now: while a writer stays ahead the queue never empties, and the taken
+      // chunks before `head` would stay referenced until it does.
+      this.pending[this.head++] = EMPTY;
       parts.push(chunk);
       total += chunk.length;
       this.pendingLen -= chunk.length;

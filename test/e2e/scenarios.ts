@@ -6,6 +6,7 @@
 // Loading this module does nothing; scripts/e2e.sh runs them through run.ts.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import type { RedisServer } from '../support/redisServer';
 import { sleep, waitFor } from '../support/redisServer';
 import { liveServer } from '../support/servers';
@@ -635,6 +636,8 @@ export const scenarios: Scenario[] = [
           log(`its parent pid ${parents[0]!.pid}: ${parents[0]!.cmd.slice(0, 200)}`);
           assert.match(parents[0]!.cmd, /extensionHost|bootstrap-fork/, 'the adapter\'s parent is not the extension host');
           assert.doesNotMatch(adapter!.cmd, /extensionHost/);
+          // Its heap is sized for the machine (half its memory), not Node's default.
+          assert.ok(adapter!.cmd.includes(`--max-old-space-size=${Math.max(1024, Math.floor(os.totalmem() / 2 / 1024 / 1024))} `), adapter!.cmd);
 
           // While the RDB loads in the adapter (its CPU busy), a command the extension host serves (the state-machine
           // document comes from its content provider) opens at once.
