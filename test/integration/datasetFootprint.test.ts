@@ -12,33 +12,8 @@ import { ReplState } from '../../src/engine/states';
 import { RedisClient } from '../../src/net/redisClient';
 import { CliProcess } from '../support/cliProcess';
 import { freePort, RedisServer, waitFor } from '../support/redisServer';
+import { logShape, offsetOf, replyError, SHARED_FIELDS, transitionShape } from '../support/footprintCompare';
 import { ReplicaUnderTest } from '../support/replicaUnderTest';
-
-/** INFO replication fields that two replicas of one master must agree on, whatever they keep. */
-const SHARED_FIELDS = [
-  'role', 'master_host', 'master_port', 'master_link_status', 'master_sync_in_progress', 'slave_read_repl_offset', 'slave_repl_offset',
-  'master_replid', 'master_replid2', 'master_repl_offset', 'second_repl_offset', 'repl_backlog_active', 'repl_backlog_size',
-  'repl_backlog_first_byte_offset', 'repl_backlog_histlen',
-];
-
-async function replyError(c: RedisClient, ...args: string[]): Promise<string> {
-  try {
-    const r = await c.send(...args);
-    return r instanceof Error ? r.message : `no error: ${JSON.stringify(r)}`;
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  }
-}
-
-const offsetOf = async (c: RedisClient, field: string): Promise<number> => Number((await c.info('replication')).get(field));
-
-/** Log lines as a sequence to compare between replicas: the footprint's own line out, numbers that vary between two syncs masked. */
-function logShape(r: ReplicaUnderTest): string[] {
-  return r.logs
-    .map((l) => l.message)
-    .filter((m) => !m.startsWith('Dataset footprint') && !m.startsWith('RDB age'))
-    .map((m) => m.replace(/\d+/g, '#'));
-}
 
 describe('dataset none replicates exactly as dataset full', () => {
   let master: RedisServer;
@@ -81,8 +56,7 @@ describe('dataset none replicates exactly as dataset full', () => {
       for (const c of clients) await waitFor('caught up', async () => (await offsetOf(c, 'slave_repl_offset')) === target, 15_000);
       const [fi, ni] = [await clients[0]!.info('replication'), await clients[1]!.info('replication')];
       for (const field of SHARED_FIELDS) assert.equal(ni.get(field), fi.get(field), `INFO replication ${field}`);
-      const shape = (r: ReplicaUnderTest): string[] => r.transitions.map((t) => `${t.from}->${t.to} ${t.cause}`);
-      assert.deepEqual(shape(none), shape(full));
+      assert.deepEqual(transitionShape(none), transitionShape(full));
       assert.deepEqual(logShape(none), logShape(full));
       // A configured footprint adds no line: the log stays redis-server's.
       assert.equal(full.hasLog('Dataset footprint'), false);

