@@ -152,4 +152,94 @@ describe('dataset none replicates as dataset full on every version\'s own sync p
       });
     });
   });
+  describe('Valkey 8.0.1 dual-channel full sync, writes buffered during the load', () => {
+    const server = liveServer('valkey-8.0.1');
+    const pair: Partial<Pair> = {};
+
+    before(async () => {
+      const dual = ['--dual-channel-replication-enabled', 'yes'];
+      Object.assign(pair, await startMaster(server, [...ONE_FORK_FOR_BOTH, ...dual, '--rdb-key-save-delay', '150'], 5000));
+      Object.assign(pair, await startReplicas(server, pair.master!, { 'dual-channel-replication-enabled': true }));
+    });
+    after(() => stopAll(pair));
+
+    test('same dual-channel transitions, buffer, log lines and INFO; full streams the buffer into its dataset, none keeps nothing', async () => {
+      const p = pair as Pair;
+      await explained(p, async () => {
+        const connected = (): boolean => p.full.state === ReplState.CONNECTED && p.none.state === ReplState.CONNECTED;
+        await writeUntil(p.master, connected, 30_000);
+        for (const r of [p.full, p.none]) {
+          await r.waitForState(ReplState.CONNECTED, 5_000);
+          await r.waitForLog('Successfully streamed replication data into memory', 10_000);
+          assert.ok(r.transitions.some((t) => t.machine === 'dual-channel'), 'the dual channel was used');
+          assert.ok(Number((await infoOf(r.port)).get('replicas_repl_buffer_peak')) > 0, 'replicas_repl_buffer_peak: the local buffer held the stream written during the load');
+        }
+        await assertReplicatedAlike(p);
+      });
+    });
+  });
+  describe('Redis 7.2.6 diskless load with repl-diskless-load swapdb', () => {
+    const server = liveServer('redis-7.2.6');
+    const pair: Partial<Pair> = {};
+
+    before(async () => {
+      Object.assign(pair, await startMaster(server, ONE_FORK_FOR_BOTH, 5000));
+      Object.assign(pair, await startReplicas(server, pair.master!, { 'repl-diskless-load': 'swapdb' }));
+    });
+    after(() => stopAll(pair));
+
+    test('same transitions, log lines and INFO through two swapdb loads, the second over a dataset full still holds', async () => {
+      const p = pair as Pair;
+      await explained(p, async () => {
+        const connected = (): boolean => p.full.state === ReplState.CONNECTED && p.none.state === ReplState.CONNECTED;
+        await writeUntil(p.master, connected, 30_000);
+        for (const r of [p.full, p.none]) await r.waitForState(ReplState.CONNECTED, 5_000);
+        await assertReplicatedAlike(p);
+        assert.ok(p.full.engine.keyspace.keyCount() > 0);
+        // A new replication ID on the master: the replicas' PSYNC is refused and each loads again, swapping its dataset at the end.
+        await p.m.send('DEBUG', 'CHANGE-REPL-ID');
+        await p.m.send('CLIENT', 'KILL', 'TYPE', 'replica');
+        for (const r of [p.full, p.none]) {
+          await waitFor('a second swapdb load', () => r.logs.filter((l) => l.message.includes('Swapping active DB with loaded DB')).length === 2, 20_000);
+          await r.waitForState(ReplState.CONNECTED, 10_000);
+        }
+        await p.m.pipeline(Array.from({ length: 100 }, (_, i) => ['INCR', `after:${i % 10}`]));
+        await assertReplicatedAlike(p);
+        assert.equal(p.none.logs.filter((l) => l.message === 'Dataset footprint none: dataset none is configured').length, 2);
+      });
+    });
+  });
+
+  describe('Redis 7.4.1: a master stopped with SIGSTOP past repl-timeout', () => {
+    const server = liveServer('redis-7.4.1');
+    const pair: Partial<Pair> = {};
+
+    before(async () => {
+      Object.assign(pair, await startMaster(server, [...ONE_FORK_FOR_BOTH, '--repl-ping-replica-period', '1'], 2000));
+      Object.assign(pair, await startReplicas(server, pair.master!, { 'repl-timeout': 2 }));
+    });
+    after(() => stopAll(pair));
+
+    test('both time the master out alike, reconnect, resync partially, and agree after', async () => {
+      const p = pair as Pair;
+      await explained(p, async () => {
+        for (const r of [p.full, p.none]) await r.waitForState(ReplState.CONNECTED, 20_000);
+        await p.m.pipeline(Array.from({ length: 200 }, (_, i) => ['SET', `before:${i}`, String(i)]));
+        await assertReplicatedAlike(p);
+        p.master.pause();
+        try {
+          for (const r of [p.full, p.none]) await r.waitForLog('MASTER timeout: no data nor PING received...', 10_000);
+        } finally {
+          // At once: a master resumed within repl-timeout of the reconnect answers its handshake.
+          p.master.resume();
+        }
+        for (const r of [p.full, p.none]) {
+          await r.waitForLog('Successful partial resynchronization with master.', 15_000);
+          assert.ok(r.transitions.some((t) => t.cause === 'master-timeout'), `a master-timeout transition: ${transitionShape(r).join(', ')}`);
+        }
+        await p.m.pipeline(Array.from({ length: 200 }, (_, i) => ['INCR', `after:${i % 10}`]));
+        await assertReplicatedAlike(p);
+      });
+    });
+  });
 });
