@@ -49,7 +49,7 @@ async function startReplicas(server: LiveServer, master: RedisServer, config: Pa
 }
 
 /** Writes on the master (its own client) until `done` says stop: lists, strings, counters, expiries, deletions. */
-async function writeUntil(master: RedisServer, done: () => boolean, limitMs: number): Promise<number> {
+async function writeUntil(master: RedisServer, done: () => boolean, limitMs: number): Promise<void> {
   const writer = await master.client();
   const deadline = Date.now() + limitMs;
   let batches = 0;
@@ -68,7 +68,6 @@ async function writeUntil(master: RedisServer, done: () => boolean, limitMs: num
   } finally {
     writer.close();
   }
-  return batches;
 }
 
 async function stopAll(pair: Partial<Pair>): Promise<void> {
