@@ -1,4 +1,4 @@
-// `npm run bench`: every benchmark of issue 10, one after the other, each
+// `npm run bench`: every benchmark of issues 10 and 11, one after the other, each
 // printing its own detailed tables, then ONE summary table (markdown): per
 // row the real redis-server replica's figure, the engine's, the ratio, the
 // goal and whether it is met.
@@ -13,9 +13,11 @@
 //     --families F,G    complexity families to run (default all; names as printed)
 //     --sets N          catch-up backlog of SETs (default 1,000,000)
 //     --10m             add the 10M keys of 64 B dataset to the full sync (takes minutes)
-//     --only A,B        any of apply, complexity, catchup, lag, fullsync, debugger
+//     --footprint-keys N  the large master of the footprints benchmark (default 20,000,000 keys of 64 B)
+//     --small-keys N    its smaller master, which the engine holds whole (default 2,000,000)
+//     --only A,B        any of apply, complexity, catchup, lag, fullsync, footprints, debugger
 //   A quick check (~10 minutes):
-//   npm run bench -- --keys 100000 --rounds 1 --load-seconds 15 --sizes 1000,100000 --writes 5000 --timeout 10 --sets 200000
+//   npm run bench -- --keys 100000 --rounds 1 --load-seconds 15 --sizes 1000,100000 --writes 5000 --timeout 10 --sets 200000 --footprint-keys 1000000 --small-keys 200000
 // Positional `npm run bench -- 200000 1` (keys, rounds) still works.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -29,7 +31,7 @@ const opts = flags(argv);
 const positional = argv.filter((a, i) => !a.startsWith('--') && (i === 0 || !argv[i - 1]!.startsWith('--')));
 const keys = opts.get('keys') ?? positional[0];
 const rounds = opts.get('rounds') ?? positional[1];
-const only = new Set((opts.get('only') ?? 'apply,complexity,catchup,lag,fullsync,debugger').split(','));
+const only = new Set((opts.get('only') ?? 'apply,complexity,catchup,lag,fullsync,footprints,debugger').split(','));
 const pass = (name: string): string[] => (opts.has(name) ? [`--${name}`, opts.get(name)!] : []);
 
 interface Step {
@@ -44,6 +46,7 @@ const STEPS: Step[] = [
   { name: 'catchup', script: 'catchUp.js', args: [...pass('sets'), ...(rounds ? ['--rounds', rounds] : [])] },
   { name: 'lag', script: 'lag.js', args: opts.has('load-seconds') ? ['--seconds', opts.get('load-seconds')!] : [] },
   { name: 'fullsync', script: 'fullSync.js', args: [keys ?? '1000000', rounds ?? '3', ...(opts.has('10m') ? ['--10m'] : [])] },
+  { name: 'footprints', script: 'footprints.js', args: [...(opts.has('footprint-keys') ? ['--keys', opts.get('footprint-keys')!] : []), ...pass('small-keys')] },
   // The debugger benchmark's first argument is its writes per stream run ('' = its default).
   { name: 'debugger', script: 'debugger.js', args: rounds === undefined ? [] : ['', rounds] },
 ];
@@ -63,7 +66,7 @@ function main(): void {
   const rows = [...readResults(resultsFile), ...failures];
   fs.rmSync(path.dirname(resultsFile), { recursive: true, force: true });
   const verdict = (m: boolean | null): string => (m === null ? '–' : m ? 'met' : '**NOT MET**');
-  process.stdout.write(`\n## Summary (issue 10 goals), ${((Date.now() - t0) / 60000).toFixed(0)} min\n\n`);
+  process.stdout.write(`\n## Summary (the goals of issues 10 and 11), ${((Date.now() - t0) / 60000).toFixed(0)} min\n\n`);
   process.stdout.write(table(['measure', 'real replica', 'engine', 'ratio', 'goal', 'met'], rows.map((r) => [r.measure, r.real, r.engine, r.ratio, r.goal, verdict(r.met)])));
   const judged = rows.filter((r) => r.met !== null);
   process.stdout.write(`\n${judged.filter((r) => r.met).length} of ${judged.length} goals met.\n`);
