@@ -17,6 +17,9 @@ export interface ReplicaSummary {
   emulate_label: string;
   /** How that version was chosen (emulate auto's reason, or "configured"). */
   emulate_reason: string;
+  /** How much of the dataset it keeps (`full`, `none`) and why. */
+  dataset: string;
+  dataset_reason: string;
   /**
    * The second connection of a multi-channel full sync, for a version that has
    * one: its state under the version's name (repl_rdb_ch_state or
@@ -64,6 +67,7 @@ export interface SummaryInput {
   stopped: ReplicaSummary['stopped'];
   pauseMode: string;
   version: Pick<VersionSnapshot, 'profile' | 'emulation' | 'buffer'>;
+  dataset: { footprint: string; reason: string };
 }
 
 export function summarize(s: SummaryInput): ReplicaSummary {
@@ -80,6 +84,8 @@ export function summarize(s: SummaryInput): ReplicaSummary {
     emulate: emulatedProfileId(s.version),
     emulate_label: s.version.profile.label,
     emulate_reason: s.version.emulation.reason,
+    dataset: s.dataset.footprint,
+    dataset_reason: s.dataset.reason,
     rdb_channel: names && {
       field: names.stateField,
       state: shortStateName(i.repl_rdb_ch_state),

@@ -454,6 +454,7 @@ export class ReplicaDebugSession extends LoggingDebugSession {
       transfer: shell.engine.transferProgress,
       masterReplTimeout: thread.masterReplTimeout,
       version: thread.versionSnapshot(),
+      dataset: { setting: shell.engine.config.dataset, footprint: shell.engine.keyspace.footprint, reason: shell.engine.keyspace.footprintReason },
     };
   }
 

@@ -82,6 +82,14 @@ export interface ReplicaSnapshot {
   masterReplTimeout: MasterReplTimeout;
   /** The version it emulates, and its second connection. */
   version: VersionSnapshot;
+  /** How much of the dataset it keeps: the setting, the footprint in effect and why. */
+  dataset: DatasetSnapshot;
+}
+
+export interface DatasetSnapshot {
+  setting: string;
+  footprint: string;
+  reason: string;
 }
 
 /** Live in Master link, not Replication. */
@@ -123,12 +131,25 @@ function emulationNode(v: VersionSnapshot): VariableNode {
   };
 }
 
+/** How much of the dataset it keeps, and why: what a Keyspace without values is explained by. */
+function datasetNode(d: DatasetSnapshot): VariableNode {
+  return {
+    name: 'dataset',
+    value: d.footprint === 'full' ? 'full (every value)' : `${d.footprint} (no keys kept)`,
+    children: [
+      { name: 'setting', value: quoted(d.setting), type: 'string' },
+      { name: 'footprint', value: quoted(d.footprint), type: 'string' },
+      { name: 'reason', value: quoted(d.reason), type: 'string' },
+    ],
+  };
+}
+
 function replication(s: ReplicaSnapshot): VariableNode[] {
   const has82 = s.version.profile.has('info-sync-attempts');
   const fields = Object.entries(s.info)
     .filter(([k]) => !LINK_FIELDS.has(k) && !CHANNEL_FIELDS.has(k) && (has82 || !SYNC_ATTEMPT_FIELDS.has(k)))
     .map(([k, v]) => node(k, v));
-  fields.unshift(emulationNode(s.version));
+  fields.unshift(emulationNode(s.version), datasetNode(s.dataset));
   // repl-timeout is a config, but Redis's C code reads it as server.repl_timeout next to these fields.
   fields.push({ name: 'repl_timeout', value: String(s.replTimeout), type: 'integer' });
   fields.push({ name: 'masterauth', value: s.masterauthSet ? '(redacted)' : '(not set)', type: 'string' });

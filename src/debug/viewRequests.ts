@@ -61,6 +61,7 @@ export function summaries(threads: Iterable<ReplicaThread>): ReplicaSummary[] {
       threadId: t.id,
       name: t.name,
       version: { profile: engine.profile, emulation: engine.emulation, buffer: engine.replBuffer },
+      dataset: { footprint: engine.keyspace.footprint, reason: engine.keyspace.footprintReason },
       port: t.replica.port,
       info: shell.engine.info,
       replTimeout: shell.engine.config['repl-timeout'],

@@ -192,6 +192,10 @@ export class ReplicaCore {
       masterUsedMemory: null,
     };
     this.keyspace = new Keyspace(config.databases, this.profile);
+    // Until a load decides (auto), the footprint the views show is the configured one.
+    const configured = config.dataset === 'auto' ? null : config.dataset;
+    this.keyspace.footprint = configured ?? 'full';
+    this.keyspace.footprintReason = configured ? `dataset ${configured} is configured` : 'dataset auto: chosen when a full sync loads (nothing loaded yet)';
     this.words = wording(this.profile);
     this.info.repl_rdb_ch_state = channelNone(this.profile);
     this.loadPauseBytes = deps.loadPauseBytes ?? 0;

@@ -56,6 +56,7 @@ export function replicaDescription(r: ReplicaSummary, masterOffset: number | nul
   if (r.slave_repl_offset >= 0) parts.push(`offset ${r.slave_repl_offset}`);
   if (lag !== null) parts.push(`lag ${bytes(lag)}`);
   parts.push(r.emulate ?? 'version not known yet');
+  if (r.dataset !== 'full') parts.push(`dataset ${r.dataset}`);
   return parts.join(' · ');
 }
 
@@ -64,6 +65,7 @@ export function replicaFields(r: ReplicaSummary, masterOffset: number | null): [
   const now = (s: number): string => (s < 0 ? 'never' : `${s} s ago`);
   const fields: [string, string][] = [
     ['emulate', r.emulate === null ? `not known yet (${r.emulate_reason})` : `${r.emulate} (${r.emulate_label}): ${r.emulate_reason}`],
+    ['dataset', `${r.dataset}: ${r.dataset_reason}`],
     ['repl_state', `REPL_STATE_${r.repl_state}`],
   ];
   if (r.rdb_channel) {

@@ -238,7 +238,7 @@ export class Keyspace {
    */
   footprint: Footprint = 'full';
   /** Why this footprint was chosen, for views and INFO. */
-  footprintReason = 'the default';
+  footprintReason = 'every value is kept';
 
   constructor(readonly databases = 16, dialect: KeyspaceDialect = DEFAULT_DIALECT) {
     this.dbs = Array.from({ length: databases }, () => new Database(this));

@@ -48,7 +48,7 @@ describe('master_drop, computed', () => {
 
 describe('master_drop on a stopped replica', () => {
   const snapshot = (engine: ReplicaEngine, clock: PausableClock, masterReplTimeout = 10): ReplicaSnapshot => ({
-    info: engine.info, replTimeout: engine.config['repl-timeout'], masterauthSet: false, nowMs: clock.now(), unreadBytes: 0,
+    info: engine.info, replTimeout: engine.config['repl-timeout'], masterauthSet: false, dataset: { setting: engine.config.dataset, footprint: engine.keyspace.footprint, reason: engine.keyspace.footprintReason }, nowMs: clock.now(), unreadBytes: 0,
     clockHeld: clock.held, recent: engine.recentEvents(), transfer: engine.transferProgress,
     masterReplTimeout: { seconds: masterReplTimeout, source: 'CONFIG GET repl-timeout on 127.0.0.1:6379' },
     version: versionSnapshotOf(engine),

@@ -71,7 +71,7 @@ const into = (to: string) => (r: StepResult): boolean => r.point.kind === 'trans
 
 function snapshot(engine: ReplicaEngine, clock: FakeClock): ReplicaSnapshot {
   return {
-    info: engine.info, replTimeout: engine.config['repl-timeout'], masterauthSet: false, nowMs: clock.now(), unreadBytes: engine.bufferedBytes,
+    info: engine.info, replTimeout: engine.config['repl-timeout'], masterauthSet: false, dataset: { setting: engine.config.dataset, footprint: engine.keyspace.footprint, reason: engine.keyspace.footprintReason }, nowMs: clock.now(), unreadBytes: engine.bufferedBytes,
     clockHeld: false, recent: engine.recentEvents(), transfer: engine.transferProgress,
     masterReplTimeout: { seconds: 60, source: 'assumed' }, version: versionSnapshotOf(engine),
   };
@@ -249,6 +249,7 @@ describe('the channels in the Variables, the Replicas view and conditions, on ca
     const s = summarize({
       threadId: 1, name: 'replica 1', port: 6380, info: engine.info, replTimeout: 60, masterReplTimeout: 60, nowMs: clock.now(),
       stopped: null, pauseMode: 'keepalive', version: { profile: engine.profile, emulation: engine.emulation, buffer: engine.replBuffer },
+      dataset: { footprint: engine.keyspace.footprint, reason: engine.keyspace.footprintReason },
     });
     assert.equal(s.emulate, 'redis-8.8');
     assert.deepEqual(s.rdb_channel, { field: 'repl_rdb_ch_state', state: 'RDB_CH_RDB_LOADING', main_ch_state: 'REPL_MAIN_CH_ACCUMULATE_BUF' });
@@ -259,6 +260,11 @@ describe('the channels in the Variables, the Replicas view and conditions, on ca
     assert.equal(fields['replica_full_sync_buffer_size'], '1048560 (1024.0 KB)');
     assert.equal(fields['buffer_used'], '433 bytes in 1 block');
     assert.equal(fields['emulate'], 'redis-8.8 (Redis 8.8.0): emulate redis-8.8 (configured)');
+    // Stopped before the load's first key: auto has not chosen yet, and the view says so.
+    assert.equal(fields['dataset'], 'full: dataset auto: chosen when a full sync loads (nothing loaded yet)');
+    // A replica that keeps no keys says so in its row.
+    assert.equal(replicaDescription({ ...s, dataset: 'none', dataset_reason: 'dataset none is configured' }, null),
+      'TRANSFER | RDB_CH_RDB_LOADING · buffer 1024.0 KB (peak 1024.0 KB) · redis-8.8 · dataset none');
   });
 
   test('conditions read a state compared with an integer as its number in the replica\'s version, and the channel states by name', () => {

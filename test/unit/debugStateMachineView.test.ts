@@ -20,6 +20,7 @@ function replica(threadId: number, emulate: Emulate): ReplicaSummary {
   return summarize({
     threadId, name: `replica ${threadId}`, port: 6380 + threadId, info: engine.info, replTimeout: 60, masterReplTimeout: 60, nowMs: 0,
     stopped: null, pauseMode: 'keepalive', version: { profile: engine.profile, emulation: engine.emulation, buffer: engine.replBuffer },
+    dataset: { footprint: engine.keyspace.footprint, reason: engine.keyspace.footprintReason },
   });
 }
 
