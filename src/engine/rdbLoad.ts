@@ -8,7 +8,8 @@ import { resolveFromRdb } from '../versions/resolve';
 import type { ReplicaCore, Work } from './core';
 import type { FileId, StepPoint } from './io';
 import { dualChannelRdbLoaded } from './dualChannel';
-import { chooseFootprint, describeHeap, GUARD_SHARE, heapGuardTripped } from './footprint';
+import { chooseFootprint } from './footprint';
+import { guardHeap } from './heapGuard';
 import { linkUp } from './handshake';
 import { rdbChannelStreamReplDataToDb } from './rdbChannel';
 import { DualChannelState, ReplState } from './states';
@@ -114,8 +115,7 @@ export function* feedLoad(core: ReplicaCore, load: LoadState, chunkPoint: StepPo
       continue;
     }
     if (r.status === 'paused') {
-      const full = guardHeap(core, load);
-      if (full !== null) return yield* loadFailed(core, full);
+      guardHeap(core, load.target, `during the load, after ${load.keysLoaded} keys`);
       yield { kind: 'rdb-progress', position: r.position, keysLoaded: load.keysLoaded, callPath: LOAD };
       continue;
     }
@@ -123,8 +123,7 @@ export function* feedLoad(core: ReplicaCore, load: LoadState, chunkPoint: StepPo
     if (r.status === 'done') load.finished = true;
     break;
   }
-  const full = guardHeap(core, load);
-  if (full !== null) return yield* loadFailed(core, full);
+  guardHeap(core, load.target, `during the load, after ${load.keysLoaded} keys`);
   loadingProgress(core, load, load.decoder.bytesConsumed - before);
   yield chunkPoint;
 }
@@ -148,26 +147,6 @@ function decideFootprint(core: ReplicaCore, load: LoadState): void {
   load.target.footprint = choice.footprint;
   load.target.footprintReason = choice.reason;
   if (core.config.dataset === 'auto' && choice.footprint !== 'full') core.log('notice', `Dataset footprint ${choice.footprint}: ${choice.reason}`);
-}
-
-/**
- * The load's heap guard, for a load that keeps values: past GUARD_SHARE of the
- * heap limit, auto drops what it loaded and goes on in `none` (the load and
- * replication continue as they were); an explicit `full` fails the load
- * instead of running out of memory.
- */
-function guardHeap(core: ReplicaCore, load: LoadState): LoadFailure | null {
-  if (!load.target.keepsValues || !heapGuardTripped(core.memory)) return null;
-  const heap = describeHeap(core.memory!);
-  if (core.config.dataset !== 'auto') {
-    return { kind: 'memory', reason: `This process's heap is nearly full (${heap} in use) after ${load.keysLoaded} keys: dataset full cannot hold this master's dataset` };
-  }
-  load.target.flushAll();
-  load.target.functions.clear();
-  load.target.footprint = 'none';
-  load.target.footprintReason = `switched from full during the load: ${heap} was in use after ${load.keysLoaded} keys, past the guard's ${Math.round(GUARD_SHARE * 100)}% (the estimate before the load: ${load.target.footprintReason})`;
-  core.log('warning', `Dataset footprint none: ${load.target.footprintReason}; the keys loaded so far are dropped, the load and replication go on`);
-  return null;
 }
 
 function handleEvent(core: ReplicaCore, load: LoadState, event: RdbEvent): string | null {
@@ -318,11 +297,8 @@ export function* onFileEnd(core: ReplicaCore, load: LoadState): Work {
  *   retries instead, since a debugger must outlive what it debugs.
  */
 export interface LoadFailure {
-  /**
-   * `mark`: the 40 bytes after a diskless RDB are not the announced EOF mark.
-   * `memory`: dataset full, and the heap guard found the dataset will not fit.
-   */
-  kind: 'refused' | 'short-read' | 'corrupt' | 'mark' | 'memory';
+  /** `mark`: the 40 bytes after a diskless RDB are not the announced EOF mark. */
+  kind: 'refused' | 'short-read' | 'corrupt' | 'mark';
   reason: string;
   /** What rdbReportError() says after "->" (Redis's short form), when it differs from the reason. */
   detail?: string;
@@ -347,7 +323,7 @@ export function* loadFailed(core: ReplicaCore, failure: LoadFailure): Work {
   const from = transfer.disklessLoad ? 'socket' : 'disk';
   // What the decoder says is Redis's own line (a refused version, a CRC error); a lost link is only a reason.
   if (failure.kind === 'short-read' || failure.kind === 'mark') core.info.last_error = { at: core.now(), message: failure.reason };
-  else if (failure.kind !== 'memory') core.fail(failure.reason);
+  else core.fail(failure.reason);
   // 7.2 stopped naming errno: the reason is in the lines logged before.
   const failed = (strerror: string): string => profile.has('load-failure-check-logs')
     ? `Failed trying to load the ${MASTER} synchronization DB from ${from}, check server logs.`
@@ -360,8 +336,6 @@ export function* loadFailed(core: ReplicaCore, failure: LoadFailure): Work {
   } else if (failure.kind === 'mark') {
     core.fail(failure.reason);
     message = failure.reason;
-  } else if (failure.kind === 'memory') {
-    message = `${failure.reason}; the load is discarded before the heap runs out and the replica reconnects (dataset auto or none keeps replicating; or give this process more heap, --max-old-space-size)`;
   } else if (failure.kind === 'short-read') {
     core.log('warning', `${at} -> Unexpected EOF reading RDB file. Failure loading rdb format from socket, assuming connection error, resuming operation.`);
     message = failed(failure.strerror ?? 'Connection lost');
@@ -371,8 +345,7 @@ export function* loadFailed(core: ReplicaCore, failure: LoadFailure): Work {
     message = failed(failure.strerror ?? 'Invalid argument');
   }
   core.fail(message);
-  // A load stopped for memory always lets go of what it loaded: keeping it is what would run out.
-  const discard = load === null ? null : failure.kind === 'memory' ? () => load.target.flushAll() : discardAfterFailure(core, load, transfer.disklessLoad);
+  const discard = load ? discardAfterFailure(core, load, transfer.disklessLoad) : null;
   // stopLoading(): the load is over before the sync is cancelled (an rdb channel then ends at once).
   transfer.load = null;
   if (discard && profile.has('discard-before-reconnect')) discard();

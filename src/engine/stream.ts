@@ -4,6 +4,7 @@
 // what is applied.
 import type { ReplicaCore, Work } from './core';
 import { applyToDataset, errorToMaster, type DatasetOutcome } from './dataset';
+import { guardHeap } from './heapGuard';
 import { afterErrorReply, masterClientInfo, sampleQueryBuffer, serverLogLine } from './masterErrors';
 import { arityError, lookupCommand } from '../versions/commandTable';
 import type { CommandPoint } from './recentEvents';
@@ -38,6 +39,8 @@ export function* onStreamReadable(core: ReplicaCore): Work {
 
   const bytes = link.input.takeAll();
   info.stat_net_repl_input_bytes += bytes.length;
+  // Once per read, not per command: the stream can grow the dataset past the heap as a load can.
+  guardHeap(core, core.keyspace, 'while applying the stream');
   yield* readIntoQuery(core, bytes, READ);
   yield* processInputBuffer(core);
 }
