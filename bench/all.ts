@@ -2,7 +2,7 @@
 // printing its own detailed tables, then ONE summary table (markdown): per
 // row the real redis-server replica's figure, the engine's, the ratio, the
 // goal and whether it is met.
-//   npm run bench                                  everything at full size (about 8 minutes on an idle 2-core machine, --10m included; longer under load)
+//   npm run bench                                  everything at full size (about 11 minutes on an idle 2-core machine, --10m and the 20M-key footprint master included; longer under load)
 //   npm run bench -- [options]
 //     --keys N          full sync datasets (default 1,000,000 keys)
 //     --rounds N        full sync, catch-up and debugger rounds (default 3; the debugger: its own default 5 unless given)

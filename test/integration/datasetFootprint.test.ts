@@ -82,6 +82,17 @@ describe('dataset none replicates exactly as dataset full', () => {
   });
 });
 
+/** A CLI replica on `port`, synced, that keeps no keys (and says so). */
+async function expectLinkUpWithoutDataset(port: number): Promise<void> {
+  const c = await RedisClient.connect(port);
+  try {
+    assert.equal((await c.info('replication')).get('master_link_status'), 'up');
+    assert.equal(await replyError(c, 'DBSIZE'), NO_DATASET_ERROR);
+  } finally {
+    c.close();
+  }
+}
+
 describe('dataset auto and the heap guard', () => {
   /** About 90 MB in redis-server: far past a 40 MB old generation. */
   const BIG = 600_000;
@@ -106,13 +117,7 @@ describe('dataset auto and the heap guard', () => {
       await cli.waitForOutput(/Dataset footprint none: the master's dataset \(\d+ MB in redis-server, by the RDB's used-mem\) should take about \d+ MB here, more than 75% of the \d+ MB this process may still use/, 20_000);
       await cli.waitForOutput(`Done loading RDB, keys loaded: ${BIG}`, 30_000);
       await cli.waitForOutput('MASTER <-> REPLICA sync: Finished with success', 30_000);
-      const c = await RedisClient.connect(port);
-      try {
-        assert.equal((await c.info('replication')).get('master_link_status'), 'up');
-        assert.equal(await replyError(c, 'DBSIZE'), NO_DATASET_ERROR);
-      } finally {
-        c.close();
-      }
+      await expectLinkUpWithoutDataset(port);
     } finally {
       await cli.stop();
     }
@@ -126,13 +131,7 @@ describe('dataset auto and the heap guard', () => {
       await cli.waitForOutput(/Dataset footprint none: dataset full is configured but cannot be kept: switched from full during the load, after \d+ keys: \d+ MB of its \d+ MB heap was in use, past the guard's 85% \(before: dataset full is configured\); the keys held so far are dropped, replication goes on/, 30_000);
       await cli.waitForOutput('MASTER <-> REPLICA sync: Finished with success', 30_000);
       assert.doesNotMatch(cli.output, /heap out of memory|FATAL ERROR/);
-      const c = await RedisClient.connect(port);
-      try {
-        assert.equal((await c.info('replication')).get('master_link_status'), 'up');
-        assert.equal(await replyError(c, 'DBSIZE'), NO_DATASET_ERROR);
-      } finally {
-        c.close();
-      }
+      await expectLinkUpWithoutDataset(port);
       // No retry loop: the master forked and sent its dataset once for this replica.
       assert.equal(Number((await m.info('stats')).get('sync_full')) - syncsBefore, 1);
     } finally {

@@ -123,60 +123,67 @@ function bufferedBytes(r: ReplicaUnderTest, line: RegExp): number {
   return hit ? Number(hit[1]) : 0;
 }
 
-describe('dataset none replicates as dataset full on every version\'s own sync paths', { concurrency: 1 }, () => {
-  describe('Redis 8.8 rdb-channel full sync, writes buffered during the load', () => {
-    const server = liveServer('redis-unstable-2026-06');
+interface MultiChannelCase {
+  title: string;
+  server: string;
+  masterArgs: string[];
+  replicaConfig: Partial<ReplicaConfig>;
+  machine: 'rdb-channel' | 'dual-channel';
+  /** The line each replica logs once its local buffer is in its dataset. */
+  streamed: string;
+  /** INFO's peak of the local buffer, under the version's name. */
+  peakField: string;
+  /** The line that names the bytes the buffer held, for a version that logs one. */
+  heldLine: RegExp | null;
+}
+
+/**
+ * A multi-channel full sync whose master is slowed (a slow fork keeps the load going) while writes go on,
+ * so each replica's local buffer holds stream data that full streams into its dataset and none does not keep.
+ */
+function multiChannelCase(c: MultiChannelCase): void {
+  describe(c.title, () => {
+    const server = liveServer(c.server);
     const pair: Partial<Pair> = {};
 
     before(async () => {
-      // A slow fork keeps the load going while the master streams the writes to each main channel.
-      Object.assign(pair, await startMaster(server, [...ONE_FORK_FOR_BOTH, '--rdb-key-save-delay', '150'], 5000));
-      Object.assign(pair, await startReplicas(server, pair.master!, { 'repl-rdb-channel': true }));
+      Object.assign(pair, await startMaster(server, [...ONE_FORK_FOR_BOTH, ...c.masterArgs, '--rdb-key-save-delay', '150'], 5000));
+      Object.assign(pair, await startReplicas(server, pair.master!, c.replicaConfig));
     });
     after(() => stopAll(pair));
 
-    test('same rdb-channel transitions, buffer, log lines and INFO; full streams the buffer into its dataset, none keeps nothing', async () => {
+    test(`same ${c.machine} transitions, buffer, log lines and INFO; full streams the buffer into its dataset, none keeps nothing`, async () => {
       const p = pair as Pair;
       await explained(p, async () => {
         const connected = (): boolean => p.full.state === ReplState.CONNECTED && p.none.state === ReplState.CONNECTED;
         await writeUntil(p.master, connected, 30_000);
         for (const r of [p.full, p.none]) {
           await r.waitForState(ReplState.CONNECTED, 5_000);
-          await r.waitForLog('Successfully streamed replication buffer into the db', 10_000);
-          assert.ok(r.transitions.some((t) => t.machine === 'rdb-channel'), 'the rdb channel was used');
-          const held = bufferedBytes(r, /Starting to stream replication buffer into the db \((\d+) bytes\)/);
-          assert.ok(held > 0, `the local buffer held the stream written during the load (${held} bytes)`);
-          assert.ok(Number((await infoOf(r.port)).get('replica_full_sync_buffer_peak')) > 0, 'replica_full_sync_buffer_peak');
+          await r.waitForLog(c.streamed, 10_000);
+          assert.ok(r.transitions.some((t) => t.machine === c.machine), `the ${c.machine} was used`);
+          if (c.heldLine) {
+            const held = bufferedBytes(r, c.heldLine);
+            assert.ok(held > 0, `the local buffer held the stream written during the load (${held} bytes)`);
+          }
+          assert.ok(Number((await infoOf(r.port)).get(c.peakField)) > 0, `${c.peakField}: the local buffer held the stream written during the load`);
         }
         await assertReplicatedAlike(p);
       });
     });
   });
-  describe('Valkey 8.0.1 dual-channel full sync, writes buffered during the load', () => {
-    const server = liveServer('valkey-8.0.1');
-    const pair: Partial<Pair> = {};
+}
 
-    before(async () => {
-      const dual = ['--dual-channel-replication-enabled', 'yes'];
-      Object.assign(pair, await startMaster(server, [...ONE_FORK_FOR_BOTH, ...dual, '--rdb-key-save-delay', '150'], 5000));
-      Object.assign(pair, await startReplicas(server, pair.master!, { 'dual-channel-replication-enabled': true }));
-    });
-    after(() => stopAll(pair));
-
-    test('same dual-channel transitions, buffer, log lines and INFO; full streams the buffer into its dataset, none keeps nothing', async () => {
-      const p = pair as Pair;
-      await explained(p, async () => {
-        const connected = (): boolean => p.full.state === ReplState.CONNECTED && p.none.state === ReplState.CONNECTED;
-        await writeUntil(p.master, connected, 30_000);
-        for (const r of [p.full, p.none]) {
-          await r.waitForState(ReplState.CONNECTED, 5_000);
-          await r.waitForLog('Successfully streamed replication data into memory', 10_000);
-          assert.ok(r.transitions.some((t) => t.machine === 'dual-channel'), 'the dual channel was used');
-          assert.ok(Number((await infoOf(r.port)).get('replicas_repl_buffer_peak')) > 0, 'replicas_repl_buffer_peak: the local buffer held the stream written during the load');
-        }
-        await assertReplicatedAlike(p);
-      });
-    });
+describe('dataset none replicates as dataset full on every version\'s own sync paths', { concurrency: 1 }, () => {
+  multiChannelCase({
+    title: 'Redis 8.8 rdb-channel full sync, writes buffered during the load',
+    server: 'redis-unstable-2026-06', masterArgs: [], replicaConfig: { 'repl-rdb-channel': true },
+    machine: 'rdb-channel', streamed: 'Successfully streamed replication buffer into the db', peakField: 'replica_full_sync_buffer_peak',
+    heldLine: /Starting to stream replication buffer into the db \((\d+) bytes\)/,
+  });
+  multiChannelCase({
+    title: 'Valkey 8.0.1 dual-channel full sync, writes buffered during the load',
+    server: 'valkey-8.0.1', masterArgs: ['--dual-channel-replication-enabled', 'yes'], replicaConfig: { 'dual-channel-replication-enabled': true },
+    machine: 'dual-channel', streamed: 'Successfully streamed replication data into memory', peakField: 'replicas_repl_buffer_peak', heldLine: null,
   });
   describe('Redis 7.2.6 diskless load with repl-diskless-load swapdb', () => {
     const server = liveServer('redis-7.2.6');
