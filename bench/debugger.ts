@@ -277,31 +277,27 @@ function recordCost(how: string, c: StreamCase, ratios: number[]): void {
   record({ measure: `breakpoint cost, ${CASE_LABEL[c]} (${how})`, real: '–', engine: `${(cost * 100).toFixed(1)}%`, ratio: '–', goal: '< 5%', met: cost < 0.05 });
 }
 
-/** In-process runs per case: many short ones, since the figure taken is each case's best. */
-const IN_PROCESS_ROUNDS = 9;
-
 /**
  * The same three cases in this process, without sockets (bench/stepCost.ts): what the checks cost per
- * step, in the engine thread's elapsed time. The code is deterministic and the machine's noise only ever
- * adds time, so each case's fastest run is its figure and the cost is the ratio of those. The paired
- * medians of process CPU time used before swung ±5–10% between runs: they even showed a cost for
- * function breakpoints, whose check runs at transitions only, never per command.
+ * step, in the engine thread's elapsed time, the cases taking turns at every read so that the shared
+ * machine's drift lands on each alike. The cost is the median over rounds of each round's ratio.
  */
 function stepCostSection(): string {
-  const commands = Math.min(WRITES, 300_000);
-  const r = stepCost(commands, IN_PROCESS_ROUNDS, {
+  const commands = Math.min(WRITES, 500_000);
+  const r = stepCost(commands, ROUNDS, {
     none: { functions: [], data: [] },
     function: { functions: FUNCTION_BREAKPOINTS, data: [] },
     data: { functions: [], data: DATA_BREAKPOINTS },
   });
-  const best = (c: StreamCase): number => Math.min(...r[c]!);
   const rows = (['none', 'function', 'data'] as const).map((c) => {
-    if (c !== 'none') recordCost('in-process, ns/command', c, [best(c) / best('none')]);
-    return [CASE_LABEL[c], best(c).toFixed(0), r[c]!.map((x) => x.toFixed(0)).join(' '), c === 'none' ? '–' : `${((best(c) / best('none') - 1) * 100).toFixed(1)}%`];
+    const ratios = r[c]!.map((x, i) => x / r.none![i]!);
+    if (c !== 'none') recordCost('in-process, ns/command', c, ratios);
+    return [CASE_LABEL[c], median(r[c]!).toFixed(0), r[c]!.map((x) => x.toFixed(0)).join(' '), c === 'none' ? '–' : `${((median(ratios) - 1) * 100).toFixed(1)}%`];
   });
-  return `In-process stream apply, no sockets (bench/stepCost.ts): an engine applies ${fmtInt(commands)} SETs from 16 KB reads and after each step\n` +
-    `does what the adapter's ReplicaThread does there. ns per command (the engine thread's elapsed time), ${IN_PROCESS_ROUNDS} runs per case after a warm-up (rotated); each case's best run, and the cost between bests.\n` +
-    table(['case', 'best ns/command', 'runs', 'cost'], rows);
+  return `In-process stream apply, no sockets (bench/stepCost.ts): an engine per case applies ${fmtInt(commands)} SETs from 16 KB reads, the cases\n` +
+    `taking turns at every read, and after each step does what the adapter's ReplicaThread does there. ns per command (the engine thread's\n` +
+    `elapsed time), ${ROUNDS} rounds after a warm-up; cost = median of the rounds' ratios.\n` +
+    table(['case', 'ns/command', 'runs', 'cost'], rows);
 }
 
 // ---- 2. transition → stopped ------------------------------------------------------------------------
