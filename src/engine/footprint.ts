@@ -1,8 +1,8 @@
 // How much of the dataset a full sync keeps (config `dataset`): `auto` picks
 // before the first key is stored, from what the master will send and the heap
-// this process may still use, and a guard during the load switches down (or,
-// for an explicit `full`, stops the load) before the heap runs out. The
-// choice never changes replication itself: only what the keyspace stores.
+// this process may still use; the guard (heapGuard.ts) switches a replica that
+// keeps every value down to none before the heap runs out. The choice never
+// changes replication itself: only what the keyspace stores.
 import type { DatasetChoice } from '../config/replicaConfig';
 import type { Footprint } from '../keyspace/keyspace';
 
@@ -11,9 +11,9 @@ import type { Footprint } from '../keyspace/keyspace';
  * a reading like the clock's, so the engine stays sans-IO.
  */
 export interface MemoryBudget {
-  /** The heap's limit in bytes (v8 heap_size_limit: --max-old-space-size and the young generation). */
+  /** Bytes the data may take before the process runs out of memory (the shell: V8's old generation). */
   limit(): number;
-  /** Bytes of heap in use now. */
+  /** Bytes of it in use now. */
   used(): number;
 }
 
@@ -25,7 +25,7 @@ export interface MemoryBudget {
 export const HEAP_PER_REDIS_BYTE = 2;
 /** `full` only when its estimate leaves this share of the free heap unused: room for the stream, the views, GC. */
 export const FIT_SHARE = 0.75;
-/** The load's guard: past this share of the heap limit, a `full` load is not going to fit. */
+/** The guard's threshold: past this share of the limit, the values kept are not going to fit. */
 export const GUARD_SHARE = 0.85;
 
 export interface FootprintEvidence {
@@ -67,7 +67,7 @@ export function chooseFootprint(choice: DatasetChoice, evidence: FootprintEviden
   return { footprint: 'none', reason: `${what}, more than ${Math.round(FIT_SHARE * 100)}% of the ${mb(free)} this process may still use: no keys are kept, replication is unchanged` };
 }
 
-/** Whether a `full` load has filled the heap past the guard. */
+/** Whether the heap is past the guard's threshold. */
 export function heapGuardTripped(budget: MemoryBudget | null): boolean {
   return budget !== null && budget.used() > GUARD_SHARE * budget.limit();
 }

@@ -75,8 +75,9 @@ function semiSpaceMb(): number {
  * (three semi-spaces), which a dataset never fills, so the limit is the old
  * generation's and the use is what lives outside the young generation.
  */
+const YOUNG_RESERVE_BYTES = 3 * semiSpaceMb() * 1024 * 1024;
 const PROCESS_HEAP: MemoryBudget = {
-  limit: () => v8.getHeapStatistics().heap_size_limit - 3 * semiSpaceMb() * 1024 * 1024,
+  limit: () => v8.getHeapStatistics().heap_size_limit - YOUNG_RESERVE_BYTES,
   used: () => {
     let used = 0;
     for (const space of v8.getHeapSpaceStatistics()) if (!YOUNG_SPACES.has(space.space_name)) used += space.space_used_size;
