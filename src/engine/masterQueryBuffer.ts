@@ -8,8 +8,7 @@
 // * "Latest backlog is:" (showLatestBacklog): the last 256 applied bytes,
 //   dumped per replication buffer block, each block's part quoted on its own.
 // The bytes are not copied: the chunks read are kept by reference until they
-// fall out of the last 256 applied bytes (an open MULTI keeps them all, as
-// its queued arguments already do).
+// fall out of the last 256 applied bytes (an open MULTI keeps them all).
 import { latin1, type Bytes } from '../rdb/bytes';
 import { RequestParserOf, type RequestParserOptions } from '../resp/requestParser';
 
