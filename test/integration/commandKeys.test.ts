@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { commandTableOf } from '../../src/versions/commandTable';
 import { keySpecsOf } from '../../src/versions/commandKeys';
-import { commandKeys, type KeySpec } from '../../src/versions/keySpec';
+import { commandKeys, type BeginSearch, type FindKeys, type KeySpec } from '../../src/versions/keySpec';
+import type { Reply } from '../../src/net/redisClient';
 import { RedisServer } from '../support/redisServer';
 import { liveServers } from '../support/servers';
 
@@ -76,6 +77,67 @@ describe('the keys a write names, by the captured key specs, as each live server
       // The commands that narrow their flags per call, which dataset keys must read with their own rules.
       t.diagnostic(`${compared.length} compared, ${refused.length} refused (${refused.join(', ')}); variable flags: ${variable.join(', ')}`);
       assert.ok(compared.length >= 0.9 * (compared.length + refused.length), `${server.name}: only ${compared.length} compared; refused: ${refused.join(', ')}`);
+    });
+  }
+});
+
+/** COMMAND's flat [name, value, …] maps as a Map. */
+function fields(flat: Reply[]): Map<string, Reply> {
+  const m = new Map<string, Reply>();
+  for (let i = 0; i + 1 < flat.length; i += 2) m.set(String(flat[i]), flat[i + 1]!);
+  return m;
+}
+
+/** A key spec as COMMAND gives it, compacted as keySpecs.ts holds them. */
+function specOf(flat: Reply[]): KeySpec {
+  const m = fields(flat);
+  const b = fields(m.get('begin_search') as Reply[]);
+  const bs = fields((b.get('spec') as Reply[] | undefined) ?? []);
+  const f = fields(m.get('find_keys') as Reply[]);
+  const fs = fields((f.get('spec') as Reply[] | undefined) ?? []);
+  const begin: BeginSearch = b.get('type') === 'index' ? ['index', Number(bs.get('index'))]
+    : b.get('type') === 'keyword' ? ['keyword', String(bs.get('keyword')), Number(bs.get('startfrom'))] : ['unknown'];
+  const find: FindKeys = f.get('type') === 'range' ? ['range', Number(fs.get('lastkey')), Number(fs.get('keystep')), Number(fs.get('limit'))]
+    : f.get('type') === 'keynum' ? ['keynum', Number(fs.get('keynumidx')), Number(fs.get('firstkey')), Number(fs.get('keystep'))] : ['unknown'];
+  return [(m.get('flags') as Reply[]).map(String), begin, find];
+}
+
+describe('the key-spec reader on every command a server has, reads included (more forms: keywords, numkeys of 0)', () => {
+  // One server of each product is enough here: the captured writes of every build are compared above.
+  for (const server of liveServers().filter((s) => s.name === 'redis-unstable-2026-06' || s.name === 'valkey-8.0.1')) {
+    test(`${server.name}: every command with key specs`, async (t) => {
+      const s = await RedisServer.start({ binary: server.binary });
+      const c = await s.client();
+      const wrong: string[] = [];
+      let compared = 0;
+      try {
+        const all = (await c.call('COMMAND')) as Reply[][];
+        const commands: [string, number, KeySpec[]][] = [];
+        const visit = (info: Reply[]): void => {
+          const specs = ((info[8] as Reply[][] | undefined) ?? []).map(specOf);
+          if (specs.length > 0) commands.push([String(info[0]).toLowerCase(), Number(info[1]), specs]);
+          for (const sub of (info[9] as Reply[][] | undefined) ?? []) visit(sub);
+        };
+        for (const info of all) visit(info);
+        for (const [name, arity, specs] of commands) {
+          for (const argv of [argumentsFor(name, arity, specs), argumentsFor(name, arity, specs).map((w) => (w === '2' ? '0' : w))]) {
+            const theirs = await c.send('COMMAND', 'GETKEYSANDFLAGS', ...argv);
+            const ours = commandKeys(specs, argv);
+            // The server answers an error for arguments its syntax refuses (and for no keys at all): nothing to compare.
+            if (theirs instanceof Error || ours === null) continue;
+            compared++;
+            const a = (theirs as KeysAndFlags).map(([k], i) => `${k}@${ours[i]?.index ?? '?'}`);
+            const b = ours.map((k) => `${argv[k.index]}@${k.index}`);
+            if (a.join(' ') !== b.join(' ')) wrong.push(`${argv.join(' ')}\n  server: ${a.join(' ')}\n  ours:   ${b.join(' ')}`);
+          }
+        }
+        t.diagnostic(`${compared} argument lists compared over ${commands.length} commands`);
+      } finally {
+        c.close();
+        await s.stop();
+      }
+      assert.deepEqual(wrong, []);
+      assert.ok(compared > 150);
     });
   }
 });
