@@ -8,8 +8,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { commandTableOf } from '../../src/versions/commandTable';
 import { keySpecsOf } from '../../src/versions/commandKeys';
-import { commandKeys, type BeginSearch, type FindKeys, type KeySpec } from '../../src/versions/keySpec';
+import { commandKeys, type KeySpec } from '../../src/versions/keySpec';
 import type { Reply } from '../../src/net/redisClient';
+import { keySpecOf } from '../support/commandReply';
 import { RedisServer } from '../support/redisServer';
 import { liveServers } from '../support/servers';
 
@@ -81,27 +82,6 @@ describe('the keys a write names, by the captured key specs, as each live server
   }
 });
 
-/** COMMAND's flat [name, value, …] maps as a Map. */
-function fields(flat: Reply[]): Map<string, Reply> {
-  const m = new Map<string, Reply>();
-  for (let i = 0; i + 1 < flat.length; i += 2) m.set(String(flat[i]), flat[i + 1]!);
-  return m;
-}
-
-/** A key spec as COMMAND gives it, compacted as keySpecs.ts holds them. */
-function specOf(flat: Reply[]): KeySpec {
-  const m = fields(flat);
-  const b = fields(m.get('begin_search') as Reply[]);
-  const bs = fields((b.get('spec') as Reply[] | undefined) ?? []);
-  const f = fields(m.get('find_keys') as Reply[]);
-  const fs = fields((f.get('spec') as Reply[] | undefined) ?? []);
-  const begin: BeginSearch = b.get('type') === 'index' ? ['index', Number(bs.get('index'))]
-    : b.get('type') === 'keyword' ? ['keyword', String(bs.get('keyword')), Number(bs.get('startfrom'))] : ['unknown'];
-  const find: FindKeys = f.get('type') === 'range' ? ['range', Number(fs.get('lastkey')), Number(fs.get('keystep')), Number(fs.get('limit'))]
-    : f.get('type') === 'keynum' ? ['keynum', Number(fs.get('keynumidx')), Number(fs.get('firstkey')), Number(fs.get('keystep'))] : ['unknown'];
-  return [(m.get('flags') as Reply[]).map(String), begin, find];
-}
-
 describe('the key-spec reader on every command a server has, reads included (more forms: keywords, numkeys of 0)', () => {
   // One server of each product is enough here: the captured writes of every build are compared above.
   for (const server of liveServers().filter((s) => s.name === 'redis-unstable-2026-06' || s.name === 'valkey-8.0.1')) {
@@ -114,7 +94,7 @@ describe('the key-spec reader on every command a server has, reads included (mor
         const all = (await c.call('COMMAND')) as Reply[][];
         const commands: [string, number, KeySpec[]][] = [];
         const visit = (info: Reply[]): void => {
-          const specs = ((info[8] as Reply[][] | undefined) ?? []).map(specOf);
+          const specs = ((info[8] as Reply[][] | undefined) ?? []).map(keySpecOf);
           if (specs.length > 0) commands.push([String(info[0]).toLowerCase(), Number(info[1]), specs]);
           for (const sub of (info[9] as Reply[][] | undefined) ?? []) visit(sub);
         };
