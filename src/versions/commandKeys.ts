@@ -2,31 +2,15 @@
 // (keySpecs.ts, generated from the live servers' COMMAND): each build is
 // stored as its changes from the build it grew from, as the command tables
 // are (commandTable.ts).
+import { deltaTables, type BuildDelta } from './buildDeltas';
 import { commandKeys, type KeyRef, type KeySpec } from './keySpec';
 import { KEY_SPECS } from './keySpecs';
 import type { VersionProfile } from './profile';
 
-export interface KeySpecDelta {
-  build: string;
-  from: string | null;
-  removed: readonly string[];
-  set: Readonly<Record<string, readonly KeySpec[]>>;
-}
-
-const built = new Map<string, ReadonlyMap<string, readonly KeySpec[]>>();
+export type KeySpecDelta = BuildDelta<readonly KeySpec[]>;
 
 /** A build's key specs of the commands that write, its ancestors' changes applied in order (built once). */
-export function keySpecsOf(build: string): ReadonlyMap<string, readonly KeySpec[]> {
-  const hit = built.get(build);
-  if (hit) return hit;
-  const delta = KEY_SPECS.find((t) => t.build === build);
-  if (!delta) throw new Error(`no key specs for ${build}`);
-  const table = new Map(delta.from === null ? [] : keySpecsOf(delta.from));
-  for (const name of delta.removed) table.delete(name);
-  for (const [name, specs] of Object.entries(delta.set)) table.set(name, specs);
-  built.set(build, table);
-  return table;
-}
+export const keySpecsOf = deltaTables(KEY_SPECS, 'key specs');
 
 /**
  * The keys a write names in this version (argv[0] the command, any case):

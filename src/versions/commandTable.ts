@@ -3,18 +3,14 @@
 // existence and arity checks with their error replies. The tables are the
 // live servers' own COMMAND replies (commandTables.ts, generated), each build
 // stored as its changes from the build it grew from.
+import { deltaTables, type BuildDelta } from './buildDeltas';
 import { COMMAND_TABLES } from './commandTables';
 import type { VersionProfile } from './profile';
 
 /** [arity, 1 when the command writes, subcommands]: COMMAND's arity and `write` flag. */
 export type CommandSpec = readonly [number, 0 | 1] | readonly [number, 0 | 1, Readonly<Record<string, readonly [number, 0 | 1]>>];
 
-export interface CommandTableDelta {
-  build: string;
-  from: string | null;
-  removed: readonly string[];
-  set: Readonly<Record<string, CommandSpec>>;
-}
+export type CommandTableDelta = BuildDelta<CommandSpec>;
 
 export type CommandLookup =
   /** `fullname` is `container|sub` for a subcommand, as c->cmd->fullname. */
@@ -26,20 +22,8 @@ export type CommandLookup =
    */
   | { kind: 'module'; fullname: string };
 
-const built = new Map<string, ReadonlyMap<string, CommandSpec>>();
-
 /** A build's whole table, its ancestors' changes applied in order (built once). */
-export function commandTableOf(build: string): ReadonlyMap<string, CommandSpec> {
-  const hit = built.get(build);
-  if (hit) return hit;
-  const delta = COMMAND_TABLES.find((t) => t.build === build);
-  if (!delta) throw new Error(`no command table for ${build}`);
-  const table = new Map(delta.from === null ? [] : commandTableOf(delta.from));
-  for (const name of delta.removed) table.delete(name);
-  for (const [name, spec] of Object.entries(delta.set)) table.set(name, spec);
-  built.set(build, table);
-  return table;
-}
+export const commandTableOf = deltaTables(COMMAND_TABLES, 'command table');
 
 /** Per build, the lookups of commands without subcommands, by the name as sent (bounded: any spelling of a name is a key). */
 const plainLookups = new Map<string, Map<string, CommandLookup>>();
