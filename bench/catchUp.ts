@@ -8,7 +8,7 @@
 //   node out/bench/catchUp.js [--sets 1000000] [--rounds 3] [--timeout 120] [--binary path/to/redis-server]
 import { spawn } from 'node:child_process';
 import { RedisServer } from '../src/net/redisProcess';
-import { EngineProcess, flags, fmtInt, median, nowMs, offsetOf, reachedAt, table, waitInSync, waitLinkUp } from './harness';
+import { EngineProcess, flags, fmtInt, median, nowMs, offsetOf, reachedAt, shutDown, table, waitInSync, waitLinkUp } from './harness';
 import { record, ratio } from './results';
 
 const opts = flags(process.argv.slice(2));
@@ -63,12 +63,7 @@ async function main(): Promise<void> {
       process.stdout.write(`round ${r + 1}: redis-server replica ${fmtInt(rates.real.at(-1)!)} SET/s, engine ${fmtInt(rates.engine.at(-1)!)} SET/s\n`);
     }
   } finally {
-    m.close();
-    rc.close();
-    ec.close();
-    await engine.stop();
-    await real.stop();
-    await master.stop();
+    await shutDown([m, rc, ec], [engine, real, master]);
   }
   const caughtUp = rates.engine.length === rates.real.length;
   const rm = median(rates.real);

@@ -12,7 +12,7 @@
 //        [--families LPUSH,ZADD] [--binary path/to/redis-server]
 import { RedisClient } from '../src/net/redisClient';
 import { RedisServer } from '../src/net/redisProcess';
-import { cpuMs, EngineProcess, flags, fmtInt, nowMs, offsetOf, reachedAt, beforeDeadline, table, TIMED_OUT, waitInSync, waitLinkUp } from './harness';
+import { cpuMs, EngineProcess, flags, fmtInt, nowMs, offsetOf, reachedAt, beforeDeadline, shutDown, table, TIMED_OUT, waitInSync, waitLinkUp } from './harness';
 import { record, ratio } from './results';
 import { FAMILIES, prepare, type Family } from './writeFamilies';
 
@@ -176,11 +176,7 @@ async function main(): Promise<void> {
       summarize(family.name, cases);
     }
   } finally {
-    m.close();
-    m2.close();
-    rc.close();
-    await real.stop();
-    await master.stop();
+    await shutDown([m, m2, rc], [real, master]);
   }
   process.stdout.write('\n' + table(['family', 'size', 'master s', 'real replica catch-up', 'engine catch-up', 'real CPU µs/cmd', 'engine CPU µs/cmd', 'DEBUG DIGEST engine vs master'], rows));
   record({

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RedisClient } from '../src/net/redisClient';
 import { RedisServer } from '../src/net/redisProcess';
-import { checkRdbThroughput, decodeThroughput, EngineProcess, flags, fmtInt, peakRssMb, table, waitLinkUp } from './harness';
+import { checkRdbThroughput, decodeThroughput, EngineProcess, flags, fmtInt, peakRssMb, table, timedSync } from './harness';
 import { record, ratio } from './results';
 
 const opts = flags(process.argv.slice(2));
@@ -32,10 +32,7 @@ async function redisReplicaSync(masterPort: number): Promise<Sync> {
   const replica = await RedisServer.start({ binary: BINARY, args: ['--repl-diskless-load', 'disabled'] });
   const c = await replica.client();
   try {
-    const t0 = process.hrtime.bigint();
-    await c.call('REPLICAOF', '127.0.0.1', masterPort);
-    await waitLinkUp(c, SYNC_TIMEOUT_MS);
-    return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, peakMb: peakRssMb(replica.pid), footprint: '' };
+    return { seconds: await timedSync(c, masterPort, SYNC_TIMEOUT_MS), peakMb: peakRssMb(replica.pid), footprint: '' };
   } finally {
     c.close();
     await replica.stop();
@@ -47,10 +44,7 @@ async function engineSync(masterPort: number, args: string[], nodeFlags: string[
   try {
     const c = await engine.client();
     try {
-      const t0 = process.hrtime.bigint();
-      await c.call('REPLICAOF', '127.0.0.1', masterPort);
-      await waitLinkUp(c, SYNC_TIMEOUT_MS);
-      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+      const seconds = await timedSync(c, masterPort, SYNC_TIMEOUT_MS);
       // What it keeps and why, as INFO says (the log names only a footprint auto chose below full, and a guard's switch).
       const server = await c.info('server');
       const switched = engine.logMessages().filter((m) => m.includes('switched from full during the load'));

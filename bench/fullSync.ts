@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RedisClient } from '../src/net/redisClient';
 import { RedisServer } from '../src/net/redisProcess';
-import { buildMixed, checkRdbThroughput, decodeThroughput, EngineProcess, flags, median, peakRssMb, table, waitLinkUp } from './harness';
+import { buildMixed, checkRdbThroughput, decodeThroughput, EngineProcess, flags, median, peakRssMb, table, timedSync } from './harness';
 import { record, ratio } from './results';
 
 const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -31,10 +31,7 @@ async function redisReplicaSync(masterPort: number, mode: RealMode): Promise<Syn
   const replica = await RedisServer.start({ binary: BINARY, args: ['--repl-diskless-load', mode] });
   const c = await replica.client();
   try {
-    const t0 = process.hrtime.bigint();
-    await c.call('REPLICAOF', '127.0.0.1', masterPort);
-    await waitLinkUp(c);
-    return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, peakMb: peakRssMb(replica.pid) };
+    return { seconds: await timedSync(c, masterPort), peakMb: peakRssMb(replica.pid) };
   } finally {
     c.close();
     await replica.stop();
@@ -46,10 +43,7 @@ async function engineSync(masterPort: number): Promise<Sync> {
   try {
     const c = await engine.client();
     try {
-      const t0 = process.hrtime.bigint();
-      await c.call('REPLICAOF', '127.0.0.1', masterPort);
-      await waitLinkUp(c);
-      return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, peakMb: peakRssMb(engine.pid) };
+      return { seconds: await timedSync(c, masterPort), peakMb: peakRssMb(engine.pid) };
     } finally {
       c.close();
     }

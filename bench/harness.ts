@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { RedisClient } from '../src/net/redisClient';
-import { freePort } from '../src/net/redisProcess';
+import { freePort, killChild } from '../src/net/redisProcess';
 import { RdbDecoder } from '../src/rdb/decoder';
 
 const CLI = path.resolve(__dirname, '../src/cli/main.js');
@@ -103,6 +103,14 @@ export async function waitLinkUp(c: RedisClient, timeoutMs = 600_000): Promise<v
   await poll('master_link_status:up', async () => (await c.info('replication')).get('master_link_status') === 'up', timeoutMs);
 }
 
+/** A full sync timed as the benchmarks time it: REPLICAOF until master_link_status:up, in seconds. */
+export async function timedSync(c: RedisClient, masterPort: number, timeoutMs?: number): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  await c.call('REPLICAOF', '127.0.0.1', masterPort);
+  await waitLinkUp(c, timeoutMs);
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
 /** Until the replica's offset is the master's (both idle): the preload is applied. */
 export async function waitInSync(master: RedisClient, replica: RedisClient, timeoutMs = 600_000): Promise<void> {
   const target = await offsetOf(master, 'master_repl_offset');
@@ -168,15 +176,7 @@ export class EngineProcess {
   }
 
   async stop(): Promise<void> {
-    if (this.child.exitCode === null && this.child.signalCode === null) {
-      try {
-        process.kill(this.pid, 'SIGCONT');
-        process.kill(this.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-      await this.exited;
-    }
+    await killChild(this.child, this.exited);
     // BENCH_KEEP_LOGS=1 keeps the engine's log for a look afterwards.
     if (process.env.BENCH_KEEP_LOGS) process.stderr.write(`engine log kept: ${this.logFile}\n`);
     else fs.rmSync(path.dirname(this.logFile), { recursive: true, force: true });
@@ -242,4 +242,10 @@ export function checkRdbThroughput(file: string): number {
   const r = spawnSync('redis-check-rdb', [file], { stdio: 'ignore' });
   if (r.status !== 0) throw new Error('redis-check-rdb failed');
   return size / 1e6 / (Number(process.hrtime.bigint() - t0) / 1e9);
+}
+
+/** The end of a benchmark: its clients closed, then its processes stopped in order. */
+export async function shutDown(clients: readonly { close(): void }[], processes: readonly { stop(): Promise<void> }[]): Promise<void> {
+  for (const c of clients) c.close();
+  for (const p of processes) await p.stop();
 }

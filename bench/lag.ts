@@ -10,7 +10,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { RedisClient } from '../src/net/redisClient';
 import { RedisServer } from '../src/net/redisProcess';
-import { beforeDeadline, EngineProcess, flags, fmtInt, median, nowMs, offsetOf, reachedAt, sleep, table, TIMED_OUT, waitLinkUp } from './harness';
+import { beforeDeadline, EngineProcess, flags, fmtInt, median, nowMs, offsetOf, reachedAt, shutDown, sleep, table, TIMED_OUT, waitLinkUp } from './harness';
 import { record, ratio } from './results';
 
 const opts = flags(process.argv.slice(2));
@@ -133,12 +133,7 @@ async function main(): Promise<void> {
     });
   } finally {
     for (const b of benches) if (b.exitCode === null && b.signalCode === null) b.kill('SIGKILL');
-    m.close();
-    rc.close();
-    ec.close();
-    await engine.stop();
-    await real.stop();
-    await master.stop();
+    await shutDown([m, rc, ec], [engine, real, master]);
   }
 }
 

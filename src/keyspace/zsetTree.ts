@@ -204,39 +204,23 @@ function merge(a: Node, b: Node): void {
   }
 }
 
-/** Evens out two neighbours whose content is too much for one node. */
-function balance(a: Node, b: Node): void {
-  const total = width(a) + width(b);
-  const want = total >> 1;
-  if (a instanceof Leaf) {
-    const l = b as Leaf;
-    if (a.m.length > want) {
-      const k = a.m.length - want;
-      l.s.unshift(...a.s.splice(want, k));
-      l.m.unshift(...a.m.splice(want, k));
-    } else {
-      const k = want - a.m.length;
-      a.s.push(...l.s.splice(0, k));
-      a.m.push(...l.m.splice(0, k));
-    }
-    return;
-  }
-  const r = b as Inner;
-  if (a.kids.length > want) {
-    const k = a.kids.length - want;
-    r.kids.unshift(...a.kids.splice(want, k));
-    r.cnt.unshift(...a.cnt.splice(want, k));
-    r.s.unshift(...a.s.splice(want, k));
-    r.m.unshift(...a.m.splice(want, k));
-  } else {
-    const k = want - a.kids.length;
-    a.kids.push(...r.kids.splice(0, k));
-    a.cnt.push(...r.cnt.splice(0, k));
-    a.s.push(...r.s.splice(0, k));
-    a.m.push(...r.m.splice(0, k));
-  }
+/** A node's parallel arrays, in the same order for a leaf and an inner node (an inner node adds its children first). */
+function columns(n: Node): unknown[][] {
+  return n instanceof Leaf ? [n.s, n.m] : [n.kids, n.cnt, n.s, n.m];
 }
 
+/** Evens out two neighbours whose content is too much for one node. */
+function balance(a: Node, b: Node): void {
+  const want = (width(a) + width(b)) >> 1;
+  const from = columns(a);
+  const to = columns(b);
+  const have = from[0]!.length;
+  for (let c = 0; c < from.length; c++) {
+    // Whichever side has more than half gives the difference to the other.
+    if (have > want) to[c]!.unshift(...from[c]!.splice(want, have - want));
+    else from[c]!.push(...to[c]!.splice(0, want - have));
+  }
+}
 
 /** The rank of a key that is in the tree. */
 export function rankOf(root: Node, score: number, member: Bytes): number {

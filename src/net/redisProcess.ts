@@ -109,15 +109,19 @@ export class RedisServer {
   }
 
   async stop(): Promise<void> {
-    if (this.child.exitCode === null && this.child.signalCode === null) {
-      try {
-        process.kill(this.pid, 'SIGCONT');
-        process.kill(this.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-      await this.exited;
-    }
+    await killChild(this.child, this.exited);
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** Stops a child by its pid, a stopped (SIGSTOP) one too, and waits for its exit. */
+export async function killChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  try {
+    process.kill(child.pid, 'SIGCONT');
+    process.kill(child.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+  await exited;
 }
